@@ -1,0 +1,139 @@
+"""Case files (``models/*.toml``) -> frozen, typed case objects.
+
+A case says which dataset to solve, for which years and layers, with which solver
+options, finance assumptions and what-if multipliers. Unknown keys are errors so a
+typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from tokensite.errors import CaseError
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    time_limit_s: float = 300.0
+    """Wall-clock limit for HiGHS; the best plan found by then is returned with its gap."""
+    mip_rel_gap: float = 0.01
+    """Stop when (objective - bound) / objective falls below this."""
+    threads: int = 0
+    """HiGHS threads; 0 lets HiGHS choose (all cores)."""
+    relax: bool = False
+    """Solve the LP relaxation only (integers and binaries made continuous)."""
+
+
+@dataclass(frozen=True)
+class Finance:
+    facility_life_years: int = 20
+    site_life_years: int = 30
+    interconnect_life_years: int = 30
+    bridge_life_years: int = 10
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What-if multipliers applied to the dataset before the model is built."""
+
+    demand: float = 1.0
+    power_price: float = 1.0
+    gpu_capex: float = 1.0
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    data_dir: Path
+    """Dataset folder, resolved relative to the case file."""
+    years: tuple[int, ...]
+    discount_rate: float = 0.08
+    layers: tuple[str, ...] | None = None
+    """Subset of layers.csv to plan; None plans every layer."""
+    solver: SolverOptions = field(default_factory=SolverOptions)
+    finance: Finance = field(default_factory=Finance)
+    scale: Scale = field(default_factory=Scale)
+    path: Path | None = None
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+    def year_weights(self) -> dict[int, int]:
+        """Calendar years each planning year stands for (gap to the next; 1 for the last)."""
+        ys = self.years
+        return {y: (ys[i + 1] - y if i + 1 < len(ys) else 1) for i, y in enumerate(ys)}
+
+    def with_solver(self, **overrides: Any) -> "Case":
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, solver=replace(self.solver, **given)) if given else self
+
+
+def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
+    table = raw.get(name, {})
+    if not isinstance(table, dict):
+        raise CaseError(f"{path}: [{name}] must be a table")
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise CaseError(f"{path}: [{name}] has unknown key(s) {', '.join(unknown)} — known keys: {', '.join(sorted(known))}")
+    values = {}
+    for f in fields(cls):
+        if f.name not in table:
+            continue
+        v = table[f.name]
+        want = {"float": (int, float), "int": (int,), "bool": (bool,)}.get(str(f.type), (object,))
+        if isinstance(v, bool) and str(f.type) != "bool" or not isinstance(v, want):
+            raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must be a {f.type}")
+        if str(f.type) in ("float", "int") and v < 0:
+            raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must not be negative")
+        values[f.name] = v
+    return cls(**values)
+
+
+def load_case(path: str | Path) -> Case:
+    """Read a case TOML file. Raises :class:`CaseError` naming the file and key at fault."""
+    path = Path(path)
+    if not path.is_file():
+        raise CaseError(f"{path}: no such case file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise CaseError(f"{path}: not valid TOML: {e}") from None
+    unknown = sorted(set(raw) - {"case", "solver", "finance", "scale"})
+    if unknown:
+        raise CaseError(f"{path}: unknown table(s) {', '.join(unknown)} — known: [case], [solver], [finance], [scale]")
+    c = raw.get("case")
+    if not isinstance(c, dict):
+        raise CaseError(f"{path}: missing [case] table with name, data and years")
+    extra = sorted(set(c) - {"name", "data", "years", "discount_rate", "layers"})
+    if extra:
+        raise CaseError(f"{path}: [case] has unknown key(s) {', '.join(extra)}")
+    for key in ("name", "data", "years"):
+        if key not in c:
+            raise CaseError(f"{path}: [case] needs '{key}'")
+    years = c["years"]
+    if not (isinstance(years, list) and years and all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
+        raise CaseError(f"{path}: [case] years = {years!r} must be a non-empty list of integers, e.g. [2026, 2028, 2030]")
+    if sorted(set(years)) != years:
+        raise CaseError(f"{path}: [case] years = {years!r} must be strictly increasing")
+    rate = c.get("discount_rate", 0.08)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        raise CaseError(f"{path}: [case] discount_rate = {rate!r} must be a number in [0, 1), e.g. 0.08")
+    layers = c.get("layers")
+    if layers is not None and not (isinstance(layers, list) and layers and all(isinstance(x, str) for x in layers)):
+        raise CaseError(f"{path}: [case] layers = {layers!r} must be a non-empty list of layer names")
+    return Case(
+        name=str(c["name"]),
+        data_dir=(path.parent / str(c["data"])).resolve(),
+        years=tuple(years),
+        discount_rate=float(rate),
+        layers=tuple(layers) if layers else None,
+        solver=_section(raw, "solver", SolverOptions, path),
+        finance=_section(raw, "finance", Finance, path),
+        scale=_section(raw, "scale", Scale, path),
+        path=path.resolve(),
+    )

@@ -1,0 +1,214 @@
+"""Cross-file rules of DATA_FORMAT.md: ids that must exist, rows that must be present.
+
+Each check takes the validated frames (indexed by CSV line number; ``None`` for a file
+that could not be used) and returns the problems it found. A check whose files are
+unusable is skipped: their own problems are already reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from tokensite.errors import Problem
+
+Frames = dict[str, pd.DataFrame | None]
+HOURS_PER_YEAR = 8760.0
+
+
+class DerivationProblems(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+def _line(frame: pd.DataFrame, mask: pd.Series | None = None) -> Iterable[int]:
+    return (int(i) for i in (frame.index if mask is None else frame.index[mask]))
+
+
+def unknown_ids(frames: Frames, raw_ids: dict[tuple[str, str], set], file: str, column: str, ref_file: str, ref_column: str) -> list[Problem]:
+    """Ids in ``file.column`` must appear in ``ref_file.ref_column`` (as written, valid row or not)."""
+    df = frames.get(file)
+    if df is None or df.empty or (ref_file, ref_column) not in raw_ids:
+        return []
+    valid = raw_ids[(ref_file, ref_column)]
+    bad = ~df[column].isin(valid)
+    return [
+        Problem(file, line, column, f"unknown {ref_column}", str(df.at[line, column]), f"use an id from {ref_file} or add it there")
+        for line in _line(df, bad)
+    ]
+
+
+def duplicates(frames: Frames, file: str, key: list[str]) -> list[Problem]:
+    df = frames.get(file)
+    if df is None or df.empty:
+        return []
+    dup = df.duplicated(key, keep="first")
+    return [
+        Problem(file, line, key[-1], f"duplicate row for ({', '.join(key)})", "/".join(str(df.at[line, k]) for k in key), "keep one row per key")
+        for line in _line(df, dup)
+    ]
+
+
+def _needs(*names: str) -> Callable:
+    def wrap(fn: Callable[[Frames], list[Problem]]) -> Callable[[Frames], list[Problem]]:
+        def run(frames: Frames) -> list[Problem]:
+            if any(frames.get(n) is None for n in names):
+                return []
+            return fn(frames)
+
+        run.__doc__ = fn.__doc__
+        run.__name__ = fn.__name__
+        return run
+
+    return wrap
+
+
+@_needs("timeslices.csv")
+def slice_hours(frames: Frames) -> list[Problem]:
+    """Slice hours sum to 8760."""
+    ts = frames["timeslices.csv"]
+    total = float(ts.hours.sum())
+    if ts.empty or abs(total - HOURS_PER_YEAR) > 0.5:
+        line = int(ts.index[-1]) if not ts.empty else 1
+        return [Problem("timeslices.csv", line, "hours", "slice hours must sum to 8760", f"sum {total:g}", "scale the hours so they add up to 8760")]
+    return []
+
+
+@_needs("throughput.csv", "gpus.csv", "layers.csv")
+def throughput_complete(frames: Frames) -> list[Problem]:
+    """Throughput for every gpu x layer."""
+    tp, gpus, layers = frames["throughput.csv"], frames["gpus.csv"], frames["layers.csv"]
+    have = set(zip(tp.gpu, tp.layer))
+    out = []
+    for line, gpu in gpus.gpu.items():
+        for layer in layers.layer:
+            if (gpu, layer) not in have:
+                out.append(Problem("gpus.csv", int(line), "gpu", f"no throughput.csv row for layer {layer}", gpu, f"add '{gpu},{layer},<tokens_per_s_per_gpu>' to throughput.csv"))
+    return out
+
+
+@_needs("power_prices.csv", "regions.csv", "timeslices.csv")
+def uncapped_tier(frames: Frames) -> list[Problem]:
+    """An uncapped price tier in every site x slice."""
+    pp, regions, ts = frames["power_prices.csv"], frames["regions.csv"], frames["timeslices.csv"]
+    uncapped = set(zip(pp.site_id[pp.cap_mw.isna()], pp.slice[pp.cap_mw.isna()]))
+    out = []
+    for line, site in regions.site_id.items():
+        missing = [s for s in ts.slice if (site, s) not in uncapped]
+        if missing:
+            out.append(Problem("regions.csv", int(line), "site_id", f"no uncapped power_prices.csv tier in slice(s) {', '.join(missing)}", site, "add a tier with blank cap_mw for each slice"))
+    return out
+
+
+@_needs("demand.csv", "layers.csv", "metros.csv", "training.csv")
+def demand_complete(frames: Frames) -> list[Problem]:
+    """Demand rows for every metro-bound layer and year; none for training layers."""
+    d, layers, metros, tr = frames["demand.csv"], frames["layers.csv"], frames["metros.csv"], frames["training.csv"]
+    out = []
+    training_layers = set(tr.layer)
+    for line in _line(d, d.layer.isin(training_layers)):
+        out.append(Problem("demand.csv", line, "layer", "training demand comes from training.csv, not demand.csv", d.at[line, "layer"], "remove the row or move it to training.csv"))
+    years = sorted(set(d.year))
+    have = set(zip(d.metro_id, d.layer, d.year))
+    for layer in layers.layer[layers.metro_bound]:
+        for line, metro in metros.metro_id.items():
+            missing = [y for y in years if (metro, layer, y) not in have]
+            if missing:
+                out.append(Problem("metros.csv", int(line), "metro_id", f"no demand.csv row for layer {layer} in {', '.join(map(str, missing))}", metro, "add the rows (0 tokens_per_s if there is no demand)"))
+    return out
+
+
+@_needs("training.csv", "regions.csv", "layers.csv")
+def training_programs(frames: Frames) -> list[Problem]:
+    """Training jurisdictions exist, the training layer is not metro-bound, a site can host it."""
+    tr, regions, layers = frames["training.csv"], frames["regions.csv"], frames["layers.csv"]
+    out = []
+    juris = set(regions.jurisdiction)
+    if regions.empty:
+        return []
+    metro_bound = dict(zip(layers.layer, layers.metro_bound))
+    for line, row in tr.iterrows():
+        allowed = [j.strip() for j in str(row.jurisdictions).split(";") if j.strip()] if pd.notna(row.jurisdictions) else []
+        for j in allowed:
+            if j not in juris:
+                out.append(Problem("training.csv", int(line), "jurisdictions", "unknown jurisdiction", j, f"use one of {', '.join(sorted(juris))}"))
+        if row.layer not in metro_bound:
+            out.append(Problem("training.csv", int(line), "layer", "unknown layer", row.layer, "use a layer from layers.csv (default training)"))
+        elif metro_bound[row.layer]:
+            out.append(Problem("training.csv", int(line), "layer", "training layer must not be metro-bound", row.layer, "set metro_bound=false for it in layers.csv"))
+        hosts = regions[regions.training_allowed & (regions.jurisdiction.isin(allowed) if allowed else True)]
+        if hosts.empty:
+            out.append(Problem("training.csv", int(line), "jurisdictions", "no site with training_allowed=true in these jurisdictions", str(row.jurisdictions), "allow training at a site there or widen the list"))
+    return out
+
+
+@_needs("regions.csv")
+def bridge_all_or_none(frames: Frames) -> list[Problem]:
+    """Bridge power needs capex, price and max MW together."""
+    r = frames["regions.csv"]
+    cols = ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw"]
+    given = r[cols].notna()
+    partial = given.any(axis=1) & ~given.all(axis=1)
+    out = []
+    for line in _line(r, partial):
+        for c in cols:
+            if pd.isna(r.at[line, c]):
+                out.append(Problem("regions.csv", line, c, "is blank while other bridge columns are set", "", "fill in all three bridge columns or none"))
+    return out
+
+
+@_needs("profiles.csv", "timeslices.csv")
+def profile_means(frames: Frames) -> list[Problem]:
+    """Each layer's profile covers every slice with an hour-weighted mean of 1."""
+    pr, ts = frames["profiles.csv"], frames["timeslices.csv"]
+    if pr.empty:
+        return []
+    hours = dict(zip(ts.slice, ts.hours))
+    out = []
+    for layer, rows in pr.groupby("layer"):
+        missing = sorted(set(hours) - set(rows.slice))
+        last = int(rows.index[-1])
+        if missing:
+            out.append(Problem("profiles.csv", last, "slice", f"layer {layer} has no multiplier for slice(s) {', '.join(missing)}", layer, "add one row per slice"))
+            continue
+        rows = rows[rows.slice.isin(hours)].drop_duplicates(["slice"])
+        mean = float((rows.multiplier * rows.slice.map(hours)).sum() / HOURS_PER_YEAR)
+        if abs(mean - 1.0) > 1e-3:
+            out.append(Problem("profiles.csv", last, "multiplier", f"hour-weighted mean of layer {layer} is {mean:.4f}, not 1", layer, "divide the multipliers by their weighted mean"))
+    return out
+
+
+ID_RULES = [
+    ("throughput.csv", "gpu", "gpus.csv", "gpu"),
+    ("throughput.csv", "layer", "layers.csv", "layer"),
+    ("power_prices.csv", "site_id", "regions.csv", "site_id"),
+    ("power_prices.csv", "slice", "timeslices.csv", "slice"),
+    ("demand.csv", "metro_id", "metros.csv", "metro_id"),
+    ("demand.csv", "layer", "layers.csv", "layer"),
+    ("interconnect_queue.csv", "site_id", "regions.csv", "site_id"),
+    ("latency.csv", "site_id", "regions.csv", "site_id"),
+    ("latency.csv", "metro_id", "metros.csv", "metro_id"),
+    ("profiles.csv", "layer", "layers.csv", "layer"),
+    ("profiles.csv", "slice", "timeslices.csv", "slice"),
+]
+KEYS = [
+    ("throughput.csv", ["gpu", "layer"]),
+    ("power_prices.csv", ["site_id", "slice", "tier"]),
+    ("demand.csv", ["metro_id", "layer", "year"]),
+    ("latency.csv", ["site_id", "metro_id"]),
+    ("profiles.csv", ["layer", "slice"]),
+]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, profile_means]
+
+
+def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set]) -> list[Problem]:
+    """Run every cross-file rule."""
+    out: list[Problem] = []
+    for rule in ID_RULES:
+        out += unknown_ids(frames, raw_ids, *rule)
+    for file, key in KEYS:
+        out += duplicates(frames, file, key)
+    for rule in RULES:
+        out += rule(frames)
+    return out

@@ -1,0 +1,184 @@
+"""The frozen Dataset: validated frames plus the sparse index sets derived from them.
+
+Derived here, once, and nowhere else:
+
+* ``rtt``: round-trip time for every site x metro pair, measured (latency.csv) or
+  estimated from the great-circle distance (:mod:`tokensite.dataset.geo`).
+* ``routes``: the eligible set E ⊆ R×M×L of FORMULATION.md — pairs within the layer's
+  SLO whose residency rule allows the site. No model variable exists outside it.
+* ``metro_profiles``: each layer's local-time profile shifted to every metro's UTC offset
+  and renormalised to an hour-weighted mean of 1.
+* ``training_hosts``: the (program, site) pairs a program may run on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
+
+HOURS_PER_DAY = 24.0
+DAYS_PER_YEAR = 365.0
+DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
+
+
+@dataclass(frozen=True)
+class Dataset:
+    folder: Path
+    regions: pd.DataFrame
+    metros: pd.DataFrame
+    layers: pd.DataFrame
+    gpus: pd.DataFrame
+    throughput: pd.DataFrame
+    timeslices: pd.DataFrame
+    power_prices: pd.DataFrame
+    demand: pd.DataFrame
+    queue: pd.DataFrame
+    training: pd.DataFrame
+    latency: pd.DataFrame
+    profiles: pd.DataFrame
+    policy: pd.DataFrame
+    rtt: pd.DataFrame
+    routes: pd.DataFrame
+    metro_profiles: pd.DataFrame
+    training_hosts: pd.DataFrame
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "sites": len(self.regions),
+            "continents": int(self.regions.continent.nunique()),
+            "metros": len(self.metros),
+            "layers": len(self.layers),
+            "gpus": len(self.gpus),
+            "time slices": len(self.timeslices),
+            "price tiers": int(self.power_prices.tier.nunique()),
+            "queue tranches": len(self.queue),
+            "training programs": len(self.training),
+            "measured latency pairs": len(self.latency),
+            "eligible routes": len(self.routes),
+            "demand years": int(self.demand.year.nunique()),
+        }
+
+    def with_frames(self, **frames: pd.DataFrame) -> "Dataset":
+        """A copy with some input frames replaced (used for what-if scaling)."""
+        return replace(self, **frames)
+
+
+def _continent(lat: float, lon: float) -> str:
+    if lat < -10 and lon > 110:
+        return "Oceania"
+    if lon < -30:
+        return "North America" if lat > 12 else "South America"
+    if lon < 60 and lat < 37 and not (lon > 34 and lat > 12):
+        return "Africa"
+    if lon < 60 and lat >= 37 and lon < 45:
+        return "Europe"
+    return "Asia"
+
+
+def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.DataFrame) -> pd.DataFrame:
+    pairs = regions[["site_id", "lat", "lon", "jurisdiction"]].merge(
+        metros[["metro_id", "lat", "lon", "jurisdiction"]], how="cross", suffixes=("_site", "_metro")
+    )
+    km = great_circle_km(pairs.lat_site.to_numpy(), pairs.lon_site.to_numpy(), pairs.lat_metro.to_numpy(), pairs.lon_metro.to_numpy())
+    out = pd.DataFrame(
+        {
+            "site_id": pairs.site_id,
+            "metro_id": pairs.metro_id,
+            "distance_km": km,
+            "rtt_ms": estimate_rtt_ms(km),
+            "transit_usd_per_mtok": 0.0,
+            "rtt_measured": False,
+            "same_jurisdiction": pairs.jurisdiction_site == pairs.jurisdiction_metro,
+        }
+    )
+    if not latency.empty:
+        lat = latency[["site_id", "metro_id", "rtt_ms", "transit_usd_per_mtok"]].rename(columns={"rtt_ms": "m_rtt", "transit_usd_per_mtok": "m_tr"})
+        out = out.merge(lat, on=["site_id", "metro_id"], how="left")
+        has = out.m_rtt.notna()
+        out.loc[has, "rtt_ms"] = out.loc[has, "m_rtt"]
+        out.loc[has, "rtt_measured"] = True
+        out["transit_usd_per_mtok"] = out.m_tr.fillna(0.0).astype(float)
+        out = out.drop(columns=["m_rtt", "m_tr"])
+    return out.reset_index(drop=True)
+
+
+def _routes(rtt: pd.DataFrame, layers: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for row in layers[layers.metro_bound].itertuples():
+        ok = pd.Series(True, index=rtt.index)
+        if pd.notna(row.slo_rtt_ms):
+            ok &= rtt.rtt_ms <= row.slo_rtt_ms
+        if row.residency == "jurisdiction":
+            ok &= rtt.same_jurisdiction
+        parts.append(rtt.loc[ok, ["site_id", "metro_id", "rtt_ms", "transit_usd_per_mtok"]].assign(layer=row.layer))
+    cols = ["site_id", "metro_id", "layer", "rtt_ms", "transit_usd_per_mtok"]
+    return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
+
+
+def _metro_profiles(metros: pd.DataFrame, layers: pd.DataFrame, ts: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
+    """p[m,l,t]: the multiplier of the local-time slice holding the UTC slice's midpoint."""
+    ts = ts.sort_values("utc_hour_start")
+    length_h = (ts.hours / DAYS_PER_YEAR).to_numpy()
+    start = ts.utc_hour_start.to_numpy()
+    mid_utc = start + length_h / 2
+    rows = []
+    for layer in layers.layer:
+        prof = profiles[profiles.layer == layer]
+        mult = dict(zip(prof.slice, prof.multiplier))
+        for m in metros.itertuples():
+            local = (mid_utc + m.utc_offset_h) % HOURS_PER_DAY
+            # local slice: the last slice starting at or before the local hour (wrapping)
+            idx = np.searchsorted(start, local, side="right") - 1
+            idx[idx < 0] = len(start) - 1
+            values = np.array([mult.get(ts.slice.iloc[i], 1.0) for i in idx], dtype=float)
+            mean = float((values * ts.hours.to_numpy()).sum() / ts.hours.sum())
+            values = values / mean if mean > 0 else np.ones_like(values)
+            rows.append(pd.DataFrame({"metro_id": m.metro_id, "layer": layer, "slice": ts.slice.to_numpy(), "multiplier": values}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["metro_id", "layer", "slice", "multiplier"])
+
+
+def _training_hosts(training: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for p in training.itertuples():
+        allowed = {j.strip() for j in str(p.jurisdictions).split(";") if j.strip()} if pd.notna(p.jurisdictions) else None
+        ok = regions.training_allowed & (regions.jurisdiction.isin(allowed) if allowed else True)
+        rows += [(p.program_id, s) for s in regions.site_id[ok]]
+    return pd.DataFrame(rows, columns=["program_id", "site_id"])
+
+
+def derive(folder: Path, frames: dict[str, pd.DataFrame]) -> Dataset:
+    """Build the Dataset from validated frames (re-indexed from CSV lines to 0..n-1)."""
+    f = {k: v.reset_index(drop=True) for k, v in frames.items()}
+    regions = f["regions.csv"].copy()
+    regions["bridge_carbon_kg_per_mwh"] = regions.bridge_carbon_kg_per_mwh.fillna(DEFAULT_BRIDGE_CARBON_KG_PER_MWH)
+    regions["continent"] = [_continent(a, b) for a, b in zip(regions.lat, regions.lon)]
+    latency = f["latency.csv"].copy()
+    latency["transit_usd_per_mtok"] = latency.transit_usd_per_mtok.astype(float).fillna(0.0)
+    queue = f["interconnect_queue.csv"].copy()
+    queue["online_year"] = queue.request_year + np.ceil(queue.wait_years).astype(int)
+    rtt = _rtt_all_pairs(regions, f["metros.csv"], latency)
+    return Dataset(
+        folder=Path(folder),
+        regions=regions,
+        metros=f["metros.csv"],
+        layers=f["layers.csv"],
+        gpus=f["gpus.csv"],
+        throughput=f["throughput.csv"],
+        timeslices=f["timeslices.csv"],
+        power_prices=f["power_prices.csv"],
+        demand=f["demand.csv"],
+        queue=queue,
+        training=f["training.csv"],
+        latency=latency,
+        profiles=f["profiles.csv"],
+        policy=f["policy.csv"],
+        rtt=rtt,
+        routes=_routes(rtt, f["layers.csv"]),
+        metro_profiles=_metro_profiles(f["metros.csv"], f["layers.csv"], f["timeslices.csv"], f["profiles.csv"]),
+        training_hosts=_training_hosts(f["training.csv"], regions),
+    )
