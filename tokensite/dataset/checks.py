@@ -212,3 +212,18 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set]) -> list[Prob
     for rule in RULES:
         out += rule(frames)
     return out
+
+
+def case_problems(case_path: str, years: tuple[int, ...], layers: tuple[str, ...] | None, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A case must name known layers and only years the demand data cover."""
+    out = []
+    known = set(frames["layers.csv"].layer)
+    for layer in layers or ():
+        if layer not in known:
+            out.append(Problem(case_path, None, "case.layers", "unknown layer", layer, f"use one of {', '.join(sorted(known))}"))
+    d = frames["demand.csv"]
+    have = set(d.year)
+    missing = [y for y in years if y not in have]
+    if missing and not d.empty:
+        out.append(Problem(case_path, None, "case.years", f"demand.csv has no rows for {', '.join(map(str, missing))}", str(list(years)), f"use years within {min(have)}-{max(have)} or add demand rows"))
+    return out

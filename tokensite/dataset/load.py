@@ -45,35 +45,27 @@ def _read_raw(path: Path) -> pd.DataFrame:
     return frame.replace({"": np.nan})
 
 
-_FIX = [
-    (r"column_in_dataframe", "add the column to the header"),
-    (r"coerce_dtype\('float64'\)|dtype\('float64'\)", "write a number, e.g. 1.5"),
-    (r"coerce_dtype\('int64'\)|dtype\('int64'\)", "write a whole number, e.g. 2028"),
-    (r"not_nullable", "fill in a value; this column may not be blank"),
-    (r"field_uniqueness|unique", "make each id appear once"),
-    (r"greater_than_or_equal_to\((.*)\)", "use a value >= {0}"),
-    (r"greater_than\((.*)\)", "use a value > {0}"),
-    (r"less_than_or_equal_to\((.*)\)", "use a value <= {0} (check the unit)"),
-    (r"less_than\((.*)\)", "use a value < {0}"),
-    (r"isin\((.*)\)", "use one of {0}"),
-    (r"str_matches\((.*)\)", "use the pattern {0}, e.g. US"),
-    (r"str_length", "fill in a non-empty value"),
+_MESSAGES = [  # pandera check -> (what is wrong, how to fix); {0} is the check's argument
+    (r"^coerce_dtype\('int64'\)|^dtype\('int64'\)", "is not a whole number", "write a whole number, e.g. 2028"),
+    (r"^coerce_dtype|^dtype", "is not a number", "write a number, e.g. 1.5"),
+    (r"^not_nullable", "is blank", "fill in a value; this column may not be blank"),
+    (r"^field_uniqueness", "duplicate id", "make each id appear once"),
+    (r"^greater_than_or_equal_to\((.*)\)", "is below the minimum {0}", "use a value >= {0}"),
+    (r"^greater_than\((.*)\)", "must be greater than {0}", "use a value > {0}"),
+    (r"^less_than_or_equal_to\((.*)\)", "is above the maximum {0}", "use a value <= {0} (check the unit)"),
+    (r"^less_than\((.*)\)", "must be less than {0}", "use a value < {0}"),
+    (r"^isin\((.*)\)", "is not an allowed value", "use one of {0}"),
+    (r"^str_matches\((.*)\)", "has the wrong format", "use a two-letter ISO code such as US"),
+    (r"^str_length", "is blank", "fill in a non-empty value"),
 ]
 
 
 def _describe(check: str) -> tuple[str, str]:
-    for pattern, fix in _FIX:
+    for pattern, what, fix in _MESSAGES:
         m = re.search(pattern, check)
         if m:
-            what = {
-                "column_in_dataframe": "required column is missing",
-                "not_nullable": "is blank",
-                "field_uniqueness": "duplicate id",
-            }.get(check, f"fails {check}")
-            if "dtype" in check:
-                what = "is not a valid " + ("whole number" if "int" in check else "number")
-            return what, fix.format(*m.groups())
-    return f"fails {check}", "correct the value"
+            return what.format(*m.groups()), fix.format(*m.groups())
+    return f"fails the check {check}", "correct the value"
 
 
 def _parse_bools(name: str, raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:

@@ -1,0 +1,165 @@
+"""Every rule of DATA_FORMAT.md: a broken copy of the tiny dataset names file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from tests.tiny import add_row, base, write
+from tokensite import DatasetError, read_dataset
+
+Frames = dict[str, pd.DataFrame]
+
+
+def setv(file: str, row: int, col: str, value: str) -> Callable[[Frames], None]:
+    def f(fr: Frames) -> None:
+        fr[file].loc[row, col] = value
+
+    return f
+
+
+def add(file: str, **values: object) -> Callable[[Frames], None]:
+    def f(fr: Frames) -> None:
+        fr[file] = add_row(fr[file], **values)
+
+    return f
+
+
+def drop_col(file: str, col: str) -> Callable[[Frames], None]:
+    def f(fr: Frames) -> None:
+        fr[file] = fr[file].drop(columns=col)
+
+    return f
+
+
+def drop_rows(file: str, query: Callable[[pd.DataFrame], pd.Series]) -> Callable[[Frames], None]:
+    def f(fr: Frames) -> None:
+        fr[file] = fr[file][~query(fr[file])]
+
+    return f
+
+
+# (rule, mutation, file, line, column, words in the problem)
+CASES = [
+    ("site ids unique", setv("regions.csv", 1, "site_id", "A"), "regions.csv", 3, "site_id", "duplicate"),
+    ("country is ISO alpha-2", setv("regions.csv", 0, "country", "USA"), "regions.csv", 2, "country", "format"),
+    ("kind is campus/metro/edge", setv("regions.csv", 0, "kind", "hyperscale"), "regions.csv", 2, "kind", "allowed"),
+    ("pue >= 1", setv("regions.csv", 0, "pue", "0.9"), "regions.csv", 2, "pue", "minimum"),
+    ("existing_mw >= 0", setv("regions.csv", 1, "existing_mw", "-5"), "regions.csv", 3, "existing_mw", "minimum"),
+    ("max_mw > 0", setv("regions.csv", 0, "max_mw", "0"), "regions.csv", 2, "max_mw", "greater"),
+    ("numbers are numbers", setv("regions.csv", 0, "site_fixed_usd", "ten million"), "regions.csv", 2, "site_fixed_usd", "not a number"),
+    ("earliest_year is whole", setv("regions.csv", 0, "earliest_year", "2026.5"), "regions.csv", 2, "earliest_year", "whole number"),
+    ("training_allowed is boolean", setv("regions.csv", 0, "training_allowed", "maybe"), "regions.csv", 2, "training_allowed", "true or false"),
+    ("bridge columns together", setv("regions.csv", 1, "bridge_max_mw", "50"), "regions.csv", 3, "bridge_capex_usd_per_mw", "bridge"),
+    ("required column present", drop_col("regions.csv", "pue"), "regions.csv", 1, "pue", "missing"),
+    ("metro ids unique", add("metros.csv", metro_id="M1", name="x", lat=1, lon=1, country="US", jurisdiction="US", utc_offset_h=0, population_m=1), "metros.csv", 3, "metro_id", "duplicate"),
+    ("utc offset in range", setv("metros.csv", 0, "utc_offset_h", "30"), "metros.csv", 2, "utc_offset_h", "maximum"),
+    ("latitude in range", setv("metros.csv", 0, "lat", "140"), "metros.csv", 2, "lat", "maximum"),
+    ("max_site_share in (0, 1]", setv("layers.csv", 0, "max_site_share", "1.5"), "layers.csv", 2, "max_site_share", "maximum"),
+    ("util_max in (0, 1]", setv("layers.csv", 0, "util_max", "0"), "layers.csv", 2, "util_max", "greater"),
+    ("residency none|jurisdiction", setv("layers.csv", 0, "residency", "country"), "layers.csv", 2, "residency", "allowed"),
+    ("max_shift in [0, 1]", setv("layers.csv", 0, "max_shift", "2"), "layers.csv", 2, "max_shift", "maximum"),
+    ("metro_bound is boolean", setv("layers.csv", 0, "metro_bound", "sometimes"), "layers.csv", 2, "metro_bound", "true or false"),
+    ("gpu ids unique", add("gpus.csv", gpu="G1", first_year=2020, gpus_per_unit=1, capex_usd_per_gpu=1, kw_per_gpu=1, lifetime_years=5), "gpus.csv", 3, "gpu", "duplicate"),
+    ("gpus_per_unit >= 1", setv("gpus.csv", 0, "gpus_per_unit", "0"), "gpus.csv", 2, "gpus_per_unit", "minimum"),
+    ("throughput gpu exists", add("throughput.csv", gpu="G9", layer="interactive", tokens_per_s_per_gpu=5), "throughput.csv", 3, "gpu", "unknown"),
+    ("throughput layer exists", add("throughput.csv", gpu="G1", layer="chat", tokens_per_s_per_gpu=5), "throughput.csv", 3, "layer", "unknown"),
+    ("throughput for every gpu x layer", add("gpus.csv", gpu="G2", first_year=2020, gpus_per_unit=1, capex_usd_per_gpu=1, kw_per_gpu=1, lifetime_years=5), "gpus.csv", 3, "gpu", "no throughput"),
+    ("throughput unique", add("throughput.csv", gpu="G1", layer="interactive", tokens_per_s_per_gpu=5), "throughput.csv", 3, "layer", "duplicate"),
+    ("slice hours sum to 8760", setv("timeslices.csv", 1, "hours", "4000"), "timeslices.csv", 3, "hours", "8760"),
+    ("price site exists", add("power_prices.csv", site_id="Z", slice="day", tier="firm", price_usd_per_mwh=1), "power_prices.csv", 6, "site_id", "unknown"),
+    ("price slice exists", add("power_prices.csv", site_id="A", slice="noon", tier="firm", price_usd_per_mwh=1), "power_prices.csv", 6, "slice", "unknown"),
+    ("price is not negative", setv("power_prices.csv", 0, "price_usd_per_mwh", "-10"), "power_prices.csv", 2, "price_usd_per_mwh", "minimum"),
+    ("uncapped tier per site x slice", setv("power_prices.csv", 1, "cap_mw", "5"), "regions.csv", 2, "site_id", "uncapped"),
+    ("price rows unique", add("power_prices.csv", site_id="A", slice="day", tier="firm", price_usd_per_mwh=1), "power_prices.csv", 6, "tier", "duplicate"),
+    ("demand metro exists", add("demand.csv", metro_id="M9", layer="interactive", year=2026, tokens_per_s=1), "demand.csv", 3, "metro_id", "unknown"),
+    ("demand layer exists", add("demand.csv", metro_id="M1", layer="chat", year=2026, tokens_per_s=1), "demand.csv", 3, "layer", "unknown"),
+    ("demand not negative", setv("demand.csv", 0, "tokens_per_s", "-1"), "demand.csv", 2, "tokens_per_s", "minimum"),
+    ("demand for every metro-bound layer and year", add("metros.csv", metro_id="M2", name="x", lat=1, lon=1, country="US", jurisdiction="US", utc_offset_h=0, population_m=1), "metros.csv", 3, "metro_id", "no demand"),
+    ("demand rows unique", add("demand.csv", metro_id="M1", layer="interactive", year=2026, tokens_per_s=1), "demand.csv", 3, "year", "duplicate"),
+    ("tranche ids unique", add("interconnect_queue.csv", tranche_id="A-q1", site_id="A", mw=1, request_year=2020, wait_years=1, cost_usd_per_kw=0), "interconnect_queue.csv", 3, "tranche_id", "duplicate"),
+    ("queue site exists", setv("interconnect_queue.csv", 0, "site_id", "Q"), "interconnect_queue.csv", 2, "site_id", "unknown"),
+    ("tranche mw > 0", setv("interconnect_queue.csv", 0, "mw", "0"), "interconnect_queue.csv", 2, "mw", "greater"),
+    ("training jurisdictions exist", add("training.csv", program_id="P", start_year=2026, tokens_per_s=1, min_campus_mw=1, jurisdictions="US;XX"), "training.csv", 2, "jurisdictions", "unknown jurisdiction"),
+    ("training has a host", add("training.csv", program_id="P", start_year=2026, tokens_per_s=1, min_campus_mw=1, jurisdictions="US", layer="interactive"), "training.csv", 2, "layer", "metro-bound"),
+    ("training tokens > 0", add("training.csv", program_id="P", start_year=2026, tokens_per_s=0, min_campus_mw=1), "training.csv", 2, "tokens_per_s", "greater"),
+]
+
+
+@pytest.mark.parametrize("rule,mutate,file,line,column,words", CASES, ids=[c[0] for c in CASES])
+def test_rule_names_file_line_column(tmp_path, rule, mutate, file, line, column, words):
+    frames = base()
+    mutate(frames)
+    with pytest.raises(DatasetError) as exc:
+        read_dataset(write(tmp_path / "d", frames))
+    hits = [p for p in exc.value.problems if p.file == file and p.line == line and p.column == column and words in p.problem]
+    assert hits, f"{rule}: expected {file}:{line}: {column} ~ {words!r}; got:\n{exc.value}"
+    assert f"{file}:{line}: {column}:" in str(exc.value)
+    assert " — " in str(hits[0])  # every problem says how to fix it
+
+
+OPTIONAL_CASES = [
+    ("latency site exists", "latency.csv", "site_id,metro_id,rtt_ms,transit_usd_per_mtok\nZ,M1,5,\n", 2, "site_id", "unknown"),
+    ("latency metro exists", "latency.csv", "site_id,metro_id,rtt_ms,transit_usd_per_mtok\nA,M7,5,\n", 2, "metro_id", "unknown"),
+    ("latency not negative", "latency.csv", "site_id,metro_id,rtt_ms,transit_usd_per_mtok\nA,M1,-5,\n", 2, "rtt_ms", "minimum"),
+    ("latency pairs unique", "latency.csv", "site_id,metro_id,rtt_ms\nA,M1,5\nA,M1,6\n", 3, "metro_id", "duplicate"),
+    ("profile mean is 1", "profiles.csv", "layer,slice,multiplier\ninteractive,day,2\ninteractive,night,1\n", 3, "multiplier", "mean"),
+    ("profile covers every slice", "profiles.csv", "layer,slice,multiplier\ninteractive,day,1\n", 2, "slice", "no multiplier"),
+    ("profile slice exists", "profiles.csv", "layer,slice,multiplier\ninteractive,day,1\ninteractive,night,1\ninteractive,dusk,1\n", 4, "slice", "unknown"),
+    ("policy years unique", "policy.csv", "year,budget_usd,co2_cap_t,carbon_price_usd_per_t\n2026,,,\n2026,,,\n", 3, "year", "duplicate"),
+    ("policy not negative", "policy.csv", "year,budget_usd,co2_cap_t,carbon_price_usd_per_t\n2026,-1,,\n", 2, "budget_usd", "minimum"),
+]
+
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", OPTIONAL_CASES, ids=[c[0] for c in OPTIONAL_CASES])
+def test_optional_file_rules(tmp_path, rule, file, text, line, column, words):
+    folder = write(tmp_path / "d", base())
+    (folder / file).write_text(text)
+    with pytest.raises(DatasetError) as exc:
+        read_dataset(folder)
+    assert any(p.file == file and p.line == line and p.column == column and words in p.problem for p in exc.value.problems), str(exc.value)
+
+
+def test_missing_required_file_is_named(tmp_path):
+    folder = write(tmp_path / "d", base())
+    (folder / "gpus.csv").unlink()
+    with pytest.raises(DatasetError) as exc:
+        read_dataset(folder)
+    assert any(p.file == "gpus.csv" and "missing" in p.problem for p in exc.value.problems)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    frames = base()
+    frames["regions.csv"].loc[0, "pue"] = "0.5"
+    frames["demand.csv"].loc[0, "tokens_per_s"] = "-3"
+    frames["gpus.csv"].loc[0, "kw_per_gpu"] = "lots"
+    with pytest.raises(DatasetError) as exc:
+        read_dataset(write(tmp_path / "d", frames))
+    files = {p.file for p in exc.value.problems}
+    assert {"regions.csv", "demand.csv", "gpus.csv"} <= files
+
+
+def test_valid_tiny_dataset_derives_sparse_routes(tmp_path):
+    ds = read_dataset(write(tmp_path / "d", base()))
+    # B is ~1,530 km from M1: 1 + 1.655 * 15.3 = 26 ms > 20 ms SLO, so only A is eligible.
+    assert list(ds.routes.site_id) == ["A"]
+    b = ds.rtt[ds.rtt.site_id == "B"].iloc[0]
+    assert 25 < b.rtt_ms < 27 and not b.rtt_measured
+
+
+def test_measured_latency_overrides_the_estimate(tmp_path):
+    folder = write(tmp_path / "d", base())
+    (folder / "latency.csv").write_text("site_id,metro_id,rtt_ms,transit_usd_per_mtok\nB,M1,12,0.5\n")
+    ds = read_dataset(folder)
+    assert set(ds.routes.site_id) == {"A", "B"}
+    assert ds.routes.set_index("site_id").loc["B", "transit_usd_per_mtok"] == 0.5
+
+
+def test_residency_removes_foreign_routes(tmp_path):
+    frames = base()
+    frames["regions.csv"].loc[0, "jurisdiction"] = "CA"
+    frames["layers.csv"].loc[0, "residency"] = "jurisdiction"
+    ds = read_dataset(write(tmp_path / "d", frames))
+    assert ds.routes.empty

@@ -1,0 +1,66 @@
+"""The shipped world dataset is valid and as broad as the product promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tokensite import load_case, read_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def world():
+    return read_dataset(ROOT / "data" / "world")
+
+
+def test_world_counts(world):
+    s = world.summary()
+    assert s["sites"] >= 60 and s["continents"] >= 6 and s["metros"] >= 40
+    assert s["gpus"] >= 5 and s["time slices"] >= 6 and s["training programs"] >= 3
+    assert set(world.regions.kind) == {"campus", "metro", "edge"}
+    assert {"H100", "H200", "B200", "GB300", "VR200"} <= set(world.gpus.gpu)
+    assert {"curtailed", "offpeak", "firm"} <= set(world.power_prices.tier)
+    assert (world.regions.bridge_max_mw.notna()).sum() >= 5
+
+
+def test_world_covers_the_named_markets(world):
+    countries = set(world.regions.country)
+    assert {"US", "CA", "NO", "SE", "FI", "IS", "IE", "GB", "NL", "DE", "FR", "ES", "AE", "SA", "QA", "IN", "JP", "SG", "MY", "KR", "TW", "AU", "BR", "CL", "MX", "ZA"} <= countries
+    assert countries & {"KE", "NG"}
+    us_zones = set(world.regions[world.regions.country == "US"].grid_zone)
+    assert {"PJM-DOM", "PJM", "ERCOT", "MISO", "SPP", "SOCO", "AZPS", "BPA", "CAISO", "NYISO", "ISONE"} <= us_zones
+
+
+def test_published_constraints_are_in_the_queue(world):
+    q = world.queue.set_index("tranche_id")
+    nova_big = q[(q.site_id == "us-nova-campus") & (q.mw > 100)]
+    assert (nova_big.wait_years >= 4).all() and (nova_big.wait_years <= 7).all()
+    dublin = q[q.site_id == "ie-dublin-metro"]
+    assert dublin.online_year.min() >= 2028
+    sg = q[q.site_id == "sg-singapore-metro"]
+    assert sg.groupby("request_year").mw.sum().max() <= 60
+
+
+def test_every_case_validates_against_its_data():
+    for path in (ROOT / "models").glob("*.toml"):
+        case = load_case(path)
+        ds = read_dataset(case.data_dir)
+        assert set(case.years) <= set(ds.demand.year), path
+        assert set(case.layers or ()) <= set(ds.layers.layer), path
+
+
+def test_sources_file_names_every_source_id():
+    world = ROOT / "data" / "world"
+    text = (world / "SOURCES.md").read_text() + (ROOT / "data" / "reference" / "SOURCES.md").read_text()
+    ids = set()
+    for f in world.glob("*.csv"):
+        df = pd.read_csv(f, dtype=str)
+        if "source" in df:
+            for cell in df.source.dropna():
+                ids |= {i for i in cell.split(";") if i and " " not in i and not i.endswith(".csv")}
+    missing = sorted(i for i in ids if f"| {i} |" not in text and i not in ("TEAM-EST", "IANA-TZ", "definition"))
+    assert not missing, missing

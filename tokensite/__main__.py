@@ -1,0 +1,3 @@
+from tokensite.cli import app
+
+app(prog_name="tokensite")
