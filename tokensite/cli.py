@@ -16,6 +16,7 @@ from tokensite.config import load_case
 from tokensite.dataset import read_dataset
 from tokensite.dataset.checks import case_problems
 from tokensite.errors import DatasetError, UserError
+from tokensite.run import solve as solve_case
 
 DEFAULT_CASE = Path("models/world.toml")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Plan AI token factories: where, how many GPUs, at what cost.")
@@ -72,3 +73,45 @@ def validate(target: Path = typer.Argument(None, help="Case file (.toml) or data
     if case is not None:
         table.add_row("case years", ", ".join(map(str, case.years)))
     out.print(table)
+
+
+@app.command()
+def solve(
+    case: Path = typer.Argument(None, help="Case file; default models/world.toml"),
+    out_dir: Path = typer.Option(None, "--out", help="Results folder; default results/<case name>"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds before the best plan found is returned"),
+    mip_rel_gap: float = typer.Option(None, "--gap", help="Relative gap at which to stop"),
+    threads: int = typer.Option(None, "--threads", help="HiGHS threads (0 = all)"),
+    relax: bool = typer.Option(False, "--relax", help="Solve the LP relaxation only (screening)"),
+    log: bool = typer.Option(False, "--log", help="Stream the HiGHS log"),
+) -> None:
+    """Build and solve a case; write its results folder (all or nothing)."""
+    case = case or DEFAULT_CASE
+    if not case.exists():
+        _fail(UserError(f"{case}: no such case file" + (" (run from the repository root, or pass a path)" if case == DEFAULT_CASE else "")))
+    try:
+        with out.status("solving ...") as status:
+            def on_stage(name: str, seconds: float) -> None:
+                out.print(f"  {name:<9} {seconds:8.2f} s")
+                status.update(f"{name} done ...")
+
+            def on_incumbent(rec: dict) -> None:
+                gap = "" if rec["gap"] is None else f"  gap {100 * rec['gap']:.2f} %"
+                out.print(f"  incumbent {rec['objective'] * 1e6:,.0f} USD  bound {(rec['bound'] or 0) * 1e6:,.0f}{gap}  at {rec['t_s']:.1f} s")
+
+            res = solve_case(case, log=log, on_stage=on_stage, on_incumbent=on_incumbent, time_limit_s=time_limit_s,
+                             mip_rel_gap=mip_rel_gap, threads=threads, relax=relax or None)
+    except UserError as e:
+        _fail(e)
+        return
+    target = out_dir or Path("results") / res.summary["case"]["name"]
+    path = res.to_dir(target)
+    s = res.summary
+    gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"
+    obj = "none" if s["objective_usd"] is None else f"{s['objective_usd']:,.0f} USD"
+    out.print(f"[bold]{s['status']}[/bold]: objective {obj}, gap {gap}; {s['variables']:,} variables, {s['constraints']:,} constraints")
+    if s["message"]:
+        out.print(s["message"])
+    out.print(f"results in {path}")
+    if s["status"] not in ("optimal", "time_limit"):
+        raise typer.Exit(1)

@@ -1,0 +1,5 @@
+"""The planning MILP: one module per constraint family of FORMULATION.md."""
+
+from tokensite.model.build import build_model
+
+__all__ = ["build_model"]
