@@ -4,8 +4,12 @@
     IT[r,t,y] = Σ_{g,l} alloc[r,g,l,t,y]\\,n_g\\,kw_g\\,pf_l / 1000 + Σ_{g,l} alloc\\_train[r,g,l,y]\\,n_g\\,kw_g\\,pf_l / 1000
     draw[r,t,y] = IT · PUE_r
     draw ≤ mw[r,y] ≤ max\\_mw_r · open[r,y];\\quad mw[r,y-1] ≤ mw[r,y];\\quad open[r,y-1] ≤ open[r,y]
-    draw ≤ grid[r,y] + bridge[r,y]
     draw = Σ_k energy[r,k,t,y] + bridge\\_energy[r,t,y];\\quad energy ≤ cap_{r,k,t};\\quad bridge\\_energy ≤ bridge[r,y] ≤ bridge\\_max_r
+    Σ_k energy[r,k,t,y] ≤ grid[r,y]
+
+FORMULATION.md writes the grid row as draw ≤ grid + bridge. With energy tiers free of the
+grid that lets a sliver of bridge *capacity* license any amount of grid *energy*; the
+sound row caps grid energy by the grid connection, and draw ≤ grid + bridge follows.
 
 ``open`` is indexed by year (a site, once developed, stays open): FORMULATION.md's
 ``open[r]`` cannot say *when* the development cost starts, so it is charged from the year
@@ -50,10 +54,12 @@ def add_power(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
     later = [(r, Y[i - 1], Y[i]) for r in S.R for i in range(1, len(Y))]
     m.c_power_mw_monotone = pyo.Constraint(later, rule=lambda _, r, y0, y1: m.mw[r, y0] <= m.mw[r, y1])
     m.c_power_open_monotone = pyo.Constraint(later, rule=lambda _, r, y0, y1: m.open[r, y0] <= m.open[r, y1])
-    m.c_power_grid = pyo.Constraint(rty, rule=lambda _, r, t, y: m.draw_mw[r, t, y] <= m.grid_mw[r, y] + (m.bridge[r, y] if r in bridge else 0))
+    # grid_mw comes from the queue family; without it only today's connection exists
+    grid = m.grid_mw if hasattr(m, "grid_mw") else {(r, y): float(regions.at[r, "existing_mw"]) for r, y in S.RY}
     tiers = defaultdict(list)
     for r, k, t, y in S.RKTY:
         tiers[(r, t, y)].append(k)
+    m.c_power_grid = pyo.Constraint(rty, rule=lambda _, r, t, y: sum(m.energy[r, k, t, y] for k in tiers[(r, t, y)]) <= grid[r, y])
     m.c_power_energy = pyo.Constraint(
         rty, rule=lambda _, r, t, y: m.draw_mw[r, t, y] == sum(m.energy[r, k, t, y] for k in tiers[(r, t, y)]) + (m.bridge_energy[r, t, y] if r in bridge else 0)
     )
