@@ -58,10 +58,6 @@ class Case:
     scale: Scale = field(default_factory=Scale)
     path: Path | None = None
 
-    @property
-    def first_year(self) -> int:
-        return self.years[0]
-
     def year_weights(self) -> dict[int, int]:
         """Calendar years each planning year stands for (gap to the next; 1 for the last)."""
         ys = self.years

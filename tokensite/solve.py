@@ -32,7 +32,6 @@ class Compiled:
     lp: highspy.HighsLp
     offset: float
     integer: np.ndarray  # bool per column
-    hand_off_s: float
 
 
 @dataclass
@@ -44,13 +43,11 @@ class SolveOutcome:
     x: np.ndarray | None
     row_dual: np.ndarray | None
     solve_s: float
-    duals_s: float
     message: str = ""
     progress: list[dict] = field(default_factory=list)
 
 
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
-    t0 = time.perf_counter()
     sf = LinearStandardFormCompiler().write(m, mixed_form=True)
     A = sf.A.tocsc()
     n_rows, n_cols = A.shape
@@ -77,7 +74,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     lp.a_matrix_.value_ = A.data.astype(float)
     lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
     offset = float(sf.c_offset[0]) if len(sf.c_offset) else 0.0
-    return Compiled(cols, sf.rows, lp, offset, integer, time.perf_counter() - t0)
+    return Compiled(cols, sf.rows, lp, offset, integer)
 
 
 _STATUS = {
@@ -199,13 +196,13 @@ def run_highs(
         msg = h.modelStatusToString(h.getModelStatus())
         if status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             msg += ": the LP relaxation already fails, so no integer plan can exist (check demand, caps and eligibility)"
-        return SolveOutcome(status if status != "error" else "error", None, None, None, None, None, time.perf_counter() - t0, 0.0, msg, progress)
+        return SolveOutcome(status, None, None, None, None, None, time.perf_counter() - t0, msg, progress)
     bound = h.getInfo().objective_function_value + comp.offset
     x = np.array(h.getSolution().col_value)
     if not is_mip:
         report(bound, bound)
         row_dual = np.array(h.getSolution().row_dual) if duals else None
-        return SolveOutcome("optimal", bound, bound, 0.0, x, row_dual, time.perf_counter() - t0, 0.0, "", progress)
+        return SolveOutcome("optimal", bound, bound, 0.0, x, row_dual, time.perf_counter() - t0, "", progress)
 
     for fix_units in (False, True):
         idx, val = _round(comp, x, fix_units)
@@ -216,13 +213,13 @@ def run_highs(
         x = np.array(h.getSolution().col_value)
     incumbent = h.getInfo().objective_function_value + comp.offset if _status(h) == "optimal" else None
     if incumbent is None:
-        return SolveOutcome("time_limit" if time.perf_counter() >= deadline else "error", None, bound, None, None, None, time.perf_counter() - t0, 0.0,
+        return SolveOutcome("time_limit" if time.perf_counter() >= deadline else "error", None, bound, None, None, None, time.perf_counter() - t0,
                             "no integer plan found in the time limit", progress)
     report(incumbent, bound)
     row_dual = np.array(h.getSolution().row_dual) if duals else None
     gap = _gap(incumbent, bound)
     if gap is not None and gap <= options.mip_rel_gap:
-        return SolveOutcome("optimal", incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, 0.0, "", progress)
+        return SolveOutcome("optimal", incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, "", progress)
 
     # Branch and bound from the rounded plan for the time that is left.
     hm = _new_highs(options, log)
@@ -251,4 +248,4 @@ def run_highs(
         bound = max(bound, info.mip_dual_bound + comp.offset)
     gap = _gap(incumbent, bound)
     status = "optimal" if gap is not None and gap <= options.mip_rel_gap + 1e-12 else ("time_limit" if time.perf_counter() >= deadline - 1e-3 else _status(hm))
-    return SolveOutcome(status, incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, 0.0, "", progress)
+    return SolveOutcome(status, incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, "", progress)

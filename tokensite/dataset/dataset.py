@@ -13,7 +13,7 @@ Derived here, once, and nowhere else:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -62,10 +62,6 @@ class Dataset:
             "eligible routes": len(self.routes),
             "demand years": int(self.demand.year.nunique()),
         }
-
-    def with_frames(self, **frames: pd.DataFrame) -> "Dataset":
-        """A copy with some input frames replaced (used for what-if scaling)."""
-        return replace(self, **frames)
 
 
 def _continent(lat: float, lon: float) -> str:

@@ -53,11 +53,9 @@ class Sets:
     E: list[tuple]  # flow[r,m,l,t,y]
     POOL: list[tuple]  # pool[r,l,t,y]: pooled-layer tokens at r
     pool_group: dict[tuple, str]  # (r,l) -> pool group id
-    GROUPS: list[tuple]  # (l, group)
     MLTY: list[tuple]  # unserved[m,l,t,y]
     GLTY: list[tuple]  # unserved_pool[l,group,t,y]
     RKTY: list[tuple]  # energy[r,k,t,y]
-    RTY: list[tuple]
     RY: list[tuple]
     BRIDGE_R: list[str]
     Q: list[str]
@@ -152,12 +150,10 @@ def build_sets(ds: Dataset, case: Case) -> Sets:
             key = (l, grp, t, y)
             pool_demand[key] = pool_demand.get(key, 0.0) + v * profile.get((m, l, t), 1.0)
     GLTY = sorted(k for k, v in pool_demand.items() if v > 0)
-    GROUPS = sorted({(l, g) for (l, g, _, _) in GLTY})
 
     pp = ds.power_prices[ds.power_prices.slice.isin(T)]
     tiers = list(zip(pp.site_id, pp.tier, pp.slice))
     RY = [(r, y) for r in R for y in Y]
-    RTY = [(r, t, y) for r in R for t in T for y in Y]
     RKTY = [(r, k, t, y) for (r, k, t) in tiers for y in Y]
     BRIDGE_R = list(regions.site_id[regions.bridge_max_mw.fillna(0) > 0])
     queue = ds.queue[ds.queue.online_year <= ylast]
@@ -167,7 +163,7 @@ def build_sets(ds: Dataset, case: Case) -> Sets:
     return Sets(
         Y=Y, T=T, L=L, R=R, G=G, M=M, LM=LM, LP=LP, LT=LT, year_factor=year_factor, year_weight=weight, hours=hours,
         RGY=RGY, fleet_of=fleet_of, RGLTY=RGLTY, RGLY_train=RGLY_train, E=E, POOL=POOL, pool_group=pool_group,
-        GROUPS=GROUPS, MLTY=MLTY, GLTY=GLTY, RKTY=RKTY, RTY=RTY, RY=RY, BRIDGE_R=BRIDGE_R, Q=list(queue.tranche_id),
+        MLTY=MLTY, GLTY=GLTY, RKTY=RKTY, RY=RY, BRIDGE_R=BRIDGE_R, Q=list(queue.tranche_id),
         PR=PR, P=P, demand=demand, profile=profile, pool_demand=pool_demand, route=route,
         params=dict(
             regions=regions, gpus=gpus, tput=tput, layers=layers, programs=programs.set_index("program_id", drop=False),
