@@ -14,7 +14,7 @@ from rich.table import Table
 
 from tokensite.config import load_case
 from tokensite.dataset import read_dataset
-from tokensite.dataset.checks import case_problems
+from tokensite.dataset.checks import check_case
 from tokensite.errors import DatasetError, UserError
 from tokensite.run import solve as solve_case
 
@@ -59,9 +59,7 @@ def validate(target: Path = typer.Argument(None, help="Case file (.toml) or data
         data_dir, case = _resolve(target)
         ds = read_dataset(data_dir)
         if case is not None:
-            problems = case_problems(str(case.path), case.years, case.layers, {"layers.csv": ds.layers, "demand.csv": ds.demand})
-            if problems:
-                raise DatasetError(str(case.path), problems)
+            check_case(case, ds)
     except UserError as e:
         _fail(e)
         return

@@ -12,8 +12,7 @@ from typing import Any
 
 from tokensite.config import Case, load_case
 from tokensite.dataset import Dataset, read_dataset
-from tokensite.dataset.checks import case_problems
-from tokensite.errors import DatasetError
+from tokensite.dataset.checks import check_case
 from tokensite.model import build_model
 from tokensite.results import Results
 from tokensite.results.extract import extract
@@ -55,9 +54,7 @@ def solve(
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
     case = case.with_solver(**overrides)
     ds = dataset or read_dataset(case.data_dir)
-    problems = case_problems(str(case.path or case.name), case.years, case.layers, {"layers.csv": ds.layers, "demand.csv": ds.demand})
-    if problems:
-        raise DatasetError(str(case.path or case.name), problems)
+    check_case(case, ds)
     stage("read", t)
     t = perf_counter()
     m, S = build_model(ds, case, skip=skip_families)

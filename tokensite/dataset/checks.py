@@ -8,10 +8,15 @@ unusable is skipped: their own problems are already reported.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from tokensite.errors import Problem
+from tokensite.errors import DatasetError, Problem
+
+if TYPE_CHECKING:
+    from tokensite.config import Case
+    from tokensite.dataset.dataset import Dataset
 
 Frames = dict[str, pd.DataFrame | None]
 HOURS_PER_YEAR = 8760.0
@@ -214,16 +219,17 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set]) -> list[Prob
     return out
 
 
-def case_problems(case_path: str, years: tuple[int, ...], layers: tuple[str, ...] | None, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """A case must name known layers and only years the demand data cover."""
+def check_case(case: "Case", ds: "Dataset") -> None:
+    """A case must name known layers and only years the demand data cover; raises DatasetError."""
+    where = str(case.path or case.name)
     out = []
-    known = set(frames["layers.csv"].layer)
-    for layer in layers or ():
+    known = set(ds.layers.layer)
+    for layer in case.layers or ():
         if layer not in known:
-            out.append(Problem(case_path, None, "case.layers", "unknown layer", layer, f"use one of {', '.join(sorted(known))}"))
-    d = frames["demand.csv"]
-    have = set(d.year)
-    missing = [y for y in years if y not in have]
-    if missing and not d.empty:
-        out.append(Problem(case_path, None, "case.years", f"demand.csv has no rows for {', '.join(map(str, missing))}", str(list(years)), f"use years within {min(have)}-{max(have)} or add demand rows"))
-    return out
+            out.append(Problem(where, None, "case.layers", "unknown layer", layer, f"use one of {', '.join(sorted(known))}"))
+    have = set(ds.demand.year)
+    missing = [y for y in case.years if y not in have]
+    if missing and have:
+        out.append(Problem(where, None, "case.years", f"demand.csv has no rows for {', '.join(map(str, missing))}", str(list(case.years)), f"use years within {min(have)}-{max(have)} or add demand rows"))
+    if out:
+        raise DatasetError(where, out)
