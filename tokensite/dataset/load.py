@@ -68,7 +68,9 @@ def _describe(check: str) -> tuple[str, str]:
     return f"fails the check {check}", "correct the value"
 
 
-def _parse_bools(name: str, raw: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+def _parse_bools(name: str, raw: pd.DataFrame, problems: list[Problem]) -> set[int]:
+    """Parse boolean columns in place; return the lines whose booleans could not be read."""
+    bad: set[int] = set()
     for col in BOOL_COLUMNS.get(name, []):
         if col not in raw:
             continue
@@ -81,9 +83,10 @@ def _parse_bools(name: str, raw: pd.DataFrame, problems: list[Problem]) -> pd.Da
                 parsed.append(False)
             else:
                 parsed.append(None)
+                bad.add(int(line))
                 problems.append(Problem(name, int(line), col, "is not true or false", "" if pd.isna(v) else str(v), "write true or false"))
         raw[col] = parsed
-    return raw
+    return bad
 
 
 def _validate(name: str, raw: pd.DataFrame, model: type[pa.DataFrameModel], problems: list[Problem]) -> pd.DataFrame | None:
@@ -91,9 +94,7 @@ def _validate(name: str, raw: pd.DataFrame, model: type[pa.DataFrameModel], prob
     for col in OPTIONAL_COLUMNS.get(name, []):
         if col not in raw:
             raw[col] = np.nan
-    bad_bool_lines = {p.line for p in problems if p.file == name}
-    raw = _parse_bools(name, raw, problems)
-    bad_bool_lines = {p.line for p in problems if p.file == name} - bad_bool_lines
+    bad_bool_lines = _parse_bools(name, raw, problems)
     try:
         return model.validate(raw.drop(index=list(bad_bool_lines)), lazy=True)
     except pa.errors.SchemaErrors as err:
