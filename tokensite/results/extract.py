@@ -125,16 +125,23 @@ def extract(ds: Dataset, case: Case, m: pyo.ConcreteModel, S: Sets, comp: Compil
 
     # sites per year
     queue = S.params["queue"]
+    taken_at = defaultdict(list)
+    for q in S.Q:
+        if vals["take"].get(q, 0) > 0.5:
+            taken_at[queue.at[q, "site_id"]].append(q)
+    gpus_at = frames["fleet"].groupby(["site_id", "year"]).gpus_active.sum().to_dict()
+    peak = defaultdict(float)
+    if hasattr(m, "draw_mw"):
+        for (r, t, y), e in m.draw_mw.items():
+            peak[(r, y)] = max(peak[(r, y)], pyo.value(e))
     rows = []
     for r in S.R:
         for y in S.Y:
-            draws = [pyo.value(m.draw_mw[r, t, y]) for t in S.T if (r, t, y) in m.draw_mw] if hasattr(m, "draw_mw") else []
-            taken = [q for q in S.Q if queue.at[q, "site_id"] == r and vals["take"].get(q, 0) > 0.5 and int(queue.at[q, "online_year"]) <= y]
-            gpus_active = frames["fleet"].query("site_id == @r and year == @y").gpus_active.sum()
+            taken = [q for q in taken_at.get(r, ()) if int(queue.at[q, "online_year"]) <= y]
             rows.append(dict(
                 site_id=r, year=y, open=bool(vals["open"].get((r, y), 0) > 0.5), facility_mw=vals["mw"].get((r, y), 0.0),
                 grid_mw=float(regions.at[r, "existing_mw"]) + sum(float(queue.at[q, "mw"]) for q in taken),
-                bridge_mw=vals["bridge"].get((r, y), 0.0), peak_draw_mw=max(draws, default=0.0), gpus_active=int(gpus_active),
+                bridge_mw=vals["bridge"].get((r, y), 0.0), peak_draw_mw=peak[(r, y)], gpus_active=int(gpus_at.get((r, y), 0)),
                 tranches=";".join(taken),
             ))
     sites = pd.DataFrame(rows)
