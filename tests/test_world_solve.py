@@ -86,3 +86,30 @@ def test_solve_writes_every_results_file(tmp_path):
     s = json.loads((tmp_path / "r" / "summary.json").read_text())
     for key in ("status", "objective_usd", "best_bound_usd", "mip_gap", "build_s", "solve_s", "case", "versions", "variables", "constraints"):
         assert key in s
+
+
+def test_a_failed_write_leaves_the_old_folder_and_no_partial_one(tmp_path, monkeypatch):
+    from types import MappingProxyType
+
+    import pandas as pd
+
+    from tokensite.results import Results
+
+    good = Results(summary={"status": "optimal"}, frames=MappingProxyType({"a": pd.DataFrame({"x": [1]})}))
+    target = good.to_dir(tmp_path / "res")
+    calls = {"n": 0}
+    real = pd.DataFrame.to_csv
+
+    def flaky(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", flaky)
+    bad = Results(summary={"status": "optimal"}, frames=MappingProxyType({"a": pd.DataFrame({"x": [2]}), "b": pd.DataFrame({"y": [3]})}))
+    with pytest.raises(OSError):
+        bad.to_dir(target)
+    monkeypatch.undo()
+    assert pd.read_csv(target / "a.csv").x.tolist() == [1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
