@@ -16,6 +16,9 @@ from tokensite.config import load_case
 from tokensite.dataset import read_dataset
 from tokensite.dataset.checks import check_case
 from tokensite.errors import DatasetError, UserError
+from tokensite.results import Results
+from tokensite.results.maps import BBoxes, layer_panels_png, map_html, map_png, parse_bbox
+from tokensite.results.report import build_report, write_outputs
 from tokensite.run import solve as solve_case
 
 DEFAULT_CASE = Path("models/world.toml")
@@ -82,6 +85,7 @@ def solve(
     threads: int = typer.Option(None, "--threads", help="HiGHS threads (0 = all)"),
     relax: bool = typer.Option(False, "--relax", help="Solve the LP relaxation only (screening)"),
     log: bool = typer.Option(False, "--log", help="Stream the HiGHS log"),
+    no_report: bool = typer.Option(False, "--no-report", help="Skip plan tables, workbook, maps and report.html"),
 ) -> None:
     """Build and solve a case; write its results folder (all or nothing)."""
     case = case or DEFAULT_CASE
@@ -103,7 +107,7 @@ def solve(
         _fail(e)
         return
     target = out_dir or Path("results") / res.summary["case"]["name"]
-    path = res.to_dir(target)
+    path = res.to_dir(target, extras=None if no_report or res.summary["objective_usd"] is None else write_outputs)
     s = res.summary
     gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"
     obj = "none" if s["objective_usd"] is None else f"{s['objective_usd']:,.0f} USD"
@@ -113,3 +117,49 @@ def solve(
     out.print(f"results in {path}")
     if s["status"] not in ("optimal", "time_limit"):
         raise typer.Exit(1)
+
+
+def _load_results(results_dir: Path) -> Results:
+    if not (results_dir / "summary.json").is_file():
+        _fail(UserError(f"{results_dir}: not a results folder (no summary.json); run `tokensite solve` first"))
+    res = Results.from_dir(results_dir)
+    if res.summary.get("objective_usd") is None:
+        _fail(UserError(f"{results_dir}: the solve found no plan (status {res.summary.get('status')}); nothing to draw"))
+    return res
+
+
+@app.command()
+def report(results_dir: Path = typer.Argument(..., help="Results folder written by `tokensite solve`")) -> None:
+    """Write a self-contained report.html into the results folder."""
+    res = _load_results(results_dir)
+    out.print(f"report in {build_report(res, results_dir / 'report.html')}")
+
+
+@app.command(name="map")
+def map_cmd(
+    results_dir: Path = typer.Argument(..., help="Results folder written by `tokensite solve`"),
+    layer: str = typer.Option(None, "--layer", help="Only this layer"),
+    year: int = typer.Option(None, "--year", help="Planning year (default: the last)"),
+    html_map: bool = typer.Option(False, "--html", help="Interactive HTML map instead of PNG"),
+    bbox: str = typer.Option(None, "--bbox", help=f"minlon,minlat,maxlon,maxlat or one of {', '.join(BBoxes)}"),
+    panels: bool = typer.Option(False, "--panels", help="One panel per layer (PNG)"),
+) -> None:
+    """Draw the siting map of a results folder."""
+    res = _load_results(results_dir)
+    if layer and layer not in set(res.layers.layer):
+        _fail(UserError(f"unknown layer {layer!r}; the results have {', '.join(res.layers.layer)}"))
+    if year and year not in set(res.sites.year):
+        _fail(UserError(f"year {year} is not a planning year of these results ({', '.join(map(str, sorted(set(res.sites.year))))})"))
+    try:
+        box = parse_bbox(bbox)
+    except ValueError as e:
+        _fail(UserError(str(e)))
+        return
+    suffix = f"_{layer}" if layer else ""
+    if html_map:
+        path = map_html(res, results_dir / f"map{suffix}.html", year, layer)
+    elif panels:
+        path = layer_panels_png(res, results_dir / "map_layers.png", year, box)
+    else:
+        path = map_png(res, results_dir / f"map{suffix}.png", year, layer, box)
+    out.print(f"map in {path}")

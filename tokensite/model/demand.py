@@ -64,15 +64,11 @@ def add_demand(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
 
     value = {l: float(layers.at[l, "value_usd_per_mtok"]) for l in S.L}
     tok_per_mtoks = {t: SECONDS_PER_HOUR * w[t] for t in S.T}  # Mtok in a year per Mtok/s held in slice t
-    by_year = {y: 0 for y in S.Y}
     for mm, l, t, y in S.MLTY:
-        by_year[y] += value[l] * tok_per_mtoks[t] / MUSD * m.unserved[mm, l, t, y]
+        add_cost(m, "unserved tokens", y, value[l] * tok_per_mtoks[t] / MUSD * m.unserved[mm, l, t, y])
     for l, g, t, y in S.GLTY:
-        by_year[y] += value[l] * tok_per_mtoks[t] / MUSD * m.unserved_pool[l, g, t, y]
-    add_cost(m, "unserved", by_year)
-    transit = {y: 0 for y in S.Y}
+        add_cost(m, "unserved tokens", y, value[l] * tok_per_mtoks[t] / MUSD * m.unserved_pool[l, g, t, y])
     for r, mm, l, t, y in S.E:
         c = S.params["transit"].get((r, mm, l), 0.0)
         if c:
-            transit[y] += c * tok_per_mtoks[t] / MUSD * m.flow[r, mm, l, t, y]
-    add_cost(m, "transit", transit)
+            add_cost(m, "transit", y, c * tok_per_mtoks[t] / MUSD * m.flow[r, mm, l, t, y], site=r)

@@ -17,8 +17,5 @@ from tokensite.model.sets import Sets
 
 
 def add_objective(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
-    total = 0
-    for by_year in m.cost_terms.values():
-        for y, expr in by_year.items():
-            total += S.year_factor[y] * expr
+    total = pyo.quicksum(S.year_factor[y] * pyo.quicksum(terms) for (_, _, y), terms in m.cost_terms.items())
     m.objective = pyo.Objective(expr=total, sense=pyo.minimize)

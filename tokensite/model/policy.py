@@ -57,6 +57,12 @@ def add_policy(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
     m.c_policy_budget = pyo.Constraint(budget, rule=lambda _, y: spent(y) <= col(y, "budget_usd") * W[y] / MUSD)
     cap = [y for y in Y if col(y, "co2_cap_t") is not None]
     m.c_policy_co2 = pyo.Constraint(cap, rule=lambda _, y: emissions_t(m, S, y) <= col(y, "co2_cap_t"))
-    priced = [y for y in Y if col(y, "carbon_price_usd_per_t")]
-    if priced:
-        add_cost(m, "carbon", {y: (col(y, "carbon_price_usd_per_t") / MUSD * emissions_t(m, S, y) if y in priced else 0) for y in Y})
+    for y in Y:
+        price = col(y, "carbon_price_usd_per_t")
+        if not price:
+            continue
+        for r, k, t, yy in S.RKTY:
+            if yy == y:
+                add_cost(m, "carbon", y, price / MUSD * S.hours[t] * float(regions.at[r, "carbon_kg_per_mwh"]) / 1000 * m.energy[r, k, t, y], site=r)
+        for r in S.BRIDGE_R:
+            add_cost(m, "carbon", y, price / MUSD * sum(S.hours[t] * float(regions.at[r, "bridge_carbon_kg_per_mwh"]) / 1000 * m.bridge_energy[r, t, y] for t in S.T), site=r)

@@ -66,18 +66,21 @@ def add_power(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
     m.c_power_bridge = pyo.Constraint([(r, t, y) for r in S.BRIDGE_R for t in S.T for y in Y], rule=lambda _, r, t, y: m.bridge_energy[r, t, y] <= m.bridge[r, y])
 
     price = S.params["price"]
-    energy = {y: 0 for y in Y}
     for r, k, t, y in S.RKTY:
-        energy[y] += S.hours[t] * price[(r, k, t)] / MUSD * m.energy[r, k, t, y]
-    for r in S.BRIDGE_R:
-        p = float(regions.at[r, "bridge_price_usd_per_mwh"]) * case.scale.power_price
-        for t in S.T:
-            for y in Y:
-                energy[y] += S.hours[t] * p / MUSD * m.bridge_energy[r, t, y]
-    add_cost(m, "energy", energy)
+        add_cost(m, f"energy:{k}", y, S.hours[t] * price[(r, k, t)] / MUSD * m.energy[r, k, t, y], site=r)
     f = case.finance
     rate = case.discount_rate
-    add_cost(m, "facility", {y: sum(float(regions.at[r, "facility_capex_usd_per_mw"]) * crf(rate, f.facility_life_years) / MUSD * m.mw[r, y] for r in S.R) for y in Y})
-    add_cost(m, "fixed_om", {y: sum(float(regions.at[r, "fixed_om_usd_per_mw_year"]) / MUSD * m.mw[r, y] for r in S.R) for y in Y})
-    add_cost(m, "site", {y: sum(float(regions.at[r, "site_fixed_usd"]) * crf(rate, f.site_life_years) / MUSD * m.open[r, y] for r in S.R) for y in Y})
-    add_cost(m, "bridge_capacity", {y: sum(float(regions.at[r, "bridge_capex_usd_per_mw"]) * crf(rate, f.bridge_life_years) / MUSD * m.bridge[r, y] for r in S.BRIDGE_R) for y in Y})
+    for r in S.BRIDGE_R:
+        p = float(regions.at[r, "bridge_price_usd_per_mwh"]) * case.scale.power_price
+        capex = float(regions.at[r, "bridge_capex_usd_per_mw"]) * crf(rate, f.bridge_life_years) / MUSD
+        for y in Y:
+            add_cost(m, "bridge fuel", y, sum(S.hours[t] * p / MUSD * m.bridge_energy[r, t, y] for t in S.T), site=r)
+            add_cost(m, "bridge capacity", y, capex * m.bridge[r, y], site=r)
+    for r in S.R:
+        facility = float(regions.at[r, "facility_capex_usd_per_mw"]) * crf(rate, f.facility_life_years) / MUSD
+        om = float(regions.at[r, "fixed_om_usd_per_mw_year"]) / MUSD
+        site = float(regions.at[r, "site_fixed_usd"]) * crf(rate, f.site_life_years) / MUSD
+        for y in Y:
+            add_cost(m, "facility", y, facility * m.mw[r, y], site=r)
+            add_cost(m, "fixed O&M", y, om * m.mw[r, y], site=r)
+            add_cost(m, "site development", y, site * m.open[r, y], site=r)

@@ -32,10 +32,8 @@ def add_queue(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
         rule=lambda _, r, y: float(regions.at[r, "existing_mw"]) + sum(float(queue.at[q, "mw"]) * m.take[q] for q in at_site.get(r, ()) if online[q] <= y),
     )
     factor = crf(case.discount_rate, case.finance.interconnect_life_years)
-    by_year = {y: 0 for y in S.Y}
     for q in S.Q:
         annual = float(queue.at[q, "mw"]) * 1000 * float(queue.at[q, "cost_usd_per_kw"]) * factor / MUSD
         for y in S.Y:
             if y >= online[q]:
-                by_year[y] += annual * m.take[q]
-    add_cost(m, "interconnection", by_year)
+                add_cost(m, "interconnection", y, annual * m.take[q], site=queue.at[q, "site_id"])

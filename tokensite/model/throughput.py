@@ -59,9 +59,7 @@ def add_throughput(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
     )
 
     gpus = S.params["gpus"]
-    by_year = {y: 0 for y in S.Y}
     for (r, g, y), vintages in S.fleet_of.items():
         unit_usd = float(gpus.at[g, "gpus_per_unit"]) * float(gpus.at[g, "capex_usd_per_gpu"]) * case.scale.gpu_capex
         annual = unit_usd * crf(case.discount_rate, float(gpus.at[g, "lifetime_years"])) / MUSD
-        by_year[y] += annual * sum(m.buy[k] for k in vintages)
-    add_cost(m, "gpu_capex", by_year)
+        add_cost(m, f"gpus:{g}", y, annual * sum(m.buy[k] for k in vintages), site=r)

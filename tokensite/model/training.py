@@ -51,11 +51,9 @@ def add_training(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
     rows = [(p, r, y) for p, r in S.PR for y in S.Y if y >= start[p]]
     m.c_training_campus = pyo.Constraint(rows, rule=lambda _, p, r, y: m.mw[r, y] >= float(programs.at[p, "min_campus_mw"]) * m.host[p, r])
 
-    by_year = {y: 0 for y in S.Y}
     for p in S.P:
         l = programs.at[p, "layer"]
         annual = float(layers.at[l, "value_usd_per_mtok"]) * float(programs.at[p, "tokens_per_s"]) / MTOK * SECONDS_PER_HOUR * HOURS_PER_YEAR / MUSD
         for y in S.Y:
             if y >= start[p]:
-                by_year[y] += annual * m.skip[p]
-    add_cost(m, "training_unserved", by_year)
+                add_cost(m, "unhosted training", y, annual * m.skip[p])

@@ -32,6 +32,12 @@ def add_variables(m: pyo.ConcreteModel, S: Sets) -> None:
     m.cost_terms = {}
 
 
-def add_cost(m: pyo.ConcreteModel, name: str, by_year: dict[int, object]) -> None:
-    """Register an annual cost (MUSD per calendar year of planning year y) with the objective."""
-    m.cost_terms[name] = by_year
+def add_cost(m: pyo.ConcreteModel, category: str, year: int, expr: object, site: str = "") -> None:
+    """Register an annual cost term (MUSD per calendar year of planning year ``year``).
+
+    Terms are kept by (category, site, year) so plans can be read off the very expressions the
+    objective sums. Categories: ``gpus:<gpu>``, ``facility``, ``fixed O&M``, ``site development``,
+    ``interconnection``, ``bridge capacity``, ``bridge fuel``, ``energy:<tier>``, ``transit``,
+    ``carbon``, ``unserved tokens``, ``unhosted training``.
+    """
+    m.cost_terms.setdefault((category, site, year), []).append(expr)

@@ -14,22 +14,18 @@ import pyomo.environ as pyo
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
+from tokensite.results.explain import explain
 from tokensite.model.sets import HOURS_PER_YEAR, MTOK, MUSD, SECONDS_PER_HOUR, Sets
 from tokensite.solve import Compiled, SolveOutcome
 
-COST_CATEGORIES = {  # registered cost term -> (plan category, capex | opex | unserved)
-    "gpu_capex": ("gpus", "capex"),
-    "facility": ("facility", "capex"),
-    "site": ("site development", "capex"),
-    "interconnection": ("interconnection", "capex"),
-    "bridge_capacity": ("bridge capacity", "capex"),
-    "energy": ("energy", "opex"),
-    "fixed_om": ("fixed O&M", "opex"),
-    "transit": ("transit", "opex"),
-    "carbon": ("carbon", "opex"),
-    "unserved": ("unserved tokens", "unserved"),
-    "training_unserved": ("unhosted training", "unserved"),
-}
+CAPEX = ("gpus", "facility", "site development", "interconnection", "bridge capacity")
+UNSERVED = ("unserved tokens", "unhosted training")
+
+
+def cost_kind(category: str) -> str:
+    """capex | opex | unserved, from a registered cost category (``gpus:H100``, ``energy:firm`` ...)."""
+    head = category.split(":")[0]
+    return "capex" if head in CAPEX else "unserved" if head in UNSERVED else "opex"
 
 
 def values_by_var(m: pyo.ConcreteModel, comp: Compiled, x: np.ndarray) -> dict[str, dict]:
@@ -87,10 +83,16 @@ def extract(ds: Dataset, case: Case, m: pyo.ConcreteModel, S: Sets, comp: Compil
         alloc[(r, g, l, y)] += w[t] * v / HOURS_PER_YEAR
     for (r, g, l, y), v in vals["alloc_train"].items():
         alloc[(r, g, l, y)] += v
-    frames["allocation"] = pd.DataFrame(
-        [dict(site_id=r, gpu=g, layer=l, year=y, units_mean=v) for (r, g, l, y), v in alloc.items() if v > 1e-9],
-        columns=["site_id", "gpu", "layer", "year", "units_mean"],
-    )
+    layers = S.params["layers"]
+    rows = []
+    for (r, g, l, y), v in alloc.items():
+        if v <= 1e-9:
+            continue
+        n = float(gpus.at[g, "gpus_per_unit"])
+        rows.append(dict(site_id=r, gpu=g, layer=l, year=y, units_mean=v,
+                         tokens_per_s=v * n * S.params["tput"][(g, l)] * float(layers.at[l, "util_max"]),
+                         draw_mw=v * n * float(gpus.at[g, "kw_per_gpu"]) * float(layers.at[l, "power_fraction"]) / 1000 * float(regions.at[r, "pue"])))
+    frames["allocation"] = pd.DataFrame(rows, columns=["site_id", "gpu", "layer", "year", "units_mean", "tokens_per_s", "draw_mw"])
 
     # flows (annual mean tokens/s); pooled layers appear with metro_id "pool:<group>"
     fl = defaultdict(float)
@@ -153,19 +155,28 @@ def extract(ds: Dataset, case: Case, m: pyo.ConcreteModel, S: Sets, comp: Compil
     rows = []
     for p in S.P:
         host = next((r for (pp, r) in S.PR if pp == p and vals["host"].get((pp, r), 0) > 0.5), None)
-        rows.append(dict(program_id=p, start_year=int(programs.at[p, "start_year"]), site_id=host or "", hosted=host is not None))
-    frames["training"] = pd.DataFrame(rows, columns=["program_id", "start_year", "site_id", "hosted"])
+        rows.append(dict(program_id=p, layer=programs.at[p, "layer"], start_year=int(programs.at[p, "start_year"]),
+                         tokens_per_s=float(programs.at[p, "tokens_per_s"]), site_id=host or "", hosted=host is not None))
+    frames["training"] = pd.DataFrame(rows, columns=["program_id", "layer", "start_year", "tokens_per_s", "site_id", "hosted"])
+    frames["layers"] = layers[["layer", "metro_bound", "slo_rtt_ms", "value_usd_per_mtok", "max_site_share"]].reset_index(drop=True)
 
-    # plan: annual (undiscounted) cost per year and category, with the discount factor
+    # costs: annual (undiscounted) USD per year x category x site, read off the objective's own terms
     rows = []
-    for term, by_year in m.cost_terms.items():
-        cat, kind = COST_CATEGORIES[term]
-        for y, expr in by_year.items():
-            usd = float(pyo.value(expr)) * MUSD
-            rows.append(dict(year=y, category=cat, capex_usd=usd if kind == "capex" else 0.0, opex_usd=usd if kind == "opex" else 0.0,
-                             unserved_usd=usd if kind == "unserved" else 0.0, discount_factor=S.year_factor[y]))
-    frames["plan"] = pd.DataFrame(rows, columns=["year", "category", "capex_usd", "opex_usd", "unserved_usd", "discount_factor"])
+    for (cat, site, y), terms in m.cost_terms.items():
+        usd = sum(float(pyo.value(e)) for e in terms) * MUSD
+        if abs(usd) > 1e-9:
+            rows.append(dict(year=y, category=cat, site_id=site, kind=cost_kind(cat), usd=usd, discount_factor=S.year_factor[y]))
+    costs = pd.DataFrame(rows, columns=["year", "category", "site_id", "kind", "usd", "discount_factor"])
+    frames["costs"] = costs
+    by_cat = costs.groupby(["year", "category", "kind"], as_index=False).agg(usd=("usd", "sum"), discount_factor=("discount_factor", "first"))
+    frames["plan"] = pd.DataFrame({
+        "year": by_cat.year, "category": by_cat.category,
+        "capex_usd": by_cat.usd.where(by_cat.kind == "capex", 0.0), "opex_usd": by_cat.usd.where(by_cat.kind == "opex", 0.0),
+        "unserved_usd": by_cat.usd.where(by_cat.kind == "unserved", 0.0), "discount_factor": by_cat.discount_factor,
+    })
+    frames["metros"] = ds.metros[["metro_id", "name", "lat", "lon", "country", "jurisdiction", "population_m"]].reset_index(drop=True)
     frames["prices"] = _prices(S, duals_by_row(comp, out.row_dual))
+    frames["explain"] = explain(ds, S, frames)
     return frames
 
 

@@ -10,13 +10,13 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
 
-FILES = ("sites", "fleet", "flows", "served", "plan", "prices", "allocation", "training")
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,11 @@ class Results:
     def objective_usd(self) -> float | None:
         return self.summary["objective_usd"]
 
-    def to_dir(self, out: str | Path) -> Path:
-        """Write atomically: the folder is complete or absent (an older one is replaced whole)."""
+    def to_dir(self, out: str | Path, extras: Callable[["Results", Path], None] | None = None) -> Path:
+        """Write atomically: the folder is complete or absent (an older one is replaced whole).
+
+        ``extras(results, folder)`` may add files (plans, maps, report) before the folder appears.
+        """
         out = Path(out).resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -47,6 +50,8 @@ class Results:
             for name, frame in self.frames.items():
                 frame.to_csv(tmp / f"{name}.csv", index=False)
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str))
+            if extras is not None:
+                extras(Results.from_dir(tmp), tmp)
             old = None
             if out.exists():
                 old = out.parent / f".{out.name}.old-{os.getpid()}"

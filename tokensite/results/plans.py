@@ -1,0 +1,98 @@
+"""Plans: tables read off a :class:`Results` (no Pyomo, no CSV input).
+
+* ``plan``: annual capex / opex / value of unserved tokens by year x category (the objective's
+  own cost terms; Σ (capex + opex + unserved) x discount_factor = objective).
+* ``cost_per_mtok_site``: a site's annual capex + opex over the tokens it produced.
+* ``cost_per_mtok_layer``: each site's cost shared among layers by their share of its
+  allocated GPU units (annual mean), over the layer's tokens.
+* ``tokens_per_watt_site`` / ``tokens_per_watt_gpu``: tokens/s produced per W of facility draw.
+* ``utilisation``: mean allocated units per layer over active units.
+* ``profit``: revenue (value x served tokens, hosted training included) minus capex and opex.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tokensite.results.results import Results
+
+MTOK_PER_TOKENS_PER_S_YEAR = 3600 * 8760 / 1e6
+
+
+def _site_costs(res: Results) -> pd.DataFrame:
+    c = res.costs
+    c = c[(c.kind != "unserved") & (c.site_id.fillna("") != "")]
+    return c.groupby(["site_id", "year"], as_index=False).usd.sum()
+
+
+def cost_per_mtok_site(res: Results) -> pd.DataFrame:
+    tokens = res.allocation.groupby(["site_id", "year"], as_index=False).tokens_per_s.sum()
+    out = _site_costs(res).merge(tokens, on=["site_id", "year"], how="inner")
+    out["mtok"] = out.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR
+    out["usd_per_mtok"] = out.usd / out.mtok
+    return out.rename(columns={"usd": "cost_usd"})[["site_id", "year", "cost_usd", "mtok", "usd_per_mtok"]]
+
+
+def cost_per_mtok_layer(res: Results) -> pd.DataFrame:
+    a = res.allocation
+    share = a.groupby(["site_id", "year", "layer"], as_index=False).agg(units=("units_mean", "sum"), tokens_per_s=("tokens_per_s", "sum"))
+    share["share"] = share.units / share.groupby(["site_id", "year"]).units.transform("sum")
+    share = share.merge(_site_costs(res), on=["site_id", "year"], how="left").fillna({"usd": 0.0})
+    share["cost_usd"] = share.share * share.usd
+    out = share.groupby(["layer", "year"], as_index=False).agg(cost_usd=("cost_usd", "sum"), tokens_per_s=("tokens_per_s", "sum"))
+    out["mtok"] = out.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR
+    out["usd_per_mtok"] = out.cost_usd / out.mtok
+    return out[["layer", "year", "cost_usd", "mtok", "usd_per_mtok"]]
+
+
+def tokens_per_watt(res: Results, by: str) -> pd.DataFrame:
+    g = res.allocation.groupby([by, "year"], as_index=False).agg(tokens_per_s=("tokens_per_s", "sum"), draw_mw=("draw_mw", "sum"))
+    g["tokens_per_joule"] = g.tokens_per_s / (g.draw_mw * 1e6)
+    return g
+
+
+def utilisation(res: Results) -> pd.DataFrame:
+    used = res.allocation.groupby(["layer", "year"], as_index=False).units_mean.sum()
+    active = res.fleet.groupby("year").units_active.sum()
+    used["share_of_active_units"] = used.units_mean / used.year.map(active)
+    return used
+
+
+def profit(res: Results) -> pd.DataFrame:
+    value = dict(zip(res.layers.layer, res.layers.value_usd_per_mtok))
+    s = res.served.assign(revenue_usd=lambda d: d.served_tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * d.layer.map(value))
+    rev = s.groupby("year").revenue_usd.sum()
+    tr = res.training
+    for y in rev.index:
+        hosted = tr[tr.hosted & (tr.start_year <= y)]
+        rev[y] += float((hosted.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * hosted.layer.map(value)).sum())
+    p = res.plan.groupby("year")[["capex_usd", "opex_usd"]].sum()
+    out = p.assign(revenue_usd=rev.reindex(p.index).fillna(0.0)).reset_index()
+    out["profit_usd"] = out.revenue_usd - out.capex_usd - out.opex_usd
+    return out
+
+
+def plan_tables(res: Results) -> dict[str, pd.DataFrame]:
+    return {
+        "plan": res.plan,
+        "cost_per_mtok_layer": cost_per_mtok_layer(res),
+        "cost_per_mtok_site": cost_per_mtok_site(res),
+        "tokens_per_watt_site": tokens_per_watt(res, "site_id"),
+        "tokens_per_watt_gpu": tokens_per_watt(res, "gpu"),
+        "utilisation": utilisation(res),
+        "profit": profit(res),
+    }
+
+
+def write_plans(res: Results, folder: str | Path) -> dict[str, pd.DataFrame]:
+    """Each table as CSV, and all of them as sheets of ``plan.xlsx``."""
+    folder = Path(folder)
+    tables = plan_tables(res)
+    for name, t in tables.items():
+        t.to_csv(folder / f"{name}.csv", index=False)
+    with pd.ExcelWriter(folder / "plan.xlsx", engine="openpyxl") as xl:
+        for name, t in tables.items():
+            t.to_excel(xl, sheet_name=name[:31], index=False)
+    return tables
