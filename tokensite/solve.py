@@ -211,23 +211,24 @@ def run_highs(
         if not _run(h, deadline):
             break
         x = np.array(h.getSolution().col_value)
-    incumbent = h.getInfo().objective_function_value + comp.offset if _status(h) == "optimal" else None
-    if incumbent is None:
-        return SolveOutcome("time_limit" if time.perf_counter() >= deadline else "error", None, bound, None, None, None, time.perf_counter() - t0,
-                            "no integer plan found in the time limit", progress)
-    report(incumbent, bound)
-    row_dual = np.array(h.getSolution().row_dual) if duals else None
-    gap = _gap(incumbent, bound)
-    if gap is not None and gap <= options.mip_rel_gap:
-        return SolveOutcome("optimal", incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, "", progress)
+    rounded = _status(h) == "optimal"
+    incumbent = h.getInfo().objective_function_value + comp.offset if rounded else math.inf
+    row_dual = None
+    if rounded:
+        report(incumbent, bound)
+        row_dual = np.array(h.getSolution().row_dual) if duals else None
+        gap = _gap(incumbent, bound)
+        if gap is not None and gap <= options.mip_rel_gap:
+            return SolveOutcome("optimal", incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, "", progress)
 
-    # Branch and bound from the rounded plan for the time that is left.
+    # Branch and bound, from the rounded plan when rounding gave one, for the time that is left.
     hm = _new_highs(options, log)
     hm.passModel(lp)
-    start = highspy.HighsSolution()
-    start.col_value = list(x)
-    start.value_valid = True
-    hm.setSolution(start)
+    if rounded:
+        start = highspy.HighsSolution()
+        start.col_value = list(x)
+        start.value_valid = True
+        hm.setSolution(start)
 
     def _cb(e):
         d = e.data_out
@@ -246,6 +247,10 @@ def run_highs(
         row_dual = np.array(h.getSolution().row_dual) if duals and _status(h) == "optimal" else None
     if math.isfinite(info.mip_dual_bound):
         bound = max(bound, info.mip_dual_bound + comp.offset)
+    if not math.isfinite(incumbent):
+        hs = _status(hm)
+        status = hs if hs in ("infeasible", "time_limit") else "error"
+        return SolveOutcome(status, None, bound, None, None, None, time.perf_counter() - t0, "no integer plan found" + (" in the time limit" if status == "time_limit" else ""), progress)
     gap = _gap(incumbent, bound)
     status = "optimal" if gap is not None and gap <= options.mip_rel_gap + 1e-12 else ("time_limit" if time.perf_counter() >= deadline - 1e-3 else _status(hm))
     return SolveOutcome(status, incumbent, bound, gap, x, row_dual, time.perf_counter() - t0, "", progress)

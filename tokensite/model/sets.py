@@ -114,7 +114,10 @@ def build_sets(ds: Dataset, case: Case) -> Sets:
         by_j = layers.at[l, "residency"] == "jurisdiction"
         for r in R:
             pool_group[(r, l)] = regions.at[r, "jurisdiction"] if by_j else "*"
+    # a host must be able to hold the program's minimum campus
     hosts = ds.training_hosts[ds.training_hosts.program_id.isin(programs.program_id)]
+    fits = [float(regions.at[r, "max_mw"]) >= float(programs.set_index("program_id").at[p, "min_campus_mw"]) for p, r in zip(hosts.program_id, hosts.site_id)]
+    hosts = hosts[np.array(fits, dtype=bool)]
     train_sites = set(hosts.site_id)
     prog_layer = dict(zip(programs.program_id, programs.layer))
     train_layers_at: dict[str, set] = {}

@@ -36,9 +36,11 @@ def explain_sites(ds: Dataset, S: Sets, frames: dict[str, pd.DataFrame]) -> list
     regions = S.params["regions"]
     last = S.Y[-1]
     routed = set(S.route.site_id)
-    hosts = {r for _, r in S.PR}
-    min_campus = float(S.params["programs"].min_campus_mw.min()) if S.P else None
-    allowed_hosts = set(ds.training_hosts[ds.training_hosts.program_id.isin(S.P)].site_id)
+    programs = S.params["programs"]
+    needs = {}  # site -> smallest campus any program it may host needs
+    allowed = ds.training_hosts[ds.training_hosts.program_id.isin(S.P)]
+    for p, r in zip(allowed.program_id, allowed.site_id):
+        needs[r] = min(needs.get(r, float("inf")), float(programs.at[p, "min_campus_mw"]))
     chosen = regions[regions.site_id.isin(built)]
     firm = ds.power_prices[ds.power_prices.cap_mw.isna()].groupby("site_id").price_usd_per_mwh.min()
     rows = []
@@ -52,9 +54,9 @@ def explain_sites(ds: Dataset, S: Sets, frames: dict[str, pd.DataFrame]) -> list
             q = ds.queue[ds.queue.site_id == r]
             when = f"its first tranche comes online in {int(q.online_year.min())}" if not q.empty else "it has no queue tranche"
             reason, detail = "no_power", f"no grid or bridge power by {last}: {row.existing_mw:g} MW today and {when}"
-        elif r in allowed_hosts and r not in hosts and r not in routed and not S.LP:
-            reason, detail = "min_campus", f"max {row.max_mw:g} MW is below the {min_campus:g} MW a training program needs"
-        elif r not in routed and not S.LP and r not in hosts:
+        elif r in needs and float(row.max_mw) < needs[r] and r not in routed and not S.LP:
+            reason, detail = "min_campus", f"max {row.max_mw:g} MW is below the {needs[r]:g} MW the smallest training program it may host needs"
+        elif r not in routed and not S.LP and r not in needs:
             reason, detail = "no_demand", "no metro within the SLO of a planned layer, no pooled layer and no training program it may host"
         else:
             med_price = float(firm.reindex(chosen.site_id).median()) if not chosen.empty else float("nan")
