@@ -27,8 +27,8 @@ PINNED_CONSTRAINTS = 17_194
 
 
 @pytest.fixture(scope="module")
-def world():
-    return solve(WORLD)
+def world(world_results):
+    return world_results
 
 
 def test_world_objective_and_size_are_pinned(world):
@@ -113,3 +113,16 @@ def test_a_failed_write_leaves_the_old_folder_and_no_partial_one(tmp_path, monke
     monkeypatch.undo()
     assert pd.read_csv(target / "a.csv").x.tolist() == [1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_solve_writes_plans_maps_and_report(world_dir):
+    names = {p.name for p in world_dir.iterdir()}
+    assert {"plan.csv", "plan.xlsx", "map.png", "map.html", "explain.csv", "report.html", "map_layers.png"} <= names
+    import openpyxl
+
+    sheets = openpyxl.load_workbook(world_dir / "plan.xlsx", read_only=True).sheetnames
+    assert {"plan", "cost_per_mtok_layer", "cost_per_mtok_site", "tokens_per_watt_site", "tokens_per_watt_gpu", "utilisation", "profit"} <= set(sheets)
+    report = (world_dir / "report.html").read_text()
+    assert "data:image/png;base64," in report and "Why not here" in report and "<script src" not in report
+    html_map = (world_dir / "map.html").read_text()
+    assert "cdn." not in html_map and "<script src" not in html_map and "<link href=\"http" not in html_map

@@ -28,6 +28,8 @@ from tokensite.results.results import Results  # noqa: E402
 
 LAYER_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 COUNTRIES = "ne_110m_admin_0_countries.geojson"
+JQUERY_SHIM = ("<script>window.$ = window.$ || function (html) { var t = document.createElement('template'); "
+               "t.innerHTML = String(html).trim(); return t.content.childNodes; };</script>")
 BBoxes = {"world": (-170, -58, 180, 80), "north-america": (-130, 10, -55, 60), "europe": (-25, 34, 40, 71), "asia": (40, -12, 150, 55)}
 
 
@@ -73,7 +75,7 @@ def flow_lines(res: Results, year: int | None = None, layer: str | None = None) 
     f = f.groupby(["site_id", "metro_id", "layer"], as_index=False).tokens_per_s.sum()
     sites = res.sites.drop_duplicates("site_id").set_index("site_id")[["lat", "lon"]]
     metros = res.metros.set_index("metro_id")[["lat", "lon"]]
-    return f.join(sites, on="site_id").join(metros, on="metro_id", rsuffix="_metro")
+    return f.join(sites, on="site_id").join(metros.rename(columns={"lat": "lat_metro", "lon": "lon_metro"}), on="metro_id")
 
 
 def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: str | None, bbox: tuple | None, legend: bool) -> None:
@@ -181,6 +183,8 @@ def map_html(res: Results, path: str | Path, year: int | None = None, layer: str
     root = fmap.get_root()
     root.header.add_child(folium.Element(f"<style>{(static / 'leaflet.css').read_text()}</style>"))
     root.header.add_child(folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"))
+    # folium builds HTML popups with jQuery's $(html)[0]; this is the one call it makes
+    root.header.add_child(folium.Element(JQUERY_SHIM))
     world = countries(res)
     folium.GeoJson(json.loads(world[["geometry"]].to_json()), name="countries",
                    style_function=lambda _: {"fillColor": "#f2f2f2", "color": "#aaaaaa", "weight": 0.5, "fillOpacity": 1}).add_to(fmap)
