@@ -4,8 +4,10 @@ from tokensite.config import Case, load_case
 from tokensite.dataset import Dataset, read_dataset
 from tokensite.errors import CaseError, DatasetError, Problem, UserError
 from tokensite.results import Results
+from tokensite.results.maps import plot_difference, plot_layers, plot_map
+from tokensite.results.plans import compare, plan_tables
 from tokensite.run import solve
 
 __version__ = "0.1.0"
 
-__all__ = ["Case", "CaseError", "Dataset", "DatasetError", "Problem", "Results", "UserError", "load_case", "read_dataset", "solve", "__version__"]
+__all__ = ["Case", "CaseError", "Dataset", "DatasetError", "Problem", "Results", "UserError", "compare", "plan_tables", "plot_difference", "plot_layers", "plot_map", "load_case", "read_dataset", "solve", "__version__"]

@@ -34,9 +34,10 @@ BBoxes = {"world": (-170, -58, 180, 80), "north-america": (-130, 10, -55, 60), "
 
 
 def geo_dir(res: Results) -> Path:
-    """data/geo beside the case's dataset folder, else ./data/geo."""
+    """data/geo beside the case's dataset folder, else data/geo in the working folder or a parent."""
     data = res.summary.get("case", {}).get("data")
-    for cand in ([Path(data).parent / "geo"] if data else []) + [Path("data/geo")]:
+    here = Path.cwd().resolve()
+    for cand in ([Path(data).parent / "geo"] if data else []) + [p / "data" / "geo" for p in (here, *here.parents)]:
         if (cand / COUNTRIES).is_file():
             return cand
     raise FileNotFoundError(f"Natural Earth boundaries ({COUNTRIES}) not found beside the dataset or in ./data/geo")
@@ -125,22 +126,21 @@ def parse_bbox(text: str | None) -> tuple | None:
     return tuple(parts)
 
 
-def map_png(res: Results, path: str | Path, year: int | None = None, layer: str | None = None, bbox: tuple | None = None) -> Path:
-    """Static siting map; ``layer`` restricts to one layer, ``bbox`` zooms (minlon, minlat, maxlon, maxlat)."""
+def plot_map(res: Results, year: int | None = None, layer: str | None = None, bbox: tuple | str | None = None, ax=None):
+    """The siting map as a matplotlib Figure (one call in a notebook). ``bbox``: a name in
+    BBoxes or (minlon, minlat, maxlon, maxlat)."""
     y = year or int(res.sites.year.max())
-    fig, ax = plt.subplots(figsize=(14, 7.5))
-    _draw(ax, res, countries(res), y, layer, bbox, legend=True)
+    box = parse_bbox(bbox) if isinstance(bbox, str) else bbox
+    fig, ax = plt.subplots(figsize=(14, 7.5)) if ax is None else (ax.figure, ax)
+    _draw(ax, res, countries(res), y, layer, box, legend=True)
     mw = built_sites(res, y, layer).facility_mw.sum()
     what = f"layer {layer}" if layer else "all layers"
     ax.set_title(f"{res.summary['case']['name']}: optimal token factories in {y} ({what}); {mw:,.0f} MW built; flows in tokens/s")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return fig
 
 
-def layer_panels_png(res: Results, path: str | Path, year: int | None = None, bbox: tuple | None = None) -> Path:
-    """Small multiples: one panel per layer."""
+def plot_layers(res: Results, year: int | None = None, bbox: tuple | None = None):
+    """Small multiples: one panel per layer, circles sized by the MW drawn for that layer."""
     y = year or int(res.sites.year.max())
     layers = list(res.layers.layer)
     cols = 2 if len(layers) > 1 else 1
@@ -155,6 +155,44 @@ def layer_panels_png(res: Results, path: str | Path, year: int | None = None, bb
         ax.axis("off")
     fig.suptitle(f"{res.summary['case']['name']}: where each layer is made ({y}); circle area ∝ MW drawn for that layer")
     fig.tight_layout()
+    return fig
+
+
+def plot_difference(base: Results, other: Results, year: int | None = None, bbox: tuple | str | None = None, ax=None):
+    """Facility MW of ``other`` minus ``base`` per site: green grew, red shrank; area ∝ |Δ MW|."""
+    y = year or int(base.sites.year.max())
+    a = base.sites[base.sites.year == y].set_index("site_id")
+    b = other.sites[other.sites.year == y].set_index("site_id")
+    d = b.facility_mw.sub(a.facility_mw, fill_value=0.0)
+    pos = a[["lat", "lon"]].combine_first(b[["lat", "lon"]]).loc[d.index]
+    d = d[d.abs() > 1e-3]
+    fig, ax = plt.subplots(figsize=(14, 7.5)) if ax is None else (ax.figure, ax)
+    countries(base).plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.3)
+    if not d.empty:
+        ax.scatter(pos.loc[d.index].lon, pos.loc[d.index].lat, s=20 + 600 * d.abs() / d.abs().max(),
+                   c=["#2ca02c" if v > 0 else "#d62728" for v in d], alpha=0.75, edgecolor="black", linewidth=0.5, zorder=3)
+        for sid, v in d.abs().sort_values().tail(8).items():
+            ax.annotate(f"{sid} {d[sid]:+,.0f} MW", (pos.at[sid, "lon"], pos.at[sid, "lat"]), fontsize=7, xytext=(4, 4), textcoords="offset points")
+    minx, miny, maxx, maxy = (parse_bbox(bbox) if isinstance(bbox, str) else bbox) or BBoxes["world"]
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"{other.summary['case']['name']} minus {base.summary['case']['name']}, {y}: facility MW (green more, red less)")
+    return fig
+
+
+def map_png(res: Results, path: str | Path, year: int | None = None, layer: str | None = None, bbox: tuple | None = None) -> Path:
+    """Static siting map; ``layer`` restricts to one layer, ``bbox`` zooms (minlon, minlat, maxlon, maxlat)."""
+    fig = plot_map(res, year, layer, bbox)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def layer_panels_png(res: Results, path: str | Path, year: int | None = None, bbox: tuple | None = None) -> Path:
+    fig = plot_layers(res, year, bbox)
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return Path(path)

@@ -74,6 +74,23 @@ def profit(res: Results) -> pd.DataFrame:
     return out
 
 
+def compare(base: Results, other: Results) -> dict[str, pd.DataFrame]:
+    """Side-by-side tables of two plans: facility MW by site and year, cost by category."""
+    cols = ["site_id", "year", "facility_mw", "gpus_active"]
+    sites = base.sites[cols].merge(other.sites[cols], on=["site_id", "year"], how="outer", suffixes=("_base", "_other")).fillna(0.0)
+    sites["delta_mw"] = sites.facility_mw_other - sites.facility_mw_base
+    sites = sites[(sites.facility_mw_base > 1e-6) | (sites.facility_mw_other > 1e-6)].sort_values("delta_mw")
+
+    def discounted(res: Results) -> pd.Series:
+        p = res.plan
+        return ((p.capex_usd + p.opex_usd + p.unserved_usd) * p.discount_factor).groupby(p.category).sum()
+
+    cost = pd.DataFrame({"base_usd": discounted(base), "other_usd": discounted(other)}).fillna(0.0)
+    cost["delta_usd"] = cost.other_usd - cost.base_usd
+    cost.loc["total"] = cost.sum()
+    return {"sites": sites.reset_index(drop=True), "cost": cost.reset_index(names="category")}
+
+
 def plan_tables(res: Results) -> dict[str, pd.DataFrame]:
     return {
         "plan": res.plan,
