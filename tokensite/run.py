@@ -16,7 +16,7 @@ from tokensite.dataset.checks import check_case
 from tokensite.model import build_model
 from tokensite.results import Results
 from tokensite.results.extract import extract
-from tokensite.solve import compile_model, run_highs
+from tokensite.solve import Compiled, compile_model, run_highs
 
 Stage = Callable[[str, float], None]
 
@@ -36,10 +36,12 @@ def solve(
     on_stage: Stage | None = None,
     on_incumbent: Callable[[dict], None] | None = None,
     skip_families: tuple[str, ...] = (),
+    on_compiled: Callable[[Compiled], None] | None = None,
     **overrides: Any,
 ) -> Results:
     """Solve a case and return its :class:`Results`.
 
+    ``on_compiled`` receives the standard-form model (benchmarks save it for the bare peer).
     ``overrides`` set solver options (``time_limit_s``, ``mip_rel_gap``, ``threads``, ``relax``).
     Raises :class:`~tokensite.errors.UserError` subclasses for bad input.
     """
@@ -62,6 +64,8 @@ def solve(
     t = perf_counter()
     comp = compile_model(m)
     stage("hand_off", t)
+    if on_compiled:
+        on_compiled(comp)
     t = perf_counter()
     out = run_highs(comp, case.solver, log=log, on_incumbent=on_incumbent)
     stage("solve", t)

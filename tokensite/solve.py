@@ -155,7 +155,8 @@ def run_highs(
 ) -> SolveOutcome:
     """Solve the model; report status, objective, a valid bound and the true gap.
 
-    LP (``relax``): one interior-point solve with crossover (HiGHS's default solver if it stalls).
+    LP (``relax``): one interior-point solve without crossover (its duals are valid; crossover
+    took 75 s against 14 s on the 99k-column benchmark M), HiGHS's default solver if it stalls.
     MIP: (1) the LP relaxation by interior point gives a valid lower bound; (2) the binaries
     are rounded and fixed and the LP re-solved; (3) GPU units are rounded up and fixed and
     the LP re-solved: a feasible plan. If its gap to the bound is within ``mip_rel_gap`` it
@@ -182,7 +183,7 @@ def run_highs(
     # Interior point without crossover: measured 9.6 s against 52 s with crossover and 44 s for
     # dual simplex on the world LP, to the same objective. Crossover runs only on the last LP.
     h.setOptionValue("solver", "ipm")
-    h.setOptionValue("run_crossover", "off" if is_mip else "on")
+    h.setOptionValue("run_crossover", "off")
     ok = _run(h, deadline)
     status = _status(h)
     if not ok and status == "error" and time.perf_counter() < deadline:
