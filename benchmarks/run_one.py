@@ -2,6 +2,7 @@
 
 python -m benchmarks.run_one tokensite SIZE [--relax] [--time-limit S] [--save-matrix FILE]
 python -m benchmarks.run_one bare MATRIX_FILE [--time-limit S]
+python -m benchmarks.run_one linopy SIZE [--time-limit S]
 """
 
 from __future__ import annotations
@@ -76,15 +77,47 @@ def run_bare(matrix: str, time_limit: float) -> dict:
                 overhead_s=round((t1 - t0) + (t3 - t2), 3), solve_s=round(t2 - t1, 3), columns=int(len(x)), peak_mb=round(peak_mb(), 1))
 
 
+def run_linopy(size: str, time_limit: float) -> dict:
+    """The same formulation written in linopy (LP relaxation), solved with the same HiGHS settings."""
+    import tokensite
+    from benchmarks.peers.linopy_model import build
+
+    t0 = time.perf_counter()
+    case = tokensite.load_case(case_path(size))
+    ds = tokensite.read_dataset(case.data_dir)
+    t1 = time.perf_counter()
+    peer, _ = build(ds, case)
+    t2 = time.perf_counter()
+    h = peer.m.to_highspy()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", "ipm")
+    h.setOptionValue("run_crossover", "off")
+    h.setOptionValue("time_limit", time_limit)
+    t3 = time.perf_counter()
+    h.run()
+    t4 = time.perf_counter()
+    x = np.array(h.getSolution().col_value)
+    t5 = time.perf_counter()
+    info = h.getInfo()
+    return dict(peer="linopy", size=size, status=h.modelStatusToString(h.getModelStatus()), objective_usd=(info.objective_function_value) * 1e6,
+                read_s=round(t1 - t0, 3), build_s=round(t2 - t1, 3), hand_off_s=round(t3 - t2, 3), solve_s=round(t4 - t3, 3), extract_s=round(t5 - t4, 3),
+                overhead_s=round((t1 - t0) + (t3 - t1) + (t5 - t4), 3), columns=int(len(x)), peak_mb=round(peak_mb(), 1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("peer", choices=["tokensite", "bare"])
+    ap.add_argument("peer", choices=["tokensite", "bare", "linopy"])
     ap.add_argument("target")
     ap.add_argument("--relax", action="store_true")
     ap.add_argument("--time-limit", type=float, default=600.0)
     ap.add_argument("--save-matrix")
     a = ap.parse_args()
-    out = run_tokensite(a.target, a.relax, a.time_limit, a.save_matrix) if a.peer == "tokensite" else run_bare(a.target, a.time_limit)
+    if a.peer == "tokensite":
+        out = run_tokensite(a.target, a.relax, a.time_limit, a.save_matrix)
+    elif a.peer == "bare":
+        out = run_bare(a.target, a.time_limit)
+    else:
+        out = run_linopy(a.target, a.time_limit)
     print(json.dumps(out))
 
 
