@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokensite.results.maps import layer_panels_png, map_png
-from tokensite.results.plans import plan_tables
+from tokensite.results.maps import layer_panels_png, map_html, map_png
+from tokensite.results.plans import plan_tables, write_plans
 from tokensite.results.results import Results
 
 CSS = """body{font:14px/1.4 sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0;font-size:12px}
@@ -58,9 +58,6 @@ Times: read {s['read_s']} s, build {s['build_s']} s, hand-off {s['hand_off_s']} 
 
 def write_outputs(res: Results, folder: str | Path) -> None:
     """Everything a planner reads, beside the results CSVs: plan tables + workbook, maps, report."""
-    from tokensite.results.maps import map_html
-    from tokensite.results.plans import write_plans
-
     folder = Path(folder)
     write_plans(res, folder)
     map_png(res, folder / "map.png")
