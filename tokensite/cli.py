@@ -99,7 +99,7 @@ def solve(
 
             def on_incumbent(rec: dict) -> None:
                 gap = "" if rec["gap"] is None else f"  gap {100 * rec['gap']:.2f} %"
-                out.print(f"  incumbent {rec['objective'] * 1e6:,.0f} USD  bound {(rec['bound'] or 0) * 1e6:,.0f}{gap}  at {rec['t_s']:.1f} s")
+                out.print(f"  incumbent {rec['objective']:,.0f} USD  bound {(rec['bound'] or 0):,.0f}{gap}  at {rec['t_s']:.1f} s")
 
             res = solve_case(case, log=log, on_stage=on_stage, on_incumbent=on_incumbent, time_limit_s=time_limit_s,
                              mip_rel_gap=mip_rel_gap, threads=threads, relax=relax or None)

@@ -133,3 +133,18 @@ def load_case(path: str | Path) -> Case:
         scale=_section(raw, "scale", Scale, path),
         path=path.resolve(),
     )
+
+
+def case_from_summary(case: dict) -> Case:
+    """The Case a results folder was solved with, from its summary.json ``case`` entry."""
+    return Case(
+        name=case["name"],
+        data_dir=Path(case["data"]),
+        years=tuple(case["years"]),
+        discount_rate=float(case["discount_rate"]),
+        layers=tuple(case["layers"]) if case.get("layers") else None,
+        solver=SolverOptions(**case["solver"]),
+        finance=Finance(**case["finance"]),
+        scale=Scale(**case["scale"]),
+        path=Path(case["path"]) if case.get("path") else None,
+    )

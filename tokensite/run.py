@@ -13,10 +13,13 @@ from typing import Any
 from tokensite.config import Case, load_case
 from tokensite.dataset import Dataset, read_dataset
 from tokensite.dataset.checks import check_case
+from tokensite.compile import Compiled, compile_model
 from tokensite.model import build_model
 from tokensite.results import Results
+from tokensite.results.explain import explain
 from tokensite.results.extract import extract
-from tokensite.solve import Compiled, compile_model, run_highs
+from tokensite.solve import solve as solve_compiled
+from tokensite.units import optional_musd_to_usd
 
 Stage = Callable[[str, float], None]
 
@@ -26,6 +29,11 @@ def _version(pkg: str) -> str:
         return version(pkg)
     except PackageNotFoundError:
         return "unknown"
+
+
+def _in_usd(rec: dict) -> dict:
+    """A progress record (objective and bound in MUSD) in USD."""
+    return {**rec, "objective": optional_musd_to_usd(rec["objective"]), "bound": optional_musd_to_usd(rec["bound"])}
 
 
 def solve(
@@ -59,7 +67,7 @@ def solve(
     check_case(case, ds)
     stage("read", t)
     t = perf_counter()
-    m, S = build_model(ds, case, skip=skip_families)
+    m, ix, par = build_model(ds, case, skip=skip_families)
     stage("build", t)
     t = perf_counter()
     comp = compile_model(m)
@@ -67,29 +75,33 @@ def solve(
     if on_compiled:
         on_compiled(comp)
     t = perf_counter()
-    out = run_highs(comp, case.solver, log=log, on_incumbent=on_incumbent)
+    progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
+    out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd)
     stage("solve", t)
+    case_summary = {
+        "name": case.name, "path": str(case.path) if case.path else None, "data": str(case.data_dir), "years": list(case.years),
+        "discount_rate": case.discount_rate, "layers": list(ix.L), "solver": asdict(case.solver), "finance": asdict(case.finance),
+        "scale": asdict(case.scale), "skipped_families": list(skip_families),
+    }
     t = perf_counter()
-    frames = extract(ds, case, m, S, comp, out)
+    frames = extract(ds, m, ix, par, comp, out)
+    if frames:
+        frames["explain"] = explain(ds, Results(summary={"case": case_summary}, frames=MappingProxyType(frames)))
     stage("extract", t)
     n_int = int(comp.integer.sum())
     summary = {
         "status": out.status,
         "message": out.message,
-        "objective_usd": None if out.objective is None else out.objective * 1e6,
-        "best_bound_usd": None if out.bound is None else out.bound * 1e6,
+        "objective_usd": optional_musd_to_usd(out.objective),
+        "best_bound_usd": optional_musd_to_usd(out.bound),
         "mip_gap": out.gap,
         **times,
         "variables": comp.lp.num_col_,
         "integer_variables": n_int,
         "constraints": comp.lp.num_row_,
         "nonzeros": len(comp.lp.a_matrix_.value_),
-        "progress": [{**r, "objective": r["objective"] * 1e6, "bound": None if r["bound"] is None else r["bound"] * 1e6} for r in out.progress],
+        "progress": [_in_usd(r) for r in out.progress],
         "versions": {"tokensite": _version("tokensite"), "pyomo": _version("pyomo"), "highspy": _version("highspy")},
-        "case": {
-            "name": case.name, "path": str(case.path) if case.path else None, "data": str(case.data_dir), "years": list(case.years),
-            "discount_rate": case.discount_rate, "layers": list(S.L), "solver": asdict(case.solver), "finance": asdict(case.finance),
-            "scale": asdict(case.scale), "skipped_families": list(skip_families),
-        },
+        "case": case_summary,
     }
     return Results(summary=summary, frames=MappingProxyType(frames))

@@ -1,6 +1,6 @@
 """The tokensite formulation written in linopy (benchmark peer; LP relaxation).
 
-It shares tokensite's data preparation (the sparse index sets of ``tokensite.model.sets``) and
+It shares tokensite's data preparation (``tokensite.model.index`` and ``tokensite.model.params``) and
 writes every family and the objective again with linopy: each variable lives on a 1-D sparse
 dimension, and each constraint family is a grouped sum of (coefficient x variable) terms.
 Binaries and integers are continuous in [0, 1] and [0, ∞): the comparison is on the LP
@@ -20,7 +20,8 @@ import xarray as xr
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
-from tokensite.model.sets import HOURS_PER_YEAR, MTOK, MUSD, SECONDS_PER_HOUR, Sets, build_sets, crf
+from tokensite.model.index import Index, model_data
+from tokensite.units import HOURS_PER_YEAR, SECONDS_PER_HOUR, mtok_per_year, tokens_to_mtok, usd_to_musd
 
 
 class Peer:
@@ -73,143 +74,138 @@ class Peer:
         self.m.add_objective(linopy.merge(parts, cls=linopy.LinearExpression).sum() if len(parts) > 1 else parts[0])
 
 
-def build(ds: Dataset, case: Case) -> tuple[Peer, Sets]:
-    S = build_sets(ds, case)
+def build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
+    S, par = model_data(ds, case)
     P = Peer()
-    reg, gpus, layers, programs, queue = (S.params[k] for k in ("regions", "gpus", "layers", "programs", "queue"))
-    w, Y, phi = S.hours, S.Y, S.year_factor
-    share = {l: float(layers.at[l, "max_site_share"]) for l in S.LM}
-    flow_ub = [share[l] * S.demand.get((m, l, y), 0.0) * S.profile.get((m, l, t), 1.0) if share[l] < 1 else None for (r, m, l, t, y) in S.E]
+    w, Y, phi = par.hours, S.Y, par.discount_factor
+    share, shift = par.max_site_share, par.max_shift
+    flow_ub = [share[l] * par.demand_mtok_per_s.get((m, l, y), 0.0) * par.profile.get((m, l, t), 1.0) if share[l] < 1 else None for (r, m, l, t, y) in S.E]
     P.var("open", S.RY, upper=1.0)
     P.var("buy", S.RGY)
     P.var("alloc", S.RGLTY)
-    P.var("alloc_train", S.RGLY_train)
+    P.var("alloc_train", S.RGLY_TRAIN)
     P.var("flow", S.E, upper=flow_ub)
-    glty = set(S.GLTY)
-    orphan = [0.0 if not any((l, S.pool_group[(r, l)], tt, y) in glty for tt in S.T) else None for (r, l, t, y) in S.POOL]
-    P.var("pool", S.POOL, upper=orphan)
+    glty = set(S.LJTY)
+    orphan = [0.0 if not any((l, S.POOL_GROUP[(r, l)], tt, y) in glty for tt in S.T) else None for (r, l, t, y) in S.RLTY_POOL]
+    P.var("pool", S.RLTY_POOL, upper=orphan)
     P.var("unserved", S.MLTY)
-    P.var("unserved_pool", S.GLTY)
+    P.var("unserved_pool", S.LJTY)
     P.var("host", S.PR, upper=1.0)
     P.var("skip", S.P, upper=1.0)
-    P.var("mw", S.RY, upper=[float(reg.at[r, "max_mw"]) for r, y in S.RY])
+    P.var("mw", S.RY, upper=[par.max_mw[r] for r, y in S.RY])
     P.var("take", S.Q, upper=1.0)
-    P.var("energy", S.RKTY, upper=[S.params["cap"][(r, k, t)] for r, k, t, y in S.RKTY])
-    BRY = [(r, y) for r in S.BRIDGE_R for y in Y]
-    P.var("bridge", BRY, upper=[float(reg.at[r, "bridge_max_mw"]) for r, y in BRY])
-    BRTY = [(r, t, y) for r in S.BRIDGE_R for t in S.T for y in Y]
+    P.var("energy", S.RKTY, upper=[par.tier_cap_mw[(r, k, t)] for r, k, t, y in S.RKTY])
+    BRY = [(r, y) for r in S.R_BRIDGE for y in Y]
+    P.var("bridge", BRY, upper=[par.bridge_max_mw[r] for r, y in BRY])
+    BRTY = [(r, t, y) for r in S.R_BRIDGE for t in S.T for y in Y]
     P.var("bridge_energy", BRTY)
 
-    def tpu(g, l):
-        return float(gpus.at[g, "gpus_per_unit"]) * S.params["tput"][(g, l)] * float(layers.at[l, "util_max"]) / MTOK
+    tpu = par.mtok_per_s_per_unit
 
     # demand
     rhs_s, rhs_y, tslice, tyear = {}, defaultdict(float), [], []
     mlty = set(S.MLTY)
     for (r, m, l, t, y) in S.E:
         if (m, l, t, y) in mlty:
-            if layers.at[l, "max_shift"] < 1:
+            if shift[l] < 1:
                 tslice.append(((m, l, t, y), "flow", (r, m, l, t, y), 1.0))
             tyear.append(((m, l, y), "flow", (r, m, l, t, y), w[t]))
     for (m, l, t, y) in S.MLTY:
-        need = S.demand[(m, l, y)] * S.profile.get((m, l, t), 1.0)
-        if layers.at[l, "max_shift"] < 1:
+        need = par.need_mtok_per_s(m, l, t, y)
+        if shift[l] < 1:
             tslice.append(((m, l, t, y), "unserved", (m, l, t, y), 1.0))
-            rhs_s[(m, l, t, y)] = (1 - layers.at[l, "max_shift"]) * need
+            rhs_s[(m, l, t, y)] = (1 - shift[l]) * need
         tyear.append(((m, l, y), "unserved", (m, l, t, y), w[t]))
         rhs_y[(m, l, y)] += w[t] * need
-        P.cost("unserved", (m, l, t, y), phi[y] * float(layers.at[l, "value_usd_per_mtok"]) * SECONDS_PER_HOUR * w[t] / MUSD)
+        P.cost("unserved", (m, l, t, y), phi[y] * usd_to_musd(par.value_usd_per_mtok[l] * SECONDS_PER_HOUR * w[t]))
     P.rows("demand_slice", tslice, ">=", rhs_s)
     P.rows("demand_year", tyear, "==", rhs_y)
     pslice, pyear, prs, pry = [], [], {}, defaultdict(float)
-    for (r, l, t, y) in S.POOL:
-        g = S.pool_group[(r, l)]
+    for (r, l, t, y) in S.RLTY_POOL:
+        g = S.POOL_GROUP[(r, l)]
         if (l, g, t, y) in glty:
-            if layers.at[l, "max_shift"] < 1:
+            if shift[l] < 1:
                 pslice.append(((l, g, t, y), "pool", (r, l, t, y), 1.0))
             pyear.append(((l, g, y), "pool", (r, l, t, y), w[t]))
-    for (l, g, t, y) in S.GLTY:
-        d = S.pool_demand[(l, g, t, y)]
-        if layers.at[l, "max_shift"] < 1:
+    for (l, g, t, y) in S.LJTY:
+        d = par.pool_demand_mtok_per_s[(l, g, t, y)]
+        if shift[l] < 1:
             pslice.append(((l, g, t, y), "unserved_pool", (l, g, t, y), 1.0))
-            prs[(l, g, t, y)] = (1 - layers.at[l, "max_shift"]) * d
+            prs[(l, g, t, y)] = (1 - shift[l]) * d
         pyear.append(((l, g, y), "unserved_pool", (l, g, t, y), w[t]))
         pry[(l, g, y)] += w[t] * d
-        P.cost("unserved_pool", (l, g, t, y), phi[y] * float(layers.at[l, "value_usd_per_mtok"]) * SECONDS_PER_HOUR * w[t] / MUSD)
+        P.cost("unserved_pool", (l, g, t, y), phi[y] * usd_to_musd(par.value_usd_per_mtok[l] * SECONDS_PER_HOUR * w[t]))
     P.rows("demand_pool_slice", pslice, ">=", prs)
     P.rows("demand_pool_year", pyear, "==", pry)
     for (r, m, l, t, y) in S.E:
-        c = S.params["transit"].get((r, m, l), 0.0)
+        c = par.transit_usd_per_mtok.get((r, m, l), 0.0)
         if c:
-            P.cost("flow", (r, m, l, t, y), phi[y] * c * SECONDS_PER_HOUR * w[t] / MUSD)
+            P.cost("flow", (r, m, l, t, y), phi[y] * usd_to_musd(c * SECONDS_PER_HOUR * w[t]))
 
     # throughput
     cap = [((r, l, t, y), "flow", (r, m, l, t, y), 1.0) for (r, m, l, t, y) in S.E]
-    cap += [((r, l, t, y), "alloc", (r, g, l, t, y), -tpu(g, l)) for (r, g, l, t, y) in S.RGLTY if l in S.LM]
+    cap += [((r, l, t, y), "alloc", (r, g, l, t, y), -tpu[(g, l)]) for (r, g, l, t, y) in S.RGLTY if l in S.L_METRO]
     P.rows("throughput_metro", cap, "<=", {})
-    pcap = [((r, l, t, y), "pool", (r, l, t, y), 1.0) for (r, l, t, y) in S.POOL]
-    pcap += [((r, l, t, y), "alloc", (r, g, l, t, y), -tpu(g, l)) for (r, g, l, t, y) in S.RGLTY if l in S.LP]
+    pcap = [((r, l, t, y), "pool", (r, l, t, y), 1.0) for (r, l, t, y) in S.RLTY_POOL]
+    pcap += [((r, l, t, y), "alloc", (r, g, l, t, y), -tpu[(g, l)]) for (r, g, l, t, y) in S.RGLTY if l in S.L_POOLED]
     P.rows("throughput_pool", pcap, "<=", {})
     fl = [((r, g, t, y), "alloc", (r, g, l, t, y), 1.0) for (r, g, l, t, y) in S.RGLTY]
-    fl += [((r, g, t, y), "alloc_train", (r, g, l, y), 1.0) for (r, g, l, y) in S.RGLY_train for t in S.T]
-    fl += [((r, g, t, y), "buy", k, -1.0) for (r, g, y), ks in S.fleet_of.items() for t in S.T for k in ks]
+    fl += [((r, g, t, y), "alloc_train", (r, g, l, y), 1.0) for (r, g, l, y) in S.RGLY_TRAIN for t in S.T]
+    fl += [((r, g, t, y), "buy", k, -1.0) for (r, g, y), ks in S.FLEET.items() for t in S.T for k in ks]
     keys = {k for k, *_ in fl if _[0] != "buy"}
     P.rows("throughput_fleet", [x for x in fl if x[0] in keys], "<=", {})
-    for (r, g, y), ks in S.fleet_of.items():
-        annual = float(gpus.at[g, "gpus_per_unit"]) * float(gpus.at[g, "capex_usd_per_gpu"]) * case.scale.gpu_capex * crf(case.discount_rate, float(gpus.at[g, "lifetime_years"])) / MUSD
+    for (r, g, y), ks in S.FLEET.items():
+        annual = usd_to_musd(par.gpu_unit_capex_usd[g] * par.gpu_crf[g])
         for k in ks:
             P.cost("buy", k, phi[y] * annual)
 
     # training
     if S.P:
         P.rows("training_one_host", [((p,), "host", (p, r), 1.0) for p, r in S.PR] + [((p,), "skip", p, 1.0) for p in S.P], "==", {(p,): 1.0 for p in S.P})
-        start = {p: int(programs.at[p, "start_year"]) for p in S.P}
-        tt = [((r, l, y), "alloc_train", (r, g, l, y), tpu(g, l)) for (r, g, l, y) in S.RGLY_train]
-        tt += [((r, programs.at[p, "layer"], y), "host", (p, r), -float(programs.at[p, "tokens_per_s"]) / MTOK) for p, r in S.PR for y in Y if y >= start[p]]
-        need = {(r, programs.at[p, "layer"], y) for p, r in S.PR for y in Y if y >= start[p]}
+        start, layer_of = par.program_start_year, par.program_layer
+        tt = [((r, l, y), "alloc_train", (r, g, l, y), tpu[(g, l)]) for (r, g, l, y) in S.RGLY_TRAIN]
+        tt += [((r, layer_of[p], y), "host", (p, r), -tokens_to_mtok(par.program_tokens_per_s[p])) for p, r in S.PR for y in Y if y >= start[p]]
+        need = {(r, layer_of[p], y) for p, r in S.PR for y in Y if y >= start[p]}
         P.rows("training_throughput", [x for x in tt if x[0] in need], ">=", {})
-        first = {p: next(y for y in Y if y >= start[p]) for p in S.P}
+        first = {p: S.first_year_from(start[p]) for p in S.P}
         P.rows("training_open", [((p, r), "host", (p, r), 1.0) for p, r in S.PR] + [((p, r), "open", (r, first[p]), -1.0) for p, r in S.PR], "<=", {})
         P.rows("training_campus", [((p, r, y), "mw", (r, y), 1.0) for p, r in S.PR for y in Y if y >= start[p]]
-               + [((p, r, y), "host", (p, r), -float(programs.at[p, "min_campus_mw"])) for p, r in S.PR for y in Y if y >= start[p]], ">=", {})
+               + [((p, r, y), "host", (p, r), -par.program_min_campus_mw[p]) for p, r in S.PR for y in Y if y >= start[p]], ">=", {})
         for p in S.P:
-            l = programs.at[p, "layer"]
-            annual = float(layers.at[l, "value_usd_per_mtok"]) * float(programs.at[p, "tokens_per_s"]) / MTOK * SECONDS_PER_HOUR * HOURS_PER_YEAR / MUSD
+            annual = usd_to_musd(par.value_usd_per_mtok[layer_of[p]] * mtok_per_year(tokens_to_mtok(par.program_tokens_per_s[p]), HOURS_PER_YEAR))
             P.cost("skip", p, sum(phi[y] * annual for y in Y if y >= start[p]))
 
     # queue and power
-    fin, rate = case.finance, case.discount_rate
     for q in S.Q:
-        annual = float(queue.at[q, "mw"]) * 1000 * float(queue.at[q, "cost_usd_per_kw"]) * crf(rate, fin.interconnect_life_years) / MUSD
-        P.cost("take", q, sum(phi[y] * annual for y in Y if y >= int(queue.at[q, "online_year"])))
+        annual = usd_to_musd(par.tranche_overnight_usd[q] * par.crf_interconnect)
+        P.cost("take", q, sum(phi[y] * annual for y in Y if y >= par.tranche_online_year[q]))
     draw = []
     for (r, g, l, t, y) in S.RGLTY:
-        draw.append(((r, t, y), "alloc", (r, g, l, t, y), float(reg.at[r, "pue"]) * float(gpus.at[g, "gpus_per_unit"]) * float(gpus.at[g, "kw_per_gpu"]) * float(layers.at[l, "power_fraction"]) / 1000))
-    for (r, g, l, y) in S.RGLY_train:
+        draw.append(((r, t, y), "alloc", (r, g, l, t, y), par.pue[r] * par.mw_per_unit[(g, l)]))
+    for (r, g, l, y) in S.RGLY_TRAIN:
         for t in S.T:
-            draw.append(((r, t, y), "alloc_train", (r, g, l, y), float(reg.at[r, "pue"]) * float(gpus.at[g, "gpus_per_unit"]) * float(gpus.at[g, "kw_per_gpu"]) * float(layers.at[l, "power_fraction"]) / 1000))
+            draw.append(((r, t, y), "alloc_train", (r, g, l, y), par.pue[r] * par.mw_per_unit[(g, l)]))
     rty = {k for k, *_ in draw}
     P.rows("power_facility", draw + [((r, t, y), "mw", (r, y), -1.0) for (r, t, y) in rty], "<=", {})
-    P.rows("power_site_open", [((r, y), "mw", (r, y), 1.0) for r, y in S.RY] + [((r, y), "open", (r, y), -float(reg.at[r, "max_mw"])) for r, y in S.RY], "<=", {})
+    P.rows("power_site_open", [((r, y), "mw", (r, y), 1.0) for r, y in S.RY] + [((r, y), "open", (r, y), -par.max_mw[r]) for r, y in S.RY], "<=", {})
     later = [(r, Y[i - 1], Y[i]) for r in S.R for i in range(1, len(Y))]
     P.rows("power_mw_monotone", [(k, "mw", (k[0], k[1]), 1.0) for k in later] + [(k, "mw", (k[0], k[2]), -1.0) for k in later], "<=", {})
     P.rows("power_open_monotone", [(k, "open", (k[0], k[1]), 1.0) for k in later] + [(k, "open", (k[0], k[2]), -1.0) for k in later], "<=", {})
     grid_terms = [((r, t, y), "energy", (r, k, t, y), 1.0) for (r, k, t, y) in S.RKTY if (r, t, y) in rty]
-    grid_terms += [((r, t, y), "take", q, -float(queue.at[q, "mw"])) for (r, t, y) in rty for q in S.Q if queue.at[q, "site_id"] == r and int(queue.at[q, "online_year"]) <= y]
-    P.rows("power_grid", grid_terms, "<=", {(r, t, y): float(reg.at[r, "existing_mw"]) for (r, t, y) in rty})
+    grid_terms += [((r, t, y), "take", q, -par.tranche_mw[q]) for (r, t, y) in rty for q in S.Q if par.tranche_site[q] == r and par.tranche_online_year[q] <= y]
+    P.rows("power_grid", grid_terms, "<=", {(r, t, y): par.existing_mw[r] for (r, t, y) in rty})
     bal = draw + [((r, t, y), "energy", (r, k, t, y), -1.0) for (r, k, t, y) in S.RKTY if (r, t, y) in rty]
     bal += [((r, t, y), "bridge_energy", (r, t, y), -1.0) for (r, t, y) in BRTY if (r, t, y) in rty]
     P.rows("power_energy", bal, "==", {})
     P.rows("power_bridge", [(k, "bridge_energy", k, 1.0) for k in BRTY] + [(k, "bridge", (k[0], k[2]), -1.0) for k in BRTY], "<=", {})
-    price = S.params["price"]
     for (r, k, t, y) in S.RKTY:
-        P.cost("energy", (r, k, t, y), phi[y] * w[t] * price[(r, k, t)] / MUSD)
+        P.cost("energy", (r, k, t, y), phi[y] * usd_to_musd(w[t] * par.price_usd_per_mwh[(r, k, t)]))
     for (r, t, y) in BRTY:
-        P.cost("bridge_energy", (r, t, y), phi[y] * w[t] * float(reg.at[r, "bridge_price_usd_per_mwh"]) * case.scale.power_price / MUSD)
+        P.cost("bridge_energy", (r, t, y), phi[y] * usd_to_musd(w[t] * par.bridge_price_usd_per_mwh[r]))
     for r, y in BRY:
-        P.cost("bridge", (r, y), phi[y] * float(reg.at[r, "bridge_capex_usd_per_mw"]) * crf(rate, fin.bridge_life_years) / MUSD)
+        P.cost("bridge", (r, y), phi[y] * usd_to_musd(par.bridge_capex_usd_per_mw[r] * par.crf_bridge))
     for r, y in S.RY:
-        P.cost("mw", (r, y), phi[y] * (float(reg.at[r, "facility_capex_usd_per_mw"]) * crf(rate, fin.facility_life_years) + float(reg.at[r, "fixed_om_usd_per_mw_year"])) / MUSD)
-        P.cost("open", (r, y), phi[y] * float(reg.at[r, "site_fixed_usd"]) * crf(rate, fin.site_life_years) / MUSD)
+        P.cost("mw", (r, y), phi[y] * usd_to_musd(par.facility_capex_usd_per_mw[r] * par.crf_facility + par.fixed_om_usd_per_mw_year[r]))
+        P.cost("open", (r, y), phi[y] * usd_to_musd(par.site_fixed_usd[r] * par.crf_site))
     P.objective()
     return P, S

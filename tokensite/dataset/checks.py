@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tokensite.dataset.dataset import parse_jurisdictions
 from tokensite.errors import DatasetError, Problem
+from tokensite.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     from tokensite.config import Case
     from tokensite.dataset.dataset import Dataset
 
 Frames = dict[str, pd.DataFrame | None]
-HOURS_PER_YEAR = 8760.0
 
 
 class DerivationProblems(Exception):
@@ -134,7 +135,7 @@ def training_programs(frames: Frames) -> list[Problem]:
         return []
     metro_bound = dict(zip(layers.layer, layers.metro_bound))
     for line, row in tr.iterrows():
-        allowed = [j.strip() for j in str(row.jurisdictions).split(";") if j.strip()] if pd.notna(row.jurisdictions) else []
+        allowed = parse_jurisdictions(row.jurisdictions)
         for j in allowed:
             if j not in juris:
                 out.append(Problem("training.csv", int(line), "jurisdictions", "unknown jurisdiction", j, f"use one of {', '.join(sorted(juris))}"))

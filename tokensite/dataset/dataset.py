@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 
 from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
+from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
-HOURS_PER_DAY = 24.0
-DAYS_PER_YEAR = 365.0
 DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
 
 
@@ -138,10 +137,15 @@ def _metro_profiles(metros: pd.DataFrame, layers: pd.DataFrame, ts: pd.DataFrame
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["metro_id", "layer", "slice", "multiplier"])
 
 
+def parse_jurisdictions(cell: object) -> list[str]:
+    """training.csv's ``jurisdictions``: semicolon-separated; blank = [] (any training site)."""
+    return [j.strip() for j in str(cell).split(";") if j.strip()] if pd.notna(cell) else []
+
+
 def _training_hosts(training: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for p in training.itertuples():
-        allowed = {j.strip() for j in str(p.jurisdictions).split(";") if j.strip()} if pd.notna(p.jurisdictions) else None
+        allowed = parse_jurisdictions(p.jurisdictions)
         ok = regions.training_allowed & (regions.jurisdiction.isin(allowed) if allowed else True)
         rows += [(p.program_id, s) for s in regions.site_id[ok]]
     return pd.DataFrame(rows, columns=["program_id", "site_id"])

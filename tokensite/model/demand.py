@@ -1,4 +1,4 @@
-"""Demand family (FORMULATION.md §1).
+"""Demand family (docs/formulation.md §1).
 
 With served[m,l,t,y] = Σ_{r:(r,m,l)∈E} flow[r,m,l,t,y] (Mtok/s):
 
@@ -7,10 +7,13 @@ With served[m,l,t,y] = Σ_{r:(r,m,l)∈E} flow[r,m,l,t,y] (Mtok/s):
     Σ_t w_t (served + unserved) = Σ_t w_t\\,D_{m,l,y}\\,p_{m,l,t}       ∀ (m,l,y)
 
 Pooled layers (not metro-bound, e.g. batch) obey the same two rows for their demand summed
-over metros (per jurisdiction when residency applies), served by pool[r,l,t,y] at any site.
+over the metros of pool group j (a jurisdiction where residency applies, else the world),
+served by pool[r,l,t,y] at any site of the group. Pooled tokens made where the group has
+no demand are fixed at 0.
 
 Costs registered: unserved tokens at the layer's value, value_l · unserved · 3600 w_t, and
 network transit, transit_usd_per_mtok · flow · 3600 w_t (both per year, MUSD).
+Price rows: ``c_demand_year`` (token_year) and ``c_demand_slice`` (token_slice).
 """
 
 from __future__ import annotations
@@ -19,56 +22,57 @@ from collections import defaultdict
 
 import pyomo.environ as pyo
 
-from tokensite.config import Case
-from tokensite.model.sets import MUSD, SECONDS_PER_HOUR, Sets
-from tokensite.model.variables import add_cost
+from tokensite.model.index import Index
+from tokensite.model.ledger import add_cost, register_price_rows
+from tokensite.model.params import Params
+from tokensite.units import SECONDS_PER_HOUR, usd_to_musd
 
 
-def add_demand(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
-    layers = S.params["layers"]
-    w = S.hours
+def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
+    w, shift = par.hours, par.max_shift
     served = defaultdict(list)
-    for r, mm, l, t, y in S.E:
+    for r, mm, l, t, y in ix.E:
         served[(mm, l, t, y)].append(r)
-    mly = sorted({(mm, l, y) for (mm, l, t, y) in S.MLTY})
+    mly = sorted({(mm, l, y) for (mm, l, t, y) in ix.MLTY})
 
     def lhs(mm, l, t, y):
         return sum(m.flow[r, mm, l, t, y] for r in served.get((mm, l, t, y), ())) + m.unserved[mm, l, t, y]
 
-    def need(mm, l, t, y):
-        return S.demand[(mm, l, y)] * S.profile.get((mm, l, t), 1.0)
-
-    slice_rows = [(mm, l, t, y) for (mm, l, t, y) in S.MLTY if layers.at[l, "max_shift"] < 1]
-    m.c_demand_slice = pyo.Constraint(slice_rows, rule=lambda _, mm, l, t, y: lhs(mm, l, t, y) >= (1 - layers.at[l, "max_shift"]) * need(mm, l, t, y))
-    m.c_demand_year = pyo.Constraint(mly, rule=lambda _, mm, l, y: sum(w[t] * lhs(mm, l, t, y) for t in S.T) == sum(w[t] * need(mm, l, t, y) for t in S.T))
+    slice_rows = [(mm, l, t, y) for (mm, l, t, y) in ix.MLTY if shift[l] < 1]
+    m.c_demand_slice = pyo.Constraint(slice_rows, rule=lambda _, mm, l, t, y: lhs(mm, l, t, y) >= (1 - shift[l]) * par.need_mtok_per_s(mm, l, t, y))
+    m.c_demand_year = pyo.Constraint(
+        mly, rule=lambda _, mm, l, y: sum(w[t] * lhs(mm, l, t, y) for t in ix.T) == sum(w[t] * par.need_mtok_per_s(mm, l, t, y) for t in ix.T)
+    )
+    register_price_rows(m, "token_slice", m.c_demand_slice)
+    register_price_rows(m, "token_year", m.c_demand_year)
 
     pool_at = defaultdict(list)
-    for r, l, t, y in S.POOL:
-        pool_at[(l, S.pool_group[(r, l)], t, y)].append(r)
+    for r, l, t, y in ix.RLTY_POOL:
+        pool_at[(l, ix.POOL_GROUP[(r, l)], t, y)].append(r)
+    pool_need = par.pool_demand_mtok_per_s
 
-    def plhs(l, g, t, y):
-        return sum(m.pool[r, l, t, y] for r in pool_at.get((l, g, t, y), ())) + m.unserved_pool[l, g, t, y]
+    def plhs(l, j, t, y):
+        return sum(m.pool[r, l, t, y] for r in pool_at.get((l, j, t, y), ())) + m.unserved_pool[l, j, t, y]
 
-    glty = set(S.GLTY)
-    gly = sorted({(l, g, y) for (l, g, t, y) in S.GLTY})
-    pslice = [k for k in S.GLTY if layers.at[k[0], "max_shift"] < 1]
-    m.c_demand_pool_slice = pyo.Constraint(pslice, rule=lambda _, l, g, t, y: plhs(l, g, t, y) >= (1 - layers.at[l, "max_shift"]) * S.pool_demand[(l, g, t, y)])
+    ljty = set(ix.LJTY)
+    ljy = sorted({(l, j, y) for (l, j, t, y) in ix.LJTY})
+    pslice = [k for k in ix.LJTY if shift[k[0]] < 1]
+    m.c_demand_pool_slice = pyo.Constraint(pslice, rule=lambda _, l, j, t, y: plhs(l, j, t, y) >= (1 - shift[l]) * pool_need[(l, j, t, y)])
     m.c_demand_pool_year = pyo.Constraint(
-        gly, rule=lambda _, l, g, y: sum(w[t] * plhs(l, g, t, y) for t in S.T if (l, g, t, y) in glty) == sum(w[t] * S.pool_demand.get((l, g, t, y), 0.0) for t in S.T)
+        ljy, rule=lambda _, l, j, y: sum(w[t] * plhs(l, j, t, y) for t in ix.T if (l, j, t, y) in ljty) == sum(w[t] * pool_need.get((l, j, t, y), 0.0) for t in ix.T)
     )
+    for k in ix.RLTY_POOL:
+        r, l, _, y = k
+        if not any((l, ix.POOL_GROUP[(r, l)], t, y) in ljty for t in ix.T):
+            m.pool[k].fix(0)
 
-    # pooled tokens produced where there is no pooled demand in that group are useless; forbid them
-    orphan = [k for k in S.POOL if not any((k[1], S.pool_group[(k[0], k[1])], t, k[3]) in glty for t in S.T)]
-    for k in orphan:
-        m.pool[k].fix(0)
-
-    value = {l: float(layers.at[l, "value_usd_per_mtok"]) for l in S.L}
-    tok_per_mtoks = {t: SECONDS_PER_HOUR * w[t] for t in S.T}  # Mtok in a year per Mtok/s held in slice t
-    for mm, l, t, y in S.MLTY:
-        add_cost(m, "unserved tokens", y, value[l] * tok_per_mtoks[t] / MUSD * m.unserved[mm, l, t, y])
-    for l, g, t, y in S.GLTY:
-        add_cost(m, "unserved tokens", y, value[l] * tok_per_mtoks[t] / MUSD * m.unserved_pool[l, g, t, y])
-    for r, mm, l, t, y in S.E:
-        c = S.params["transit"].get((r, mm, l), 0.0)
+    mtok_per_year = {t: SECONDS_PER_HOUR * w[t] for t in ix.T}  # Mtok in a year per Mtok/s held in slice t
+    value = par.value_usd_per_mtok
+    for mm, l, t, y in ix.MLTY:
+        add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved[mm, l, t, y])
+    for l, j, t, y in ix.LJTY:
+        add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved_pool[l, j, t, y])
+    for r, mm, l, t, y in ix.E:
+        c = par.transit_usd_per_mtok.get((r, mm, l), 0.0)
         if c:
-            add_cost(m, "transit", y, c * tok_per_mtoks[t] / MUSD * m.flow[r, mm, l, t, y], site=r)
+            add_cost(m, "transit", y, usd_to_musd(c * mtok_per_year[t]) * m.flow[r, mm, l, t, y], site=r)

@@ -1,68 +1,52 @@
-"""Supply and policy family (FORMULATION.md §8), all optional and data-driven.
+"""Supply and policy family (docs/formulation.md §8), all optional and data-driven.
 
 .. math::
     Σ_r buy[r,g,y] ≤ supply_g · W_y                                  (supply_units_per_year given)
-    capex\\_spent_y / W_y ≤ budget_y                                   (policy.csv budget_usd given)
-    Σ_{r,t} w_t (Σ_k energy\\,c_r + bridge\\_energy\\,c^{bridge}_r) / 1000 ≤ cap_y   (co2_cap_t given)
+    investment_y ≤ budget_y · W_y                                      (policy.csv budget_usd given)
+    emissions_y = Σ_{r,t} w_t (Σ_k tier\\_mw · c_r + bridge\\_draw\\_mw · c^{bridge}_r) / 1000 ≤ cap_y   (co2_cap_t given)
 
 W_y is the number of calendar years planning year y stands for, so supply and budget are per
-calendar year. capex_spent_y is the overnight investment made in y: GPUs bought, facility MW
-added, sites opened, tranches energised. The carbon price adds price · emissions to the cost.
+calendar year. investment_y is the overnight investment the other families registered for y
+(GPUs bought, facility MW added, sites opened, tranches energised; :mod:`tokensite.model.ledger`).
+The carbon price adds price · emissions (grid tiers only) to the cost.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-import pandas as pd
 import pyomo.environ as pyo
 
-from tokensite.config import Case
-from tokensite.model.sets import MUSD, Sets
-from tokensite.model.variables import add_cost
+from tokensite.model.index import Index
+from tokensite.model.ledger import add_cost, investment_terms
+from tokensite.model.params import Params
+from tokensite.units import KG_PER_T, usd_to_musd
 
 
-def emissions_t(m: pyo.ConcreteModel, S: Sets, y: int):
-    regions = S.params["regions"]
-    e = sum(S.hours[t] * float(regions.at[r, "carbon_kg_per_mwh"]) / 1000 * m.energy[r, k, t, yy] for r, k, t, yy in S.RKTY if yy == y)
-    e += sum(S.hours[t] * float(regions.at[r, "bridge_carbon_kg_per_mwh"]) / 1000 * m.bridge_energy[r, t, y] for r in S.BRIDGE_R for t in S.T)
+def grid_emissions_t(m: pyo.ConcreteModel, ix: Index, par: Params, r: str, k: str, t: str, y: int) -> object:
+    """Tonnes of CO2 in a year from tier k at r held in slice t."""
+    return par.hours[t] * par.carbon_kg_per_mwh[r] / KG_PER_T * m.tier_mw[r, k, t, y]
+
+
+def emissions_t(m: pyo.ConcreteModel, ix: Index, par: Params, y: int) -> object:
+    e = sum(grid_emissions_t(m, ix, par, r, k, t, yy) for r, k, t, yy in ix.RKTY if yy == y)
+    e += sum(par.hours[t] * par.bridge_carbon_kg_per_mwh[r] / KG_PER_T * m.bridge_draw_mw[r, t, y] for r in ix.R_BRIDGE for t in ix.T)
     return e
 
 
-def add_policy(m: pyo.ConcreteModel, S: Sets, case: Case) -> None:
-    gpus, regions, queue = S.params["gpus"], S.params["regions"], S.params["queue"]
-    policy = S.params["policy"]
-    W = S.year_weight
+def add_policy(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
+    W = par.year_weight
     buys = defaultdict(list)
-    for r, g, y in S.RGY:
+    for r, g, y in ix.RGY:
         buys[(g, y)].append(r)
-    supply = [(g, y) for (g, y) in buys if pd.notna(gpus.at[g, "supply_units_per_year"])]
-    m.c_policy_supply = pyo.Constraint(supply, rule=lambda _, g, y: sum(m.buy[r, g, y] for r in buys[(g, y)]) <= float(gpus.at[g, "supply_units_per_year"]) * W[y])
+    supply = [(g, y) for (g, y) in buys if g in par.supply_units_per_year]
+    m.c_policy_supply = pyo.Constraint(supply, rule=lambda _, g, y: sum(m.buy[r, g, y] for r in buys[(g, y)]) <= par.supply_units_per_year[g] * W[y])
 
-    def col(y, name):
-        return float(policy.at[y, name]) if y in policy.index and pd.notna(policy.at[y, name]) else None
-
-    Y = S.Y
-
-    def spent(y):
-        i = Y.index(y)
-        prev = Y[i - 1] if i else None
-        gpu = sum(float(gpus.at[g, "gpus_per_unit"]) * float(gpus.at[g, "capex_usd_per_gpu"]) * case.scale.gpu_capex * m.buy[r, g, yy] for r, g, yy in S.RGY if yy == y)
-        fac = sum(float(regions.at[r, "facility_capex_usd_per_mw"]) * (m.mw[r, y] - (m.mw[r, prev] if prev else 0)) for r in S.R)
-        site = sum(float(regions.at[r, "site_fixed_usd"]) * (m.open[r, y] - (m.open[r, prev] if prev else 0)) for r in S.R)
-        tr = sum(float(queue.at[q, "mw"]) * 1000 * float(queue.at[q, "cost_usd_per_kw"]) * m.take[q] for q in S.Q if (prev or -1) < int(queue.at[q, "online_year"]) <= y)
-        return (gpu + fac + site + tr) / MUSD
-
-    budget = [y for y in Y if col(y, "budget_usd") is not None]
-    m.c_policy_budget = pyo.Constraint(budget, rule=lambda _, y: spent(y) <= col(y, "budget_usd") * W[y] / MUSD)
-    cap = [y for y in Y if col(y, "co2_cap_t") is not None]
-    m.c_policy_co2 = pyo.Constraint(cap, rule=lambda _, y: emissions_t(m, S, y) <= col(y, "co2_cap_t"))
-    for y in Y:
-        price = col(y, "carbon_price_usd_per_t")
-        if not price:
-            continue
-        for r, k, t, yy in S.RKTY:
-            if yy == y:
-                add_cost(m, "carbon", y, price / MUSD * S.hours[t] * float(regions.at[r, "carbon_kg_per_mwh"]) / 1000 * m.energy[r, k, t, y], site=r)
-        for r in S.BRIDGE_R:
-            add_cost(m, "carbon", y, price / MUSD * sum(S.hours[t] * float(regions.at[r, "bridge_carbon_kg_per_mwh"]) / 1000 * m.bridge_energy[r, t, y] for t in S.T), site=r)
+    budget = [y for y in ix.Y if y in par.budget_usd_per_year]
+    m.c_policy_budget = pyo.Constraint(budget, rule=lambda _, y: sum(investment_terms(m, y)) <= usd_to_musd(par.budget_usd_per_year[y] * W[y]))
+    cap = [y for y in ix.Y if y in par.co2_cap_t]
+    m.c_policy_co2 = pyo.Constraint(cap, rule=lambda _, y: emissions_t(m, ix, par, y) <= par.co2_cap_t[y])
+    for r, k, t, y in ix.RKTY:
+        price = par.carbon_price_usd_per_t.get(y)
+        if price:
+            add_cost(m, "carbon", y, usd_to_musd(price) * grid_emissions_t(m, ix, par, r, k, t, y), site=r)

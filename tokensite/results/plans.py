@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from tokensite.results.results import Results
+from tokensite.units import HOURS_PER_YEAR, W_PER_MW, mtok_per_year, tokens_to_mtok
 
-MTOK_PER_TOKENS_PER_S_YEAR = 3600 * 8760 / 1e6
+MTOK_PER_TOKENS_PER_S_YEAR = mtok_per_year(tokens_to_mtok(1.0), HOURS_PER_YEAR)
 
 
 def _site_costs(res: Results) -> pd.DataFrame:
@@ -49,7 +50,7 @@ def cost_per_mtok_layer(res: Results) -> pd.DataFrame:
 
 def tokens_per_watt(res: Results, by: str) -> pd.DataFrame:
     g = res.allocation.groupby([by, "year"], as_index=False).agg(tokens_per_s=("tokens_per_s", "sum"), draw_mw=("draw_mw", "sum"))
-    g["tokens_per_joule"] = g.tokens_per_s / (g.draw_mw * 1e6)
+    g["tokens_per_joule"] = g.tokens_per_s / (g.draw_mw * W_PER_MW)
     return g
 
 

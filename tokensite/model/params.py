@@ -1,0 +1,190 @@
+"""Typed model parameters: every coefficient computed once, its unit in its name.
+
+Built from the Dataset and the Case before the model: the case's ``[scale]`` multipliers and
+``[finance]`` lives are applied here and only here. Families, extract, the benchmark peers
+and the checks read these mappings; none of them looks up a DataFrame cell or recomputes a
+coefficient. Rates are in Mtok/s and money in USD unless the name says MUSD (see
+:mod:`tokensite.units`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tokensite.config import Case
+from tokensite.dataset import Dataset
+from tokensite.units import KW_PER_MW, crf, tokens_to_mtok
+
+Key = tuple
+
+
+@dataclass(frozen=True)
+class Params:
+    # time and money
+    hours: Mapping[str, float]  # w_t, hours of the year in slice t
+    year_weight: Mapping[int, int]  # W_y, calendar years planning year y stands for
+    discount_factor: Mapping[int, float]  # φ_y = Σ_{k<W_y} (1+rate)^-(y+k-y0)
+    crf_facility: float
+    crf_site: float
+    crf_interconnect: float
+    crf_bridge: float
+    # layers
+    value_usd_per_mtok: Mapping[str, float]
+    max_shift: Mapping[str, float]
+    max_site_share: Mapping[str, float]
+    # GPUs (a unit is gpus_per_unit GPUs bought together)
+    gpus_per_unit: Mapping[str, int]
+    gpu_unit_capex_usd: Mapping[str, float]
+    gpu_crf: Mapping[str, float]
+    supply_units_per_year: Mapping[str, float]  # only GPUs with a supply limit
+    mtok_per_s_per_unit: Mapping[Key, float]  # (g,l): n_g · tps_{g,l} · util_l, fully allocated
+    mw_per_unit: Mapping[Key, float]  # (g,l): n_g · kw_g · pf_l / 1000, IT power before PUE
+    # sites
+    pue: Mapping[str, float]
+    max_mw: Mapping[str, float]
+    existing_mw: Mapping[str, float]
+    facility_capex_usd_per_mw: Mapping[str, float]
+    fixed_om_usd_per_mw_year: Mapping[str, float]
+    site_fixed_usd: Mapping[str, float]
+    carbon_kg_per_mwh: Mapping[str, float]
+    bridge_max_mw: Mapping[str, float]  # only sites with bridge power
+    bridge_capex_usd_per_mw: Mapping[str, float]
+    bridge_price_usd_per_mwh: Mapping[str, float]
+    bridge_carbon_kg_per_mwh: Mapping[str, float]
+    price_usd_per_mwh: Mapping[Key, float]  # (r,k,t)
+    tier_cap_mw: Mapping[Key, float | None]  # (r,k,t); None = uncapped
+    transit_usd_per_mtok: Mapping[Key, float]  # (r,m,l) on eligible routes
+    # demand
+    demand_mtok_per_s: Mapping[Key, float]  # D_{m,l,y}
+    profile: Mapping[Key, float]  # p_{m,l,t}, hour-weighted mean 1
+    pool_demand_mtok_per_s: Mapping[Key, float]  # (l,j,t,y): pooled demand of group j in slice t
+    # queue tranches
+    tranche_site: Mapping[str, str]
+    tranche_mw: Mapping[str, float]
+    tranche_online_year: Mapping[str, int]
+    tranche_overnight_usd: Mapping[str, float]
+    # training programs
+    program_layer: Mapping[str, str]
+    program_start_year: Mapping[str, int]
+    program_tokens_per_s: Mapping[str, float]
+    program_min_campus_mw: Mapping[str, float]
+    # policy, only the years where given
+    budget_usd_per_year: Mapping[int, float]
+    co2_cap_t: Mapping[int, float]
+    carbon_price_usd_per_t: Mapping[int, float]
+
+    def need_mtok_per_s(self, m: str, l: str, t: str, y: int) -> float:
+        """D_{m,l,y} · p_{m,l,t}: metro demand held in slice t."""
+        return self.demand_mtok_per_s[(m, l, y)] * self.profile.get((m, l, t), 1.0)
+
+
+def planned_layers(ds: Dataset, case: Case) -> pd.DataFrame:
+    """The case's layers (all of layers.csv when the case names none), indexed by name."""
+    layers = ds.layers if case.layers is None else ds.layers[ds.layers.layer.isin(case.layers)]
+    return layers.set_index("layer", drop=False)
+
+
+def planned_programs(ds: Dataset, case: Case) -> pd.DataFrame:
+    """Training programs on a planned layer that start within the horizon."""
+    tr = ds.training
+    return tr[tr.layer.isin(planned_layers(ds, case).layer) & (tr.start_year <= case.years[-1])]
+
+
+def pool_group_of(residency: str, jurisdiction: str) -> str:
+    """Pooled demand is pooled per jurisdiction when residency applies, else worldwide ("*")."""
+    return jurisdiction if residency == "jurisdiction" else "*"
+
+
+def _col(frame: pd.DataFrame, key: str, col: str, scale: float = 1.0) -> dict:
+    """{key: value · scale} for the rows where ``col`` is given (numpy keys made plain Python)."""
+    rows = frame[frame[col].notna()]
+    return {k: float(v) * scale for k, v in zip(rows[key].tolist(), rows[col])}
+
+
+def _year_factor(case: Case) -> dict[int, float]:
+    y0, weight = case.years[0], case.year_weights()
+    return {y: sum((1 + case.discount_rate) ** -(y + k - y0) for k in range(weight[y])) for y in case.years}
+
+
+def _demand(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict, dict]:
+    names = set(layers.layer)
+    d = ds.demand[ds.demand.layer.isin(names) & ds.demand.year.isin(case.years)]
+    demand = {(m, l, y): tokens_to_mtok(float(v) * case.scale.demand) for m, l, y, v in zip(d.metro_id, d.layer, d.year, d.tokens_per_s)}
+    mp = ds.metro_profiles[ds.metro_profiles.layer.isin(names)]
+    profile = {(m, l, t): float(v) for m, l, t, v in zip(mp.metro_id, mp.layer, mp.slice, mp.multiplier)}
+    pooled = set(layers.layer[~layers.metro_bound.astype(bool)]) - set(ds.training.layer)
+    metro_j = dict(zip(ds.metros.metro_id, ds.metros.jurisdiction))
+    pool: dict[Key, float] = {}
+    for (m, l, y), v in demand.items():
+        if l not in pooled:
+            continue
+        j = pool_group_of(layers.at[l, "residency"], metro_j[m])
+        for t in ds.timeslices.slice:
+            pool[(l, j, t, y)] = pool.get((l, j, t, y), 0.0) + v * profile.get((m, l, t), 1.0)
+    return demand, profile, pool
+
+
+def build_params(ds: Dataset, case: Case) -> Params:
+    layers = planned_layers(ds, case)
+    gpus, regions, f, rate = ds.gpus, ds.regions, case.finance, case.discount_rate
+    n = dict(zip(gpus.gpu, gpus.gpus_per_unit.astype(int)))
+    util = dict(zip(layers.layer, layers.util_max.astype(float)))
+    pf = dict(zip(layers.layer, layers.power_fraction.astype(float)))
+    kw = dict(zip(gpus.gpu, gpus.kw_per_gpu.astype(float)))
+    tput = {(g, l): float(v) for g, l, v in zip(ds.throughput.gpu, ds.throughput.layer, ds.throughput.tokens_per_s_per_gpu) if l in util}
+    pp = ds.power_prices
+    route = ds.routes[ds.routes.layer.isin(layers.layer)]
+    queue = ds.queue
+    programs = planned_programs(ds, case)
+    policy = ds.policy
+    bridge = regions[regions.bridge_max_mw.fillna(0) > 0]
+    demand, profile, pool = _demand(ds, case, layers)
+    return Params(
+        hours=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float))),
+        year_weight=case.year_weights(),
+        discount_factor=_year_factor(case),
+        crf_facility=crf(rate, f.facility_life_years),
+        crf_site=crf(rate, f.site_life_years),
+        crf_interconnect=crf(rate, f.interconnect_life_years),
+        crf_bridge=crf(rate, f.bridge_life_years),
+        value_usd_per_mtok=_col(layers, "layer", "value_usd_per_mtok"),
+        max_shift=_col(layers, "layer", "max_shift"),
+        max_site_share=_col(layers, "layer", "max_site_share"),
+        gpus_per_unit=n,
+        gpu_unit_capex_usd={g: float(n[g]) * float(c) * case.scale.gpu_capex for g, c in zip(gpus.gpu, gpus.capex_usd_per_gpu)},
+        gpu_crf={g: crf(rate, float(life)) for g, life in zip(gpus.gpu, gpus.lifetime_years)},
+        supply_units_per_year=_col(gpus, "gpu", "supply_units_per_year"),
+        mtok_per_s_per_unit={(g, l): tokens_to_mtok(float(n[g]) * v * util[l]) for (g, l), v in tput.items()},
+        mw_per_unit={(g, l): float(n[g]) * kw[g] * pf[l] / KW_PER_MW for (g, l) in tput},
+        pue=_col(regions, "site_id", "pue"),
+        max_mw=_col(regions, "site_id", "max_mw"),
+        existing_mw=_col(regions, "site_id", "existing_mw"),
+        facility_capex_usd_per_mw=_col(regions, "site_id", "facility_capex_usd_per_mw"),
+        fixed_om_usd_per_mw_year=_col(regions, "site_id", "fixed_om_usd_per_mw_year"),
+        site_fixed_usd=_col(regions, "site_id", "site_fixed_usd"),
+        carbon_kg_per_mwh=_col(regions, "site_id", "carbon_kg_per_mwh"),
+        bridge_max_mw=_col(bridge, "site_id", "bridge_max_mw"),
+        bridge_capex_usd_per_mw=_col(bridge, "site_id", "bridge_capex_usd_per_mw"),
+        bridge_price_usd_per_mwh=_col(bridge, "site_id", "bridge_price_usd_per_mwh", case.scale.power_price),
+        bridge_carbon_kg_per_mwh=_col(regions, "site_id", "bridge_carbon_kg_per_mwh"),
+        price_usd_per_mwh={(r, k, t): float(p) * case.scale.power_price for r, k, t, p in zip(pp.site_id, pp.tier, pp.slice, pp.price_usd_per_mwh)},
+        tier_cap_mw={(r, k, t): (None if pd.isna(c) else float(c)) for r, k, t, c in zip(pp.site_id, pp.tier, pp.slice, pp.cap_mw)},
+        transit_usd_per_mtok={(r, m, l): float(c) for r, m, l, c in zip(route.site_id, route.metro_id, route.layer, route.transit_usd_per_mtok)},
+        demand_mtok_per_s=demand,
+        profile=profile,
+        pool_demand_mtok_per_s=pool,
+        tranche_site=dict(zip(queue.tranche_id, queue.site_id)),
+        tranche_mw=_col(queue, "tranche_id", "mw"),
+        tranche_online_year={q: int(y) for q, y in zip(queue.tranche_id, queue.online_year)},
+        tranche_overnight_usd={q: float(mw) * KW_PER_MW * float(c) for q, mw, c in zip(queue.tranche_id, queue.mw, queue.cost_usd_per_kw)},
+        program_layer=dict(zip(programs.program_id, programs.layer)),
+        program_start_year={p: int(y) for p, y in zip(programs.program_id, programs.start_year)},
+        program_tokens_per_s=_col(programs, "program_id", "tokens_per_s"),
+        program_min_campus_mw=_col(programs, "program_id", "min_campus_mw"),
+        budget_usd_per_year=_col(policy, "year", "budget_usd"),
+        co2_cap_t=_col(policy, "year", "co2_cap_t"),
+        carbon_price_usd_per_t=_col(policy, "year", "carbon_price_usd_per_t"),
+    )

@@ -1,0 +1,39 @@
+"""Expressions more than one family uses, built in one place.
+
+.. math::
+    fleet[r,g,y] = Σ_{y' ≤ y < y' + life_g} buy[r,g,y']
+    draw[r,t,y] = PUE_r \\Big( Σ_{g,l} alloc[r,g,l,t,y]\\,mw\\_per\\_unit_{g,l} + Σ_{g,l} alloc\\_train[r,g,l,y]\\,mw\\_per\\_unit_{g,l} \\Big)
+    grid[r,y] = existing\\_mw_r + Σ (grid supply registered for (r, y))
+
+``fleet`` and ``draw_mw`` exist before any family is built. ``grid_mw`` is built on first
+use from the grid-supply registry (:mod:`tokensite.model.ledger`), which seals it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from tokensite.model.index import Index
+from tokensite.model.ledger import grid_supply_terms
+from tokensite.model.params import Params
+
+
+def add_shared_expressions(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
+    m.fleet = pyo.Expression(sorted(ix.FLEET), rule=lambda _, r, g, y: sum(m.buy[k] for k in ix.FLEET[(r, g, y)]))
+    terms = defaultdict(list)
+    for r, g, l, t, y in ix.RGLTY:
+        terms[(r, t, y)].append((par.mw_per_unit[(g, l)], m.alloc[r, g, l, t, y]))
+    for r, g, l, y in ix.RGLY_TRAIN:
+        for t in ix.T:
+            terms[(r, t, y)].append((par.mw_per_unit[(g, l)], m.alloc_train[r, g, l, y]))
+    m.draw_mw = pyo.Expression(sorted(terms), rule=lambda _, r, t, y: par.pue[r] * sum(c * v for c, v in terms[(r, t, y)]))
+
+
+def grid_mw(m: pyo.ConcreteModel, ix: Index, par: Params) -> pyo.Expression:
+    """grid[r,y] in MW: today's connection plus every registered supply. Seals the registry."""
+    built = m.component("grid_mw")
+    if built is None:
+        built = m.grid_mw = pyo.Expression(ix.RY, rule=lambda _, r, y: par.existing_mw[r] + sum(grid_supply_terms(m, r, y)))
+    return built
