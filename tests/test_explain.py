@@ -1,6 +1,6 @@
 """Why not here: a tiny case built to have each reason gets that reason.
 
-Base data as in tests/test_model.py: A near M1, B a campus ~26 ms away (outside the 20 ms SLO).
+Base data as in tests/model/test_demand.py: A near M1, B a campus ~26 ms away (outside the 20 ms SLO).
 """
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.test_model import _training, both_sites_in_slo, run, set_price
-from tests.tiny import base
+from tests.tiny import add_training, base, both_sites_in_slo, set_price, solve_tiny
 
 
 def reasons(res, kind, **where):
@@ -22,31 +21,31 @@ def reasons(res, kind, **where):
 def test_site_lead_time(tmp_path):
     fr = base()
     fr["regions.csv"].loc[1, "earliest_year"] = "2030"
-    assert reasons(run(tmp_path, fr), "site", site_id="B") == ["lead_time"]
+    assert reasons(solve_tiny(tmp_path, fr), "site", site_id="B") == ["lead_time"]
 
 
 def test_site_no_power_before_horizon(tmp_path):
     fr = base()
     fr["regions.csv"].loc[1, "existing_mw"] = "0"
-    assert reasons(run(tmp_path, fr), "site", site_id="B") == ["no_power"]
+    assert reasons(solve_tiny(tmp_path, fr), "site", site_id="B") == ["no_power"]
 
 
 def test_site_no_demand_in_reach(tmp_path):
-    assert reasons(run(tmp_path, base()), "site", site_id="B") == ["no_demand"]
+    assert reasons(solve_tiny(tmp_path, base()), "site", site_id="B") == ["no_demand"]
 
 
 def test_site_cost(tmp_path):
     fr = base()
     both_sites_in_slo(fr)
     set_price(fr, "B", 500)
-    assert reasons(run(tmp_path, fr), "site", site_id="B") == ["cost"]
+    assert reasons(solve_tiny(tmp_path, fr), "site", site_id="B") == ["cost"]
 
 
 def test_site_min_campus(tmp_path):
     fr = base()
-    _training(fr)
+    add_training(fr)
     fr["regions.csv"].loc[1, "max_mw"] = "10"  # B is the only allowed US campus, P needs 50 MW
-    res = run(tmp_path, fr, layers=["training"])
+    res = solve_tiny(tmp_path, fr, layers=["training"])
     assert reasons(res, "site", site_id="B") == ["min_campus"]
     assert reasons(res, "training") == ["min_campus"]
 
@@ -54,26 +53,26 @@ def test_site_min_campus(tmp_path):
 def test_demand_no_site_in_slo(tmp_path):
     fr = base()
     fr["layers.csv"].loc[0, "slo_rtt_ms"] = "0.5"  # below the 1 ms metro overhead
-    assert reasons(run(tmp_path, fr), "demand", metro_id="M1") == ["no_site_in_slo"]
+    assert reasons(solve_tiny(tmp_path, fr), "demand", metro_id="M1") == ["no_site_in_slo"]
 
 
 def test_demand_residency(tmp_path):
     fr = base()
     fr["regions.csv"].loc[0, "jurisdiction"] = "CA"
     fr["layers.csv"].loc[0, "residency"] = "jurisdiction"
-    assert reasons(run(tmp_path, fr), "demand", metro_id="M1") == ["residency"]
+    assert reasons(solve_tiny(tmp_path, fr), "demand", metro_id="M1") == ["residency"]
 
 
 def test_demand_no_site_by_year(tmp_path):
     fr = base()
     fr["regions.csv"].loc[0, "earliest_year"] = "2030"
-    assert reasons(run(tmp_path, fr), "demand", metro_id="M1") == ["no_site_by_year"]
+    assert reasons(solve_tiny(tmp_path, fr), "demand", metro_id="M1") == ["no_site_by_year"]
 
 
 def test_demand_reliability(tmp_path):
     fr = base()
     fr["layers.csv"].loc[0, "max_site_share"] = "0.5"
-    res = run(tmp_path, fr)
+    res = solve_tiny(tmp_path, fr)
     assert reasons(res, "demand", metro_id="M1") == ["reliability"]
     assert res.served.iloc[0].unserved_tokens_per_s == pytest.approx(500, rel=1e-6)
 
@@ -81,30 +80,45 @@ def test_demand_reliability(tmp_path):
 def test_demand_capacity(tmp_path):
     fr = base()
     fr["regions.csv"].loc[0, "max_mw"] = "0.0005"  # half of the 1 kW needed
-    assert reasons(run(tmp_path, fr), "demand", metro_id="M1") == ["capacity"]
+    assert reasons(solve_tiny(tmp_path, fr), "demand", metro_id="M1") == ["capacity"]
 
 
 def test_demand_cost_above_value(tmp_path):
     fr = base()
     fr["layers.csv"].loc[0, "value_usd_per_mtok"] = "0.01"
-    assert reasons(run(tmp_path, fr), "demand", metro_id="M1") == ["cost_above_value"]
+    assert reasons(solve_tiny(tmp_path, fr), "demand", metro_id="M1") == ["cost_above_value"]
 
 
 def test_training_no_host_by_year(tmp_path):
     fr = base()
-    _training(fr)
+    add_training(fr)
     fr["regions.csv"].loc[1, "earliest_year"] = "2030"
-    assert reasons(run(tmp_path, fr, layers=["training"]), "training") == ["no_host_by_year"]
+    assert reasons(solve_tiny(tmp_path, fr, layers=["training"]), "training") == ["no_host_by_year"]
 
 
 def test_training_cost_above_value(tmp_path):
     fr = base()
-    _training(fr)
+    add_training(fr)
     fr["layers.csv"].loc[1, "value_usd_per_mtok"] = "0.00001"
-    assert reasons(run(tmp_path, fr, layers=["training"]), "training") == ["cost_above_value"]
+    assert reasons(solve_tiny(tmp_path, fr, layers=["training"]), "training") == ["cost_above_value"]
 
 
 def test_served_demand_and_built_sites_have_no_reason(tmp_path):
-    res = run(tmp_path, base())
+    res = solve_tiny(tmp_path, base())
     assert reasons(res, "demand") == [] and "A" not in set(res.explain.site_id)
     assert isinstance(res.explain, pd.DataFrame)
+
+
+def test_explain_is_rebuilt_from_a_results_folder(tmp_path):
+    """why-not-here needs only the Results and the Dataset: read back from disk it is the same table."""
+    from tokensite.dataset import read_dataset
+    from tokensite.results import Results
+    from tokensite.results.explain import explain
+
+    fr = base()
+    both_sites_in_slo(fr)
+    set_price(fr, "B", 500)
+    res = solve_tiny(tmp_path / "case", fr)
+    folder = res.to_dir(tmp_path / "out")
+    again = explain(read_dataset(tmp_path / "case" / "data"), Results.from_dir(folder))
+    pd.testing.assert_frame_equal(again.fillna(""), res.explain.fillna(""), check_dtype=False)

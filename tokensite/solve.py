@@ -90,13 +90,14 @@ def _status(h: highspy.Highs) -> str:
     return _STATUS.get(h.modelStatusToString(h.getModelStatus()), "error")
 
 
-def _run(h: highspy.Highs, deadline: float) -> bool:
+def _run(h: highspy.Highs, deadline: float) -> str:
+    """Run HiGHS for the time left before ``deadline``; its status (time_limit if none is left)."""
     left = deadline - time.perf_counter()
     if left <= 0:
-        return False
+        return "time_limit"
     h.setOptionValue("time_limit", left)
     h.run()
-    return _status(h) == "optimal"
+    return _status(h)
 
 
 def _objective(h: highspy.Highs, comp: Compiled) -> float:
@@ -108,11 +109,12 @@ def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float) ->
     h = _highs(comp, options, log, integer=False)
     h.setOptionValue("solver", "ipm")
     h.setOptionValue("run_crossover", "off")
-    if not _run(h, deadline) and _status(h) == "error" and time.perf_counter() < deadline:
+    status = _run(h, deadline)
+    if status == "error":
         h.setOptionValue("solver", "choose")
         h.setOptionValue("run_crossover", "on")
-        _run(h, deadline)
-    return h, _status(h)
+        status = _run(h, deadline)
+    return h, status
 
 
 def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +141,7 @@ def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: flo
         idx, val = rounded_fixings(comp, x, units)
         h.changeColsBounds(len(idx), idx, val, val)
         h.setOptionValue("run_crossover", "on" if units else "off")
-        if not _run(h, deadline):
+        if _run(h, deadline) != "optimal":
             return None
         x = np.array(h.getSolution().col_value)
     return Plan(x, _objective(h, comp), np.array(h.getSolution().row_dual))
@@ -162,7 +164,7 @@ def branch_and_bound(
         report(d.objective_function_value + comp.offset, max(bound, d.mip_dual_bound + comp.offset))
 
     hm.cbMipImprovingSolution.subscribe(improved)
-    _run(hm, deadline)
+    status = _run(hm, deadline)
     info = hm.getInfo()
     if math.isfinite(info.mip_dual_bound):
         bound = max(bound, info.mip_dual_bound + comp.offset)
@@ -170,7 +172,7 @@ def branch_and_bound(
     incumbent = start.objective if start else math.inf
     if info.primal_solution_status == FEASIBLE and _objective(hm, comp) < incumbent - 1e-9:
         better = Plan(np.array(hm.getSolution().col_value), _objective(hm, comp), None)
-    return better, bound, _status(hm)
+    return better, bound, status
 
 
 def duals_with_integers_fixed(h: highspy.Highs, comp: Compiled, plan: Plan, deadline: float) -> np.ndarray | None:
@@ -179,7 +181,7 @@ def duals_with_integers_fixed(h: highspy.Highs, comp: Compiled, plan: Plan, dead
     vals = np.round(plan.x[idx])
     h.changeColsBounds(len(idx), idx, vals, vals)
     h.setOptionValue("run_crossover", "on")
-    return np.array(h.getSolution().row_dual) if _run(h, deadline) else None
+    return np.array(h.getSolution().row_dual) if _run(h, deadline) == "optimal" else None
 
 
 def classify(gap: float | None, options: SolverOptions, out_of_time: bool, highs_status: str) -> str:
@@ -227,7 +229,7 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
 
     h, status = relax(comp, options, log, deadline)
     if status != "optimal":
-        msg = h.modelStatusToString(h.getModelStatus())
+        msg = "no time left for the LP relaxation" if status == "time_limit" and time.perf_counter() >= deadline else h.modelStatusToString(h.getModelStatus())
         if status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             msg += ": the LP relaxation already fails, so no integer plan can exist (check demand, caps and eligibility)"
         return _solution(comp, status, None, None, t0, progress, msg)

@@ -3,10 +3,12 @@
 .. math::
     grid\\_mw_{r,y} = −Σ_t λ^{grid}_{r,t,y} / φ_y          facility\\_mw_{r,y} = −Σ_t λ^{facility}_{r,t,y} / φ_y
     token_{m,l,y} = \\frac{λ^{year}_{m,l,y} Σ_t w_t p_{m,l,t} + Σ_t λ^{slice}_{m,l,t,y} (1 − shift_l) p_{m,l,t}}{3600 Σ_t w_t p_{m,l,t} · φ_y}
-    site\\_token\\_capacity_{r,l,y} = −Σ_t λ^{metro}_{r,l,t,y} / (3600 w_t φ_y)
+    site\\_token\\_capacity_{r,l,y} = −Σ_t λ^{metro}_{r,l,t,y} / (3600 Σ_t w_t · φ_y)
 
 The duals are in MUSD of discounted objective per unit of row; dividing by φ_y gives
 undiscounted USD in year y: per MW-year for the MW rows, per Mtok for the token rows.
+site_token_capacity is the value of one more Mtok/s of capacity held all year, per Mtok it
+would make (before 2026-11-25 it summed per-slice prices, doubling it with two slices).
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ def prices(ix: Index, par: Params, duals: dict[str, dict]) -> pd.DataFrame:
         mtok = SECONDS_PER_HOUR * sum(w[t] * p[t] for t in ix.T)
         rows.append(dict(kind="token", site_id="", metro_id=mm, layer=l, year=y, value=musd_to_usd(d_obj) / mtok / phi[y], unit="usd_per_mtok"))
     cap = defaultdict(float)
-    for (r, l, t, y), d in duals.get("site_token_capacity", {}).items():
-        cap[(r, l, y)] += -d / (SECONDS_PER_HOUR * w[t])
-    for (r, l, y), v in cap.items():
+    for (r, l, _t, y), d in duals.get("site_token_capacity", {}).items():
+        cap[(r, l, y)] += -d
+    year_mtok = SECONDS_PER_HOUR * sum(w.values())  # Mtok a year per Mtok/s held in every slice
+    for (r, l, y), v in ((k, v / year_mtok) for k, v in cap.items()):
         rows.append(dict(kind="site_token_capacity", site_id=r, metro_id="", layer=l, year=y, value=musd_to_usd(v) / phi[y], unit="usd_per_mtok"))
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,93 @@
+"""Demand family (docs/formulation.md §1) on tiny cases solved by hand.
+
+Common data (tests/tiny.py): metro M1 with 1,000 tokens/s of interactive demand worth
+1,000 USD/Mtok; GPU G1 is one GPU per unit, 1,000 USD, 1 kW, 5-year life, 1,000 tokens/s;
+util and power fraction 1; PUE 1; no facility, site or O&M cost; power 50 USD/MWh in both
+12-hour slices; discount rate 0, so CRF(0, n) = 1/n. One unit for a year costs 1,000/5 = 200
+USD of capex and 1 kW x 8,760 h x 50 USD/MWh = 438 USD of energy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tiny import MTOK_PER_YEAR, add_batch, base, both_sites_in_slo, set_price, set_site, solve_tiny
+
+COVERS = {
+    "c_demand_slice": ["test_interactive_demand_is_held_in_every_slice"],
+    "c_demand_year": ["test_interactive_demand_is_held_in_every_slice"],
+    "c_demand_pool_slice": ["test_batch_moves_to_the_curtailed_slice"],
+    "c_demand_pool_year": ["test_batch_moves_to_the_curtailed_slice"],
+}
+
+
+def test_latency_slo_forces_nearer_dearer_site(tmp_path):
+    """A (near, 100 USD/MWh) vs B (26 ms away, 10 USD/MWh), SLO 20 ms: A, 200 + 876 = 1076.
+    With a 50 ms SLO B is eligible: 200 + 87.6 = 287.6."""
+    fr = base()
+    set_price(fr, "A", 100)
+    set_price(fr, "B", 10)
+    res = solve_tiny(tmp_path / "slo20", fr)
+    assert res.objective_usd == pytest.approx(1076, rel=1e-6)
+    assert set(res.flows.site_id) == {"A"}
+    both_sites_in_slo(fr)
+    assert solve_tiny(tmp_path / "slo50", fr).objective_usd == pytest.approx(287.6, rel=1e-6)
+
+
+def test_residency_forbids_cheaper_foreign_site(tmp_path):
+    """A is in CA at 10 USD/MWh, B in the US at 100; residency keeps M1 (US) at B: 200 + 876.
+    Without residency A wins: 200 + 87.6."""
+    fr = base()
+    both_sites_in_slo(fr)
+    set_site(fr, "A", jurisdiction="CA")
+    set_price(fr, "A", 10)
+    set_price(fr, "B", 100)
+    assert solve_tiny(tmp_path / "free", fr).objective_usd == pytest.approx(287.6, rel=1e-6)
+    fr["layers.csv"].loc[0, "residency"] = "jurisdiction"
+    res = solve_tiny(tmp_path / "res", fr)
+    assert res.objective_usd == pytest.approx(1076, rel=1e-6)
+    assert set(res.flows.site_id) == {"B"}
+
+
+@pytest.mark.parametrize("max_shift,expected", [(0, 681.8), (1, 487.6)])
+def test_interactive_demand_is_held_in_every_slice(tmp_path, max_shift, expected):
+    """A's power costs 10 USD/MWh by day and 100 by night. With max_shift 0 the slice rows hold
+    1,000 tokens/s in each slice: 1 unit (200) + 4.38 MWh x 10 + 4.38 MWh x 100 = 681.8. With
+    max_shift 1 only the year row binds and all of it moves to the day: 2,000 tokens/s for 12 h
+    needs 2 units (400) + 8.76 MWh x 10 = 487.6. (Without the slice rows both give 487.6; without
+    the year row nothing need be served: 0.)"""
+    fr = base()
+    set_price(fr, "A", 10, "day")
+    set_price(fr, "A", 100, "night")
+    fr["layers.csv"].loc[0, "max_shift"] = str(max_shift)
+    assert solve_tiny(tmp_path, fr).objective_usd == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("value,served", [(0.01, False), (0.03, True)])
+def test_unserved_exactly_when_cost_exceeds_value(tmp_path, value, served):
+    """Serving costs 638 USD for 31,536 Mtok (0.0202 USD/Mtok). At 0.01 USD/Mtok leaving it unserved
+    costs 315.36 (cheaper); at 0.03 it costs 946.08 (dearer), so it is served for 638."""
+    fr = base()
+    fr["layers.csv"].loc[0, "value_usd_per_mtok"] = str(value)
+    res = solve_tiny(tmp_path, fr)
+    s = res.served.iloc[0]
+    if served:
+        assert res.objective_usd == pytest.approx(638, rel=1e-6) and s.unserved_tokens_per_s == pytest.approx(0, abs=1e-6)
+    else:
+        assert res.objective_usd == pytest.approx(MTOK_PER_YEAR * value, rel=1e-6) and s.served_tokens_per_s == pytest.approx(0, abs=1e-6)
+
+
+def test_batch_moves_to_the_curtailed_slice(tmp_path):
+    """Curtailed power is free by day at A. With max_shift 1 all batch runs by day: 2,000 tokens/s for
+    12 h needs 2 units (400) and free energy -> 400. With max_shift 0 the pooled slice rows hold it in
+    both slices: 1 unit (200), night energy 4.38 MWh x 50 = 219 -> 419."""
+    fr = base()
+    add_batch(fr, 1)
+    assert solve_tiny(tmp_path / "shift", fr, layers=["batch"]).objective_usd == pytest.approx(400, rel=1e-6)
+    fr["layers.csv"].loc[1, "max_shift"] = "0"
+    assert solve_tiny(tmp_path / "fixed", fr, layers=["batch"]).objective_usd == pytest.approx(419, rel=1e-6)
+
+
+def test_demand_family_is_not_inert(tmp_path):
+    """Without the demand family nothing needs serving: 0 instead of 638."""
+    assert solve_tiny(tmp_path, base(), skip=["demand"]).objective_usd == pytest.approx(0, abs=1e-6)

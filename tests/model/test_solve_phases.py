@@ -1,0 +1,74 @@
+"""The solve's phases (tokensite/solve.py), each on a tiny case."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from tests.tiny import base, both_sites_in_slo, set_price, set_site, solve_tiny, write, write_case
+from tokensite import solve
+from tokensite.compile import RoundingColumns, compile_model
+from tokensite.config import SolverOptions
+from tokensite.model.ledger import Ledger
+from tokensite.solve import classify, rounded_fixings
+from tokensite.solve import solve as solve_compiled
+
+COVERS: dict[str, list[str]] = {}
+
+
+def test_no_time_left_gives_time_limit_and_no_plan(tmp_path):
+    data = write(tmp_path / "data", base())
+    res = solve(write_case(tmp_path, data, [2026]), time_limit_s=1e-9)
+    assert res.status == "time_limit"
+    assert res.objective_usd is None and res.summary["mip_gap"] is None
+    assert not res.frames
+
+
+def test_branch_and_bound_improves_the_rounded_plan(tmp_path):
+    """A (10 USD/MWh) can hold only 0.0005 MW; B (50 USD/MWh) any amount; both are in the SLO.
+    The LP relaxation uses half a unit at each: 200 + 43.8 + 219 = 462.8. Rounding buys a unit at
+    each: 400 + 43.8 + 219 = 662.8, a 30 % gap. Branch and bound finds one unit at B: 200 + 438 = 638."""
+    fr = base()
+    both_sites_in_slo(fr)
+    set_price(fr, "A", 10)
+    set_site(fr, "A", max_mw=0.0005)
+    res = solve_tiny(tmp_path, fr)
+    progress = res.summary["progress"]
+    assert progress[0]["objective"] == pytest.approx(662.8, rel=1e-6)
+    assert progress[0]["bound"] == pytest.approx(462.8, rel=1e-6)
+    assert res.objective_usd == pytest.approx(638, rel=1e-6)
+    assert set(res.flows.site_id) == {"B"} and set(res.fleet.site_id) == {"B"}
+    assert not res.prices.empty  # the duals of the improved plan's fixed-integer LP
+
+
+def test_infeasible_relaxation_is_reported():
+    m = pyo.ConcreteModel()
+    m._ledger = Ledger()
+    m.x = pyo.Var(bounds=(0, 1))
+    m.c = pyo.Constraint(expr=m.x >= 2)
+    m.objective = pyo.Objective(expr=m.x)
+    sol = solve_compiled(compile_model(m), SolverOptions(time_limit_s=10))
+    assert sol.status == "infeasible"
+    assert sol.values is None and "LP relaxation" in sol.message
+
+
+def test_classify():
+    opts = SolverOptions(mip_rel_gap=0.01)
+    assert classify(0.005, opts, out_of_time=True, highs_status="time_limit") == "optimal"
+    assert classify(0.05, opts, out_of_time=True, highs_status="time_limit") == "time_limit"
+    assert classify(0.05, opts, out_of_time=False, highs_status="interrupted") == "interrupted"
+    assert classify(None, opts, out_of_time=True, highs_status="time_limit") == "time_limit"
+
+
+def test_rounding_follows_the_declared_groups():
+    """Columns 0-1 are used-if-positive binaries, 2-4 one program's hosts (4 and 3 tie at the top:
+    the last wins), 5-6 GPU units rounded up."""
+    comp = SimpleNamespace(rounding=RoundingColumns(np.array([0, 1]), [np.array([2, 3, 4])], np.array([5, 6])))
+    x = np.array([1e-7, 0.2, 0.1, 0.45, 0.45, 1.0000001, 2.3])
+    idx, val = rounded_fixings(comp, x, units=False)
+    assert dict(zip(idx.tolist(), val.tolist())) == {0: 0.0, 1: 1.0, 2: 0.0, 3: 0.0, 4: 1.0}
+    idx, val = rounded_fixings(comp, x, units=True)
+    assert dict(zip(idx.tolist(), val.tolist()))[5] == 1.0 and dict(zip(idx.tolist(), val.tolist()))[6] == 3.0
