@@ -2,7 +2,8 @@
 
 ``base()`` is a minimal valid dataset: one metro ``M1``, two US sites (``A`` a metro
 site 10 km from M1, ``B`` a campus about 1,500 km away), one interactive layer, one GPU,
-two 12-hour slices. Tests copy it, change a few cells, and write it with ``write()``.
+two 12-hour slices. Sites have no minimum size (``min_mw`` 0), so a 1 kW plan is allowed. Tests
+copy it, change a few cells, and write it with ``write()``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 BASE_CSV = {
-    "regions.csv": """site_id,name,lat,lon,country,jurisdiction,grid_zone,kind,pue,existing_mw,max_mw,site_fixed_usd,facility_capex_usd_per_mw,fixed_om_usd_per_mw_year,earliest_year,carbon_kg_per_mwh,training_allowed,bridge_capex_usd_per_mw,bridge_price_usd_per_mwh,bridge_max_mw
-A,Site A,40.0,-75.0,US,US,PJM,metro,1.0,100,100,0,0,0,2020,0,false,,,
-B,Site B,40.0,-93.0,US,US,MISO,campus,1.0,100,100,0,0,0,2020,0,true,,,
+    "regions.csv": """site_id,name,lat,lon,country,jurisdiction,grid_zone,kind,pue,existing_mw,max_mw,site_fixed_usd,facility_capex_usd_per_mw,fixed_om_usd_per_mw_year,earliest_year,carbon_kg_per_mwh,training_allowed,bridge_capex_usd_per_mw,bridge_price_usd_per_mwh,bridge_max_mw,min_mw
+A,Site A,40.0,-75.0,US,US,PJM,metro,1.0,100,100,0,0,0,2020,0,false,,,,0
+B,Site B,40.0,-93.0,US,US,MISO,campus,1.0,100,100,0,0,0,2020,0,true,,,,0
 """,
     "metros.csv": """metro_id,name,lat,lon,country,jurisdiction,utc_offset_h,population_m
 M1,Metro 1,40.05,-75.05,US,US,0,1.0
@@ -127,7 +128,7 @@ def add_training(fr: dict[str, pd.DataFrame], power_fraction: float = 1, min_cam
     fr["throughput.csv"] = add_row(fr["throughput.csv"], gpu="G1", layer="training", tokens_per_s_per_gpu=1000)
     fr["regions.csv"] = add_row(fr["regions.csv"], site_id="C", name="C", lat=45, lon=-73, country="CA", jurisdiction="CA", grid_zone="HQ",
                                 kind="campus", pue=1, existing_mw=100, max_mw=100, site_fixed_usd=0, facility_capex_usd_per_mw=0,
-                                fixed_om_usd_per_mw_year=0, earliest_year=2020, carbon_kg_per_mwh=0, training_allowed="true")
+                                fixed_om_usd_per_mw_year=0, earliest_year=2020, carbon_kg_per_mwh=0, training_allowed="true", min_mw=0)
     for t in ("day", "night"):
         fr["power_prices.csv"] = add_row(fr["power_prices.csv"], site_id="C", slice=t, tier="firm", price_usd_per_mwh=1)
     set_site(fr, "B", facility_capex_usd_per_mw=1000)

@@ -110,6 +110,10 @@ def solve(
     path = res.to_dir(target, extras=None if no_report or res.summary["objective_usd"] is None else write_outputs)
     s = res.summary
     gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"
+    if s.get("spend_gap") is not None:
+        gap += f" of the objective, {100 * s['spend_gap']:.2f} % of capex + opex"
+    for w in s.get("solver_warnings", []):
+        err.print(f"[yellow]HiGHS:[/yellow] {w}")
     obj = "none" if s["objective_usd"] is None else f"{s['objective_usd']:,.0f} USD"
     out.print(f"[bold]{s['status']}[/bold]: objective {obj}, gap {gap}; {s['variables']:,} variables, {s['constraints']:,} constraints")
     if s["message"]:

@@ -15,10 +15,11 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from tokensite.model.ledger import Rounding, ledger
+from tokensite.model.ledger import Rounding, cost_kind, ledger
 
 INF = highspy.kHighsInf
 Name = tuple[str, object]  # (component name, index)
+COST_CENTRE = 20.0  # geometric centre of the world case's cost range (0.02 to 2.3e4), which HiGHS accepts without a warning
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class RoundingColumns:
     use_if_positive: np.ndarray
     one_of: list[np.ndarray]
     round_up: np.ndarray
+    closable: list[np.ndarray] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,18 @@ class Compiled:
     left_out: dict[Name, float] = field(default_factory=dict)  # variables the compiler removed (fixed), with their value
     rounding: RoundingColumns = field(default_factory=lambda: RoundingColumns(np.array([], int), [], np.array([], int)))
     price_rows: dict[str, str] = field(default_factory=dict)  # price kind -> row group name
+    objective_scale: float = 1.0  # lp.col_cost_ = objective_scale x the model's costs (a power of 2)
+    unserved_cols: np.ndarray = field(default_factory=lambda: np.array([], int))  # columns whose cost is the value of unserved tokens
+    tightening_rows: np.ndarray = field(default_factory=lambda: np.array([], int))  # rows redundant once the binaries are fixed
+
+    def objective_of(self, x: np.ndarray) -> float:
+        """The model's objective (MUSD) at x."""
+        return float(np.dot(self.lp.col_cost_, x)) / self.objective_scale + self.offset
+
+    def spend_of(self, x: np.ndarray) -> float:
+        """What the plan x spends (capex + opex, discounted MUSD): the objective less unserved value."""
+        cols = self.unserved_cols
+        return self.objective_of(x) - float(np.dot(np.asarray(self.lp.col_cost_)[cols], x[cols])) / self.objective_scale
 
 
 def _name(data: object) -> Name:
@@ -51,7 +65,34 @@ def _rounding(groups: Rounding, col_of: dict[int, int]) -> RoundingColumns:
         return np.array([col_of[id(v)] for v in vars_ if id(v) in col_of], dtype=np.int32)
 
     one_of = [c for c in (cols(g) for g in groups.one_of) if len(c)]
-    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up))
+    closable = [c for c in (cols(g) for g in groups.closable) if len(c)]
+    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable)
+
+
+def objective_scale(cost: np.ndarray) -> float:
+    """The power of 2 that moves the geometric centre of the nonzero cost range to COST_CENTRE.
+
+    HiGHS flags costs below about 1e-4 or above about 1e5 as badly scaled; the world case's costs
+    span 0.02 to 2.3e4 MUSD per unit, so a case whose money figures are 1e-3 or 1e3 times the
+    world's is brought back to the world's range (and the world itself is left at scale 1).
+    """
+    nz = np.abs(cost[cost != 0])
+    if not len(nz):
+        return 1.0
+    centre = float(np.sqrt(nz.min() * nz.max()))
+    return float(2.0 ** round(np.log2(COST_CENTRE / centre)))
+
+
+def _unserved_columns(m: pyo.ConcreteModel, col_of: dict[int, int]) -> np.ndarray:
+    """Columns of the variables that carry the value of unserved tokens, and no other cost."""
+    unserved, other = set(), set()
+    for (category, _site, _year), terms in ledger(m).costs.items():
+        target = unserved if cost_kind(category) == "unserved" else other
+        for e in terms:
+            target.update(id(v) for v in pyo.expr.identify_variables(e))
+    if unserved & other:
+        raise ValueError("a variable carries both unserved value and another cost: the spend of a plan would be ambiguous")
+    return np.array(sorted(col_of[i] for i in unserved if i in col_of), dtype=np.int32)
 
 
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
@@ -64,7 +105,9 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
-    lp.col_cost_ = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
+    cost = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
+    scale = objective_scale(cost)
+    lp.col_cost_ = cost * scale
     lp.col_lower_ = np.array([-INF if v.lb is None else v.lb for v in cols], dtype=float)
     lp.col_upper_ = np.array([INF if v.ub is None else v.ub for v in cols], dtype=float)
     lp.row_lower_ = np.where(mult == 1, -INF, rhs)
@@ -81,6 +124,8 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
         if id(vd) not in col_of
     }
     led = ledger(m)
+    row_names = [_name(con) for con, _ in sf.rows]
+    tightening = {rows.local_name for rows in led.tightening}
     integer = np.array([v.is_integer() for v in cols], dtype=bool)
     rounding = _rounding(led.rounding, col_of)
     declared = np.zeros(n_cols, dtype=bool)
@@ -94,8 +139,11 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
         integer=integer,
         offset=float(sf.c_offset[0]) if len(sf.c_offset) else 0.0,
         col_names=[_name(v) for v in cols],
-        row_names=[_name(con) for con, _ in sf.rows],
+        row_names=row_names,
         left_out=left_out,
         rounding=rounding,
         price_rows={kind: rows.local_name for kind, rows in led.price_rows.items()},
+        objective_scale=scale,
+        unserved_cols=_unserved_columns(m, col_of),
+        tightening_rows=np.array([i for i, (name, _) in enumerate(row_names) if name in tightening], dtype=np.int32),
     )

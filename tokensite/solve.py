@@ -7,13 +7,19 @@
 2. :func:`round_and_fix` — the binaries fixed as the model's rounding groups say, the LP
    re-solved, then GPU units rounded up and fixed and the LP re-solved with crossover: a
    feasible plan whose LP (every integer fixed) also gives the duals.
-3. :func:`branch_and_bound` — only if that plan misses ``mip_rel_gap``: HiGHS's MIP from the
-   rounded plan for the time left, its improving solutions reported live.
+3. :func:`branch_and_bound` — only if that plan misses the gap: HiGHS's MIP from the rounded
+   plan for the time left, its improving solutions reported live, stopped as soon as the gap
+   to the bound is within ``mip_rel_gap`` of what the incumbent spends.
 4. :func:`duals_with_integers_fixed` — after branch and bound improved the plan: the LP with
-   every integer fixed at the incumbent, for the marginal values.
+   every integer fixed at the incumbent. Its solution *is* the written plan, so the flows,
+   the objective and the prices come from one and the same point.
 5. :func:`classify` — optimal, time_limit or HiGHS's own verdict, from the gap and the clock.
 
-The result is a neutral :class:`Solution`: values by variable, duals by row group.
+The gap a planner cares about is relative to what the plan spends (capex + opex), not to an
+objective that is mostly the value of unserved tokens: ``optimal`` means
+(objective − bound) ≤ mip_rel_gap × spend. Money is scaled by a power of 2 before HiGHS sees
+it (:func:`tokensite.compile.objective_scale`) and scaled back on the way out; HiGHS's own
+warnings are collected, not printed, and reported with the solution.
 """
 
 from __future__ import annotations
@@ -28,19 +34,14 @@ import numpy as np
 
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
+from tokensite.highs import new_highs, run_until
+from tokensite.improve import improve
 
 FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
 DUALS_RESERVE_S = 30.0  # of a branch-and-bound run's time, kept for the final fixed-integer LP
 USED = 1e-6  # an LP value above this counts as "used" when rounding
+ZERO = 1e-9  # solution values (internal units: Mtok/s, MW, GPU units) below this are written as 0
 
-_STATUS = {
-    "Optimal": "optimal",
-    "Time limit reached": "time_limit",
-    "Infeasible": "infeasible",
-    "Unbounded": "unbounded",
-    "Primal infeasible or unbounded": "infeasible_or_unbounded",
-    "Interrupted by user": "interrupted",
-}
 Report = Callable[[float, float | None], None]
 
 
@@ -49,20 +50,24 @@ class Solution:
     status: str  # optimal | time_limit | infeasible | unbounded | infeasible_or_unbounded | interrupted | error
     objective: float | None  # internal units (MUSD)
     bound: float | None
-    gap: float | None
+    gap: float | None  # (objective − bound) / objective
     values: dict[str, dict] | None  # {variable: {index: value}}
     duals: dict[str, dict] | None  # {row group: {index: dual}}
     solve_s: float
     message: str = ""
     progress: list[dict] = field(default_factory=list)
+    spend: float | None = None  # capex + opex of the plan, discounted MUSD
+    spend_gap: float | None = None  # (objective − bound) / spend
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
 class Plan:
-    """An integer-feasible point of the compiled model and its objective (with the offset)."""
+    """An integer-feasible point of the compiled model, its objective and spend (MUSD)."""
 
     x: np.ndarray
     objective: float
+    spend: float
     row_dual: np.ndarray | None
 
 
@@ -72,48 +77,32 @@ def gap_of(obj: float | None, bound: float | None) -> float | None:
     return abs(obj - bound) / max(abs(obj), 1e-9)
 
 
-def _highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool) -> highspy.Highs:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(log))
-    h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
-    h.setOptionValue("random_seed", 0)
-    if options.threads:
-        h.setOptionValue("threads", int(options.threads))
-    h.passModel(comp.lp)
-    if integer:
-        cols = np.flatnonzero(comp.integer).astype(np.int32)
-        h.changeColsIntegrality(len(cols), cols, np.full(len(cols), highspy.HighsVarType.kInteger))
-    return h
+def spend_gap_of(obj: float | None, bound: float | None, spend: float | None) -> float | None:
+    """(objective − bound) over what the plan spends; 0 when both gaps vanish, None when undefined."""
+    if obj is None or bound is None or spend is None or not math.isfinite(obj) or not math.isfinite(bound):
+        return None
+    slack = max(obj - bound, 0.0)
+    if slack <= 1e-12 * max(abs(obj), 1.0):
+        return 0.0
+    return slack / spend if spend > 0 else None
 
 
-def _status(h: highspy.Highs) -> str:
-    return _STATUS.get(h.modelStatusToString(h.getModelStatus()), "error")
+def _plan(h: highspy.Highs, comp: Compiled, duals: bool = True) -> Plan:
+    sol = h.getSolution()
+    x = np.array(sol.col_value)
+    return Plan(x, comp.objective_of(x), comp.spend_of(x), np.array(sol.row_dual) / comp.objective_scale if duals else None)
 
 
-def _run(h: highspy.Highs, deadline: float) -> str:
-    """Run HiGHS for the time left before ``deadline``; its status (time_limit if none is left)."""
-    left = deadline - time.perf_counter()
-    if left <= 0:
-        return "time_limit"
-    h.setOptionValue("time_limit", left)
-    h.run()
-    return _status(h)
-
-
-def _objective(h: highspy.Highs, comp: Compiled) -> float:
-    return h.getInfo().objective_function_value + comp.offset
-
-
-def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float) -> tuple[highspy.Highs, str]:
+def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float, warnings: list[str]) -> tuple[highspy.Highs, str]:
     """Phase 1: the LP relaxation, interior point first, HiGHS's default solver if it stalls."""
-    h = _highs(comp, options, log, integer=False)
+    h = new_highs(comp, options, log, integer=False, warnings=warnings)
     h.setOptionValue("solver", "ipm")
     h.setOptionValue("run_crossover", "off")
-    status = _run(h, deadline)
+    status = run_until(h, deadline)
     if status == "error":
         h.setOptionValue("solver", "choose")
         h.setOptionValue("run_crossover", "on")
-        status = _run(h, deadline)
+        status = run_until(h, deadline)
     return h, status
 
 
@@ -135,58 +124,91 @@ def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool) -> tuple[np.ndar
     return np.concatenate(idx).astype(np.int32), np.concatenate(val).astype(float)
 
 
-def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float) -> Plan | None:
-    """Phase 2: fix the binaries, re-solve, fix the GPU units, re-solve with crossover."""
-    for units in (False, True):
-        idx, val = rounded_fixings(comp, x, units)
-        h.changeColsBounds(len(idx), idx, val, val)
-        h.setOptionValue("run_crossover", "on" if units else "off")
-        if _run(h, deadline) != "optimal":
-            return None
-        x = np.array(h.getSolution().col_value)
-    return Plan(x, _objective(h, comp), np.array(h.getSolution().row_dual))
+def drop_tightening_rows(h: highspy.Highs, comp: Compiled) -> None:
+    """Free the rows that only tighten the relaxation: with the binaries fixed they are implied,
+    and left in they would take the duals of the demand rows they duplicate."""
+    rows = comp.tightening_rows
+    if len(rows):
+        h.changeRowsBounds(len(rows), rows, np.full(len(rows), -highspy.kHighsInf), np.full(len(rows), highspy.kHighsInf))
+
+
+def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float, notes: list[str]) -> Plan | None:
+    """Phase 2: fix the binaries, re-solve, switch off what only a sliver used (tokensite.improve),
+    fix the GPU units rounded up, and re-solve with crossover."""
+    drop_tightening_rows(h, comp)
+    x_lp = x
+    idx, val = rounded_fixings(comp, x, units=False)
+    h.changeColsBounds(len(idx), idx, val, val)
+    h.setOptionValue("solver", "choose")
+    h.setOptionValue("run_crossover", "on")
+    if run_until(h, deadline) != "optimal":
+        return None
+    x, closed, tried = improve(h, comp, x_lp, np.array(h.getSolution().col_value), deadline)
+    notes.append(f"local search switched off {closed} of {tried} sites or tranches tried")
+    idx, val = rounded_fixings(comp, x, units=True)
+    h.changeColsBounds(len(idx), idx, val, val)
+    if run_until(h, deadline) != "optimal":
+        return None
+    return _plan(h, comp)
 
 
 def branch_and_bound(
-    comp: Compiled, options: SolverOptions, log: bool, start: Plan | None, bound: float, deadline: float, report: Report
+    comp: Compiled, options: SolverOptions, log: bool, start: Plan | None, bound: float, deadline: float, report: Report, warnings: list[str]
 ) -> tuple[Plan | None, float, str]:
-    """Phase 3: HiGHS's MIP from ``start`` until ``deadline``. Returns the plan if it improved
-    on ``start`` (without duals), the best valid bound, and HiGHS's status."""
-    hm = _highs(comp, options, log, integer=True)
-    if start is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = list(start.x)
-        sol.value_valid = True
-        hm.setSolution(sol)
+    """Phase 3: HiGHS's MIP from ``start`` until ``deadline`` or until the incumbent is within
+    ``mip_rel_gap`` of its spend. HiGHS stops on an absolute gap of mip_rel_gap × the
+    incumbent's spend; if a better incumbent spends less, the run resumes from it with the gap
+    recomputed. (An interrupt from HiGHS's MIP callback ends 1.16 in "Solve error", so the gap is
+    set, not watched.) Returns the plan if it improved on ``start`` (without duals), the best valid
+    bound, and why HiGHS stopped."""
+    hm = new_highs(comp, options, log, integer=True, warnings=warnings)
+    scale, offset = comp.objective_scale, comp.offset
 
     def improved(e: object) -> None:
         d = e.data_out
-        report(d.objective_function_value + comp.offset, max(bound, d.mip_dual_bound + comp.offset))
+        report(d.objective_function_value / scale + offset, max(bound, d.mip_dual_bound / scale + offset))
 
     hm.cbMipImprovingSolution.subscribe(improved)
-    status = _run(hm, deadline)
-    info = hm.getInfo()
-    if math.isfinite(info.mip_dual_bound):
-        bound = max(bound, info.mip_dual_bound + comp.offset)
-    better = None
-    incumbent = start.objective if start else math.inf
-    if info.primal_solution_status == FEASIBLE and _objective(hm, comp) < incumbent - 1e-9:
-        better = Plan(np.array(hm.getSolution().col_value), _objective(hm, comp), None)
-    return better, bound, status
+    best, status = start, "error"
+    for _ in range(5):
+        if best is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = list(best.x)
+            sol.value_valid = True
+            hm.setSolution(sol)
+            hm.setOptionValue("mip_rel_gap", 0.0)
+            hm.setOptionValue("mip_abs_gap", options.mip_rel_gap * max(best.spend, 0.0) * scale)
+        else:
+            hm.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+        status = run_until(hm, deadline)
+        info = hm.getInfo()
+        if math.isfinite(info.mip_dual_bound):
+            bound = max(bound, info.mip_dual_bound / scale + offset)
+        if info.primal_solution_status == FEASIBLE:
+            candidate = _plan(hm, comp, duals=False)
+            if best is None or candidate.objective < best.objective - 1e-9 * max(1.0, abs(best.objective)):
+                best = candidate
+        gap = spend_gap_of(best.objective, bound, best.spend) if best else None
+        if status != "optimal" or (gap is not None and gap <= options.mip_rel_gap):
+            break
+    return (best if best is not start else None), bound, status
 
 
-def duals_with_integers_fixed(h: highspy.Highs, comp: Compiled, plan: Plan, deadline: float) -> np.ndarray | None:
-    """Phase 4: the LP with every integer fixed at the plan's value; its row duals, if solved."""
+def duals_with_integers_fixed(h: highspy.Highs, comp: Compiled, plan: Plan, deadline: float) -> Plan:
+    """Phase 4: the LP with every integer fixed at the plan's value. Its solution replaces the
+    plan's continuous values, so plan, objective and duals agree; if it cannot be solved in time
+    the plan is kept without duals."""
     idx = np.flatnonzero(comp.integer).astype(np.int32)
     vals = np.round(plan.x[idx])
     h.changeColsBounds(len(idx), idx, vals, vals)
+    drop_tightening_rows(h, comp)
     h.setOptionValue("run_crossover", "on")
-    return np.array(h.getSolution().row_dual) if _run(h, deadline) == "optimal" else None
+    return _plan(h, comp) if run_until(h, deadline) == "optimal" else plan
 
 
-def classify(gap: float | None, options: SolverOptions, out_of_time: bool, highs_status: str) -> str:
-    """Phase 5: optimal when the requested gap is met; otherwise why the search stopped."""
-    if gap is not None and gap <= options.mip_rel_gap + 1e-12:
+def classify(spend_gap: float | None, options: SolverOptions, out_of_time: bool, highs_status: str) -> str:
+    """Phase 5: optimal when the gap is within mip_rel_gap of the plan's spend; otherwise why the search stopped."""
+    if spend_gap is not None and spend_gap <= options.mip_rel_gap + 1e-12:
         return "optimal"
     return "time_limit" if out_of_time else highs_status
 
@@ -195,7 +217,7 @@ def _values(comp: Compiled, x: np.ndarray) -> dict[str, dict]:
     """{variable: {index: value}}, with the variables the compiler removed at their fixed value."""
     out: dict[str, dict] = {}
     for (name, key), v in list(comp.left_out.items()) + list(zip(comp.col_names, x.tolist())):
-        out.setdefault(name, {})[key] = v
+        out.setdefault(name, {})[key] = v if abs(v) > ZERO else 0.0
     return out
 
 
@@ -208,18 +230,20 @@ def _duals(comp: Compiled, row_dual: np.ndarray) -> dict[str, dict]:
     return out
 
 
-def _solution(comp: Compiled, status: str, plan: Plan | None, bound: float | None, t0: float, progress: list, message: str = "") -> Solution:
+def _solution(comp: Compiled, status: str, plan: Plan | None, bound: float | None, t0: float, progress: list, warnings: list[str], message: str = "") -> Solution:
     values = _values(comp, plan.x) if plan else None
     duals = _duals(comp, plan.row_dual) if plan and plan.row_dual is not None else None
-    obj = plan.objective if plan else None
-    return Solution(status, obj, bound, gap_of(obj, bound), values, duals, time.perf_counter() - t0, message, progress)
+    obj, spend = (plan.objective, plan.spend) if plan else (None, None)
+    return Solution(status, obj, bound, gap_of(obj, bound), values, duals, time.perf_counter() - t0, message, progress,
+                    spend, spend_gap_of(obj, bound, spend), tuple(warnings))
 
 
 def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumbent: Callable[[dict], None] | None = None) -> Solution:
-    """Solve the compiled model; report status, objective, a valid bound and the true gap."""
+    """Solve the compiled model; report status, objective, a valid bound and the true gaps."""
     t0 = time.perf_counter()
     deadline = t0 + float(options.time_limit_s)
     progress: list[dict] = []
+    warnings: list[str] = []
 
     def report(obj: float, bound: float | None) -> None:
         rec = {"t_s": round(time.perf_counter() - t0, 3), "objective": obj, "bound": bound, "gap": gap_of(obj, bound)}
@@ -227,32 +251,32 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
         if on_incumbent:
             on_incumbent(rec)
 
-    h, status = relax(comp, options, log, deadline)
+    h, status = relax(comp, options, log, deadline, warnings)
     if status != "optimal":
         msg = "no time left for the LP relaxation" if status == "time_limit" and time.perf_counter() >= deadline else h.modelStatusToString(h.getModelStatus())
         if status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             msg += ": the LP relaxation already fails, so no integer plan can exist (check demand, caps and eligibility)"
-        return _solution(comp, status, None, None, t0, progress, msg)
-    bound = _objective(h, comp)
-    x = np.array(h.getSolution().col_value)
+        return _solution(comp, status, None, None, t0, progress, warnings, msg)
+    lp = _plan(h, comp)
+    bound = lp.objective
     if options.relax or not comp.integer.any():
         report(bound, bound)
-        return _solution(comp, "optimal", Plan(x, bound, np.array(h.getSolution().row_dual)), bound, t0, progress)
+        return _solution(comp, "optimal", lp, bound, t0, progress, warnings)
 
-    plan = round_and_fix(h, comp, x, deadline)
+    notes: list[str] = []
+    plan = round_and_fix(h, comp, lp.x, deadline, notes)
     if plan is not None:
         report(plan.objective, bound)
-        if classify(gap_of(plan.objective, bound), options, False, "") == "optimal":
-            return _solution(comp, "optimal", plan, bound, t0, progress)
+        if classify(spend_gap_of(plan.objective, bound, plan.spend), options, False, "") == "optimal":
+            return _solution(comp, "optimal", plan, bound, t0, progress, warnings, "; ".join(notes))
 
     reserve = min(DUALS_RESERVE_S, 0.1 * options.time_limit_s)
-    better, bound, highs_status = branch_and_bound(comp, options, log, plan, bound, deadline - reserve, report)
+    better, bound, highs_status = branch_and_bound(comp, options, log, plan, bound, deadline - reserve, report, warnings)
     out_of_time = highs_status == "time_limit" or time.perf_counter() >= deadline - reserve - 1e-3
     if better is not None:
-        better.row_dual = duals_with_integers_fixed(h, comp, better, deadline)
-        plan = better
+        plan = duals_with_integers_fixed(h, comp, better, deadline)
     if plan is None:
         status = highs_status if highs_status in ("infeasible", "time_limit") else "error"
-        return _solution(comp, status, None, bound, t0, progress, "no integer plan found" + (" in the time limit" if status == "time_limit" else ""))
-    status = classify(gap_of(plan.objective, bound), options, out_of_time, highs_status)
-    return _solution(comp, status, plan, bound, t0, progress)
+        return _solution(comp, status, None, bound, t0, progress, warnings, "no integer plan found" + (" in the time limit" if status == "time_limit" else ""))
+    status = classify(spend_gap_of(plan.objective, bound, plan.spend), options, out_of_time, highs_status)
+    return _solution(comp, status, plan, bound, t0, progress, warnings, "; ".join(notes))

@@ -21,6 +21,7 @@ import xarray as xr
 from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.model.index import Index, model_data
+from tokensite.model.linking import most_in_slice
 from tokensite.units import HOURS_PER_YEAR, SECONDS_PER_HOUR, mtok_per_year, tokens_to_mtok, usd_to_musd
 
 
@@ -188,6 +189,8 @@ def build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
     rty = {k for k, *_ in draw}
     P.rows("power_facility", draw + [((r, t, y), "mw", (r, y), -1.0) for (r, t, y) in rty], "<=", {})
     P.rows("power_site_open", [((r, y), "mw", (r, y), 1.0) for r, y in S.RY] + [((r, y), "open", (r, y), -par.max_mw[r]) for r, y in S.RY], "<=", {})
+    sized = [(r, y) for r, y in S.RY if par.min_mw[r] > 0]
+    P.rows("power_min_size", [((r, y), "mw", (r, y), 1.0) for r, y in sized] + [((r, y), "open", (r, y), -par.min_mw[r]) for r, y in sized], ">=", {})
     later = [(r, Y[i - 1], Y[i]) for r in S.R for i in range(1, len(Y))]
     P.rows("power_mw_monotone", [(k, "mw", (k[0], k[1]), 1.0) for k in later] + [(k, "mw", (k[0], k[2]), -1.0) for k in later], "<=", {})
     P.rows("power_open_monotone", [(k, "open", (k[0], k[1]), 1.0) for k in later] + [(k, "open", (k[0], k[2]), -1.0) for k in later], "<=", {})
@@ -207,5 +210,24 @@ def build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
     for r, y in S.RY:
         P.cost("mw", (r, y), phi[y] * usd_to_musd(par.facility_capex_usd_per_mw[r] * par.crf_facility + par.fixed_om_usd_per_mw_year[r]))
         P.cost("open", (r, y), phi[y] * usd_to_musd(par.site_fixed_usd[r] * par.crf_site))
+
+    # linking (tokensite/model/linking.py)
+    metro_cap, pool_need = {}, defaultdict(dict)
+    for m, l, y in {(m, l, y) for (m, l, _, y) in S.MLTY}:
+        metro_cap.update({(m, l, t, y): v for t, v in most_in_slice({t: par.need_mtok_per_s(m, l, t, y) for t in S.T}, w, shift[l]).items()})
+    for (l, g, t, y), v in par.pool_demand_mtok_per_s.items():
+        pool_need[(l, g, y)][t] = v
+    pool_cap = {(l, g, t, y): v for (l, g, y), need in pool_need.items() for t, v in most_in_slice(need, w, shift[l]).items()}
+    link = []
+    for k, ub in zip(S.E, flow_ub):
+        r, m, l, t, y = k
+        cap = min(metro_cap.get((m, l, t, y), 0.0), np.inf if ub is None else ub)
+        link += [(k, "flow", k, 1.0), (k, "open", (r, y), -cap)]
+    P.rows("linking_flow", link, "<=", {})
+    free_pool = [k for k, o in zip(S.RLTY_POOL, orphan) if o is None]
+    P.rows("linking_pool", [(k, "pool", k, 1.0) for k in free_pool]
+           + [(k, "open", (k[0], k[3]), -pool_cap.get((k[1], S.POOL_GROUP[(k[0], k[1])], k[2], k[3]), 0.0)) for k in free_pool], "<=", {})
+    P.rows("linking_tranche", [((q,), "take", q, 1.0) for q in S.Q] + [((q,), "open", (par.tranche_site[q], Y[-1]), -1.0) for q in S.Q], "<=", {})
+    P.rows("linking_bridge", [(k, "bridge", k, 1.0) for k in BRY] + [(k, "open", k, -par.bridge_max_mw[k[0]]) for k in BRY], "<=", {})
     P.objective()
     return P, S

@@ -9,7 +9,8 @@ from tests.tiny import MTOK_PER_YEAR, add_demand_year, add_training, base, no_gr
 
 COVERS = {
     "c_power_facility": ["test_facility_is_sized_to_the_draw"],
-    "c_power_site_open": ["test_site_development_is_paid_when_open"],
+    "c_power_site_open": ["test_a_full_site_is_open_in_the_relaxation"],
+    "c_power_min_size": ["test_an_open_site_builds_at_least_its_minimum"],
     "c_power_mw_monotone": ["test_facility_never_shrinks"],
     "c_power_open_monotone": ["test_an_open_site_stays_open_in_the_relaxation_too"],
     "c_power_grid": ["test_grid_connection_caps_grid_energy"],
@@ -34,6 +35,31 @@ def test_facility_is_sized_to_the_draw(tmp_path):
     res = solve_tiny(tmp_path, fr)
     assert res.objective_usd == pytest.approx(688, rel=1e-6)
     assert res.sites.set_index("site_id").loc["A", "facility_mw"] == pytest.approx(0.001, rel=1e-6)
+
+
+def test_an_open_site_builds_at_least_its_minimum(tmp_path):
+    """As test_facility_is_sized_to_the_draw with A's min_mw 0.002: 0.002 MW x 50,000 = 100 -> 738
+    (without the minimum: 688). A blank min_mw takes its kind's default (metro: 1 MW)."""
+    fr = base()
+    set_site(fr, "A", facility_capex_usd_per_mw=FACILITY_USD_PER_MW, min_mw=0.002)
+    res = solve_tiny(tmp_path / "min", fr)
+    assert res.objective_usd == pytest.approx(738, rel=1e-6)
+    assert res.sites.set_index("site_id").loc["A", "facility_mw"] == pytest.approx(0.002, rel=1e-6)
+    set_site(fr, "A", min_mw="")
+    assert solve_tiny(tmp_path / "default", fr).sites.set_index("site_id").loc["A", "facility_mw"] == pytest.approx(1.0, rel=1e-6)
+
+
+def test_a_full_site_is_open_in_the_relaxation(tmp_path):
+    """tests/model/test_linking.py's a_tenth_at_a with A's facility limited to 0.0001 MW (A has grid):
+    facility_mw ≤ max_mw · open gives open[A] = 1 for the tenth, so the bound is the plan, 638;
+    without the row open[A] = 0.1 (from the flow row) and the bound is 612.96."""
+    from tests.model.test_linking import a_tenth_at_a
+
+    fr = base()
+    a_tenth_at_a(fr)
+    set_site(fr, "A", max_mw=0.0001)
+    assert solve_tiny(tmp_path / "mip", fr).objective_usd == pytest.approx(638, rel=1e-6)
+    assert solve_tiny(tmp_path / "lp", fr, relax=True).objective_usd == pytest.approx(638, rel=1e-5)
 
 
 def test_site_development_is_paid_when_open(tmp_path):

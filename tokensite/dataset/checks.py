@@ -164,6 +164,14 @@ def bridge_all_or_none(frames: Frames) -> list[Problem]:
     return out
 
 
+@_needs("regions.csv")
+def min_below_max(frames: Frames) -> list[Problem]:
+    """A site's min_mw, where given, fits under its max_mw."""
+    r = frames["regions.csv"]
+    return [Problem("regions.csv", line, "min_mw", f"is above max_mw ({r.at[line, 'max_mw']:g})", f"{r.at[line, 'min_mw']:g}", "lower min_mw, raise max_mw, or leave min_mw blank for the default of the site's kind")
+            for line in _line(r, r.min_mw > r.max_mw)]
+
+
 @_needs("profiles.csv", "timeslices.csv")
 def profile_means(frames: Frames) -> list[Problem]:
     """Each layer's profile covers every slice with an hour-weighted mean of 1."""
@@ -205,7 +213,7 @@ KEYS = [
     ("latency.csv", ["site_id", "metro_id"]),
     ("profiles.csv", ["layer", "slice"]),
 ]
-RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, profile_means]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, profile_means]
 
 
 def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set]) -> list[Problem]:

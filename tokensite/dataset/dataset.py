@@ -23,6 +23,9 @@ from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
 DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
+# Smallest build once a site opens (estimates; docs/data-format.md): an AI campus's first data
+# hall, a wholesale colocation suite, a telco or tower micro-site.
+DEFAULT_MIN_MW = {"campus": 20.0, "metro": 1.0, "edge": 0.1}
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame]) -> Dataset:
     f = {k: v.reset_index(drop=True) for k, v in frames.items()}
     regions = f["regions.csv"].copy()
     regions["bridge_carbon_kg_per_mwh"] = regions.bridge_carbon_kg_per_mwh.fillna(DEFAULT_BRIDGE_CARBON_KG_PER_MWH)
+    regions["min_mw"] = regions.min_mw.fillna(regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw))
     regions["continent"] = [_continent(a, b) for a, b in zip(regions.lat, regions.lon)]
     latency = f["latency.csv"].copy()
     latency["transit_usd_per_mtok"] = latency.transit_usd_per_mtok.astype(float).fillna(0.0)

@@ -43,6 +43,7 @@ class Regions(_Base):
     bridge_price_usd_per_mwh: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="on-site generation fuel+O&M, USD per MWh")
     bridge_max_mw: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="largest on-site generation, MW")
     bridge_carbon_kg_per_mwh: Series[float] = pa.Field(ge=0, le=5000, nullable=True, description="on-site generation emissions, kg CO2 per MWh (extension; blank = 450, gas)")
+    min_mw: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="smallest facility worth building once the site opens, MW (extension; blank = default for its kind)")
 
 
 class Metros(_Base):
@@ -158,7 +159,7 @@ REQUIRED = {
 OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy}
 # Optional columns (the loader adds them, blank, when a file leaves them out).
 OPTIONAL_COLUMNS = {
-    "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh"],
+    "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw"],
     "gpus.csv": ["supply_units_per_year"],
     "latency.csv": ["transit_usd_per_mtok"],
     "training.csv": ["jurisdictions"],

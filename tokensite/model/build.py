@@ -16,6 +16,7 @@ from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.model.demand import add_demand
 from tokensite.model.index import Index, model_data
+from tokensite.model.linking import add_linking
 from tokensite.model.objective import add_objective
 from tokensite.model.params import Params
 from tokensite.model.policy import add_policy
@@ -35,7 +36,8 @@ FAMILIES: list[tuple[str, Family]] = [
     ("training", add_training),
     ("queue", add_queue),  # registers grid supply, which the power family's grid row reads
     ("power", add_power),
-    ("reliability", add_reliability),
+    ("reliability", add_reliability),  # sets flow bounds, which the linking rows use
+    ("linking", add_linking),
     ("policy", add_policy),  # reads the investment every family above registered
 ]
 

@@ -4,7 +4,12 @@ With served[m,l,t,y] = Σ_{r:(r,m,l)∈E} flow[r,m,l,t,y] (Mtok/s):
 
 .. math::
     served + unserved ≥ (1 − max\\_shift_l)\\,D_{m,l,y}\\,p_{m,l,t}      ∀ (m,l,t,y),\\ max\\_shift_l < 1
-    Σ_t w_t (served + unserved) = Σ_t w_t\\,D_{m,l,y}\\,p_{m,l,t}       ∀ (m,l,y)
+    Σ_t h_t (served + unserved) = Σ_t h_t\\,D_{m,l,y}\\,p_{m,l,t}       ∀ (m,l,y),\\quad h_t = w_t / Σ_t w_t
+
+The year row is weighted by each slice's share of the year's hours, h_t, rather than by its
+hours w_t: the same row divided by 8,760, with coefficients and right-hand side near the
+Mtok/s they count (hour weights put right-hand sides near 10^7, which HiGHS flags as badly
+scaled and which stalled its interior point once the linking rows were added).
 
 Pooled layers (not metro-bound, e.g. batch) obey the same two rows for their demand summed
 over the metros of pool group j (a jurisdiction where residency applies, else the world),
@@ -29,7 +34,7 @@ from tokensite.units import SECONDS_PER_HOUR, usd_to_musd
 
 
 def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
-    w, shift = par.hours, par.max_shift
+    w, shift = par.hour_share, par.max_shift
     served = defaultdict(list)
     for r, mm, l, t, y in ix.E:
         served[(mm, l, t, y)].append(r)
@@ -66,7 +71,7 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         if not any((l, ix.POOL_GROUP[(r, l)], t, y) in ljty for t in ix.T):
             m.pool[k].fix(0)
 
-    mtok_per_year = {t: SECONDS_PER_HOUR * w[t] for t in ix.T}  # Mtok in a year per Mtok/s held in slice t
+    mtok_per_year = {t: SECONDS_PER_HOUR * par.hours[t] for t in ix.T}  # Mtok in a year per Mtok/s held in slice t
     value = par.value_usd_per_mtok
     for mm, l, t, y in ix.MLTY:
         add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved[mm, l, t, y])

@@ -9,7 +9,10 @@ Every family writes what others consume here, and reads only through these funct
 * **investment**: overnight MUSD spent in a planning year (GPUs, facility MW, site
   development, tranches); the policy family's budget row reads it;
 * **price rows**: the row groups whose duals are marginal values reported in prices.csv;
-* **rounding**: how the solver's rounding heuristic treats each integer variable.
+* **rounding**: how the solver's rounding heuristic treats each integer variable;
+* **tightening rows**: valid inequalities that only tighten the LP relaxation and are
+  redundant once the binaries are fixed; the solver drops them from its fixed-integer LPs so
+  that the duals there are the marginal values of the real rows.
 
 A registry is sealed when it is first read: a family that registers into it afterwards
 raises, so a change of build order can never silently change what a row means.
@@ -25,7 +28,18 @@ COST_CATEGORIES = (
     "gpus:<gpu>", "facility", "fixed O&M", "site development", "interconnection", "bridge capacity",
     "bridge fuel", "energy:<tier>", "transit", "carbon", "unserved tokens", "unhosted training",
 )
+CAPEX = ("gpus", "facility", "site development", "interconnection", "bridge capacity")
+UNSERVED = ("unserved tokens", "unhosted training")
 PRICE_KINDS = ("grid_mw", "facility_mw", "token_year", "token_slice", "site_token_capacity")
+
+
+def cost_kind(category: str) -> str:
+    """capex | opex | unserved, from a registered cost category (``gpus:H100``, ``energy:firm`` ...).
+
+    Unserved value is not spending: a plan's spend (capex + opex) is its cost without it.
+    """
+    head = category.split(":")[0]
+    return "capex" if head in CAPEX else "unserved" if head in UNSERVED else "opex"
 
 
 @dataclass
@@ -35,12 +49,15 @@ class Rounding:
     ``use_if_positive``: binaries set to 1 wherever the LP uses them at all (capacity only grows);
     ``one_of``: groups of binaries of which the one with the largest LP value is set to 1, or
     none if all are 0 (a training program's hosts); ``round_up``: integers rounded up, which
-    keeps every LP allocation feasible (GPU units).
+    keeps every LP allocation feasible (GPU units). ``closable``: groups of binaries that a local
+    search may switch off together (one tranche; a site's open years with its tranches), keeping
+    the change only if the plan gets cheaper (tokensite/improve.py).
     """
 
     use_if_positive: list = field(default_factory=list)
     one_of: list[list] = field(default_factory=list)
     round_up: list = field(default_factory=list)
+    closable: list[list] = field(default_factory=list)
 
 
 @dataclass
@@ -50,6 +67,7 @@ class Ledger:
     investment_musd: dict[int, list] = field(default_factory=dict)
     price_rows: dict[str, pyo.Constraint] = field(default_factory=dict)
     rounding: Rounding = field(default_factory=Rounding)
+    tightening: list[pyo.Constraint] = field(default_factory=list)
     sealed: set[str] = field(default_factory=set)
 
     def _open(self, registry: str) -> None:
@@ -91,6 +109,11 @@ def register_price_rows(m: pyo.ConcreteModel, kind: str, rows: pyo.Constraint) -
     if kind not in PRICE_KINDS:
         raise ValueError(f"unknown price kind {kind!r}; known: {', '.join(PRICE_KINDS)}")
     ledger(m).price_rows[kind] = rows
+
+
+def register_tightening(m: pyo.ConcreteModel, rows: pyo.Constraint) -> None:
+    """Declare ``rows`` valid inequalities that are redundant once every binary is fixed."""
+    ledger(m).tightening.append(rows)
 
 
 def grid_supply_terms(m: pyo.ConcreteModel, site: str, year: int) -> list:

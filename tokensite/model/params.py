@@ -25,6 +25,7 @@ Key = tuple
 class Params:
     # time and money
     hours: Mapping[str, float]  # w_t, hours of the year in slice t
+    hour_share: Mapping[str, float]  # w_t / Σ w: the weight of slice t in a year row
     year_weight: Mapping[int, int]  # W_y, calendar years planning year y stands for
     discount_factor: Mapping[int, float]  # φ_y = Σ_{k<W_y} (1+rate)^-(y+k-y0)
     crf_facility: float
@@ -45,6 +46,7 @@ class Params:
     # sites
     pue: Mapping[str, float]
     max_mw: Mapping[str, float]
+    min_mw: Mapping[str, float]  # facility built once open (regions.csv, or the kind's default)
     existing_mw: Mapping[str, float]
     facility_capex_usd_per_mw: Mapping[str, float]
     fixed_om_usd_per_mw_year: Mapping[str, float]
@@ -144,6 +146,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
     demand, profile, pool = _demand(ds, case, layers)
     return Params(
         hours=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float))),
+        hour_share=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float) / ds.timeslices.hours.sum())),
         year_weight=case.year_weights(),
         discount_factor=_year_factor(case),
         crf_facility=crf(rate, f.facility_life_years),
@@ -161,6 +164,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
         mw_per_unit={(g, l): float(n[g]) * kw[g] * pf[l] / KW_PER_MW for (g, l) in tput},
         pue=_col(regions, "site_id", "pue"),
         max_mw=_col(regions, "site_id", "max_mw"),
+        min_mw=_col(regions, "site_id", "min_mw"),
         existing_mw=_col(regions, "site_id", "existing_mw"),
         facility_capex_usd_per_mw=_col(regions, "site_id", "facility_capex_usd_per_mw"),
         fixed_om_usd_per_mw_year=_col(regions, "site_id", "fixed_om_usd_per_mw_year"),

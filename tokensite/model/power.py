@@ -2,6 +2,7 @@
 
 .. math::
     draw[r,t,y] ≤ facility\\_mw[r,y] ≤ max\\_mw_r · open[r,y]
+    facility\\_mw[r,y] ≥ min\\_mw_r · open[r,y]
     facility\\_mw[r,y-1] ≤ facility\\_mw[r,y];\\quad open[r,y-1] ≤ open[r,y]
     draw[r,t,y] = Σ_k tier\\_mw[r,k,t,y] + bridge\\_draw\\_mw[r,t,y];\\quad tier\\_mw ≤ cap_{r,k,t}
     bridge\\_draw\\_mw[r,t,y] ≤ bridge\\_mw[r,y] ≤ bridge\\_max_r
@@ -36,6 +37,8 @@ def add_power(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     Y = ix.Y
     m.c_power_facility = pyo.Constraint(rty, rule=lambda _, r, t, y: m.draw_mw[r, t, y] <= m.facility_mw[r, y])
     m.c_power_site_open = pyo.Constraint(ix.RY, rule=lambda _, r, y: m.facility_mw[r, y] <= par.max_mw[r] * m.open[r, y])
+    sized = [(r, y) for r, y in ix.RY if par.min_mw[r] > 0]
+    m.c_power_min_size = pyo.Constraint(sized, rule=lambda _, r, y: m.facility_mw[r, y] >= par.min_mw[r] * m.open[r, y])
     later = [(r, Y[i - 1], Y[i]) for r in ix.R for i in range(1, len(Y))]
     m.c_power_mw_monotone = pyo.Constraint(later, rule=lambda _, r, y0, y1: m.facility_mw[r, y0] <= m.facility_mw[r, y1])
     m.c_power_open_monotone = pyo.Constraint(later, rule=lambda _, r, y0, y1: m.open[r, y0] <= m.open[r, y1])

@@ -40,3 +40,8 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         hosts.setdefault(p, []).append(v)
     rounding.one_of += list(hosts.values())
     rounding.round_up += list(m.buy.values())
+    tranches_at: dict[str, list] = {}
+    for q, v in m.take.items():
+        tranches_at.setdefault(par.tranche_site[q], []).append(v)
+    rounding.closable += [[v] for v in m.take.values()]
+    rounding.closable += [[m.open[r, y] for y in ix.Y] + tranches_at.get(r, []) for r in ix.R]

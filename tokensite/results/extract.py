@@ -16,22 +16,14 @@ import pyomo.environ as pyo
 from tokensite.compile import Compiled
 from tokensite.dataset import Dataset
 from tokensite.model.index import Index
-from tokensite.model.ledger import cost_terms
+from tokensite.model.ledger import cost_kind, cost_terms
 from tokensite.model.params import Params
 from tokensite.model.shared import grid_mw
 from tokensite.results.prices import prices
 from tokensite.solve import Solution
 from tokensite.units import HOURS_PER_YEAR, mtok_to_tokens, musd_to_usd
 
-CAPEX = ("gpus", "facility", "site development", "interconnection", "bridge capacity")
-UNSERVED = ("unserved tokens", "unhosted training")
 SHOWN = 1e-6  # GPU units or tokens/s below this are not listed
-
-
-def cost_kind(category: str) -> str:
-    """capex | opex | unserved, from a registered cost category (``gpus:H100``, ``energy:firm`` ...)."""
-    head = category.split(":")[0]
-    return "capex" if head in CAPEX else "unserved" if head in UNSERVED else "opex"
 
 
 def _set_values(m: pyo.ConcreteModel, values: dict[str, dict]) -> None:

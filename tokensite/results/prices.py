@@ -2,7 +2,7 @@
 
 .. math::
     grid\\_mw_{r,y} = −Σ_t λ^{grid}_{r,t,y} / φ_y          facility\\_mw_{r,y} = −Σ_t λ^{facility}_{r,t,y} / φ_y
-    token_{m,l,y} = \\frac{λ^{year}_{m,l,y} Σ_t w_t p_{m,l,t} + Σ_t λ^{slice}_{m,l,t,y} (1 − shift_l) p_{m,l,t}}{3600 Σ_t w_t p_{m,l,t} · φ_y}
+    token_{m,l,y} = \\frac{λ^{year}_{m,l,y} Σ_t h_t p_{m,l,t} + Σ_t λ^{slice}_{m,l,t,y} (1 − shift_l) p_{m,l,t}}{3600 Σ_t w_t p_{m,l,t} · φ_y}
     site\\_token\\_capacity_{r,l,y} = −Σ_t λ^{metro}_{r,l,t,y} / (3600 Σ_t w_t · φ_y)
 
 The duals are in MUSD of discounted objective per unit of row; dividing by φ_y gives
@@ -42,7 +42,7 @@ def prices(ix: Index, par: Params, duals: dict[str, dict]) -> pd.DataFrame:
     slice_rows = duals.get("token_slice", {})
     for (mm, l, y), lam in duals.get("token_year", {}).items():
         p = {t: par.profile.get((mm, l, t), 1.0) for t in ix.T}
-        d_obj = lam * sum(w[t] * p[t] for t in ix.T) + sum(slice_rows.get((mm, l, t, y), 0.0) * (1 - par.max_shift[l]) * p[t] for t in ix.T)
+        d_obj = lam * sum(par.hour_share[t] * p[t] for t in ix.T) + sum(slice_rows.get((mm, l, t, y), 0.0) * (1 - par.max_shift[l]) * p[t] for t in ix.T)
         mtok = SECONDS_PER_HOUR * sum(w[t] * p[t] for t in ix.T)
         rows.append(dict(kind="token", site_id="", metro_id=mm, layer=l, year=y, value=musd_to_usd(d_obj) / mtok / phi[y], unit="usd_per_mtok"))
     cap = defaultdict(float)

@@ -1,0 +1,74 @@
+"""One HiGHS session: created quietly, options set once, warnings kept, run against a deadline."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import highspy
+import numpy as np
+
+from tokensite.compile import Compiled
+from tokensite.config import SolverOptions
+
+_STATUS = {
+    "Optimal": "optimal",
+    "Time limit reached": "time_limit",
+    "Infeasible": "infeasible",
+    "Unbounded": "unbounded",
+    "Primal infeasible or unbounded": "infeasible_or_unbounded",
+    "Interrupted by user": "interrupted",
+}
+
+
+def quiet_highs(log: bool) -> highspy.Highs:
+    """A Highs object; its C++ constructor prints a banner to stdout, which only ``log`` keeps."""
+    if log:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def new_highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool, warnings: list[str]) -> highspy.Highs:
+    h = quiet_highs(log)
+    h.setOptionValue("output_flag", True)
+    h.setOptionValue("log_to_console", bool(log))
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_rel_gap", 0.0)  # the spend gap decides (branch_and_bound interrupts)
+    h.setOptionValue("mip_abs_gap", 0.0)
+    if options.threads:
+        h.setOptionValue("threads", int(options.threads))
+
+    def keep_warning(e: object) -> None:
+        text = (e.message or "").strip()
+        if text.startswith("WARNING") and text not in warnings:
+            warnings.append(text)
+
+    h.cbLogging.subscribe(keep_warning)
+    h.passModel(comp.lp)
+    if integer:
+        cols = np.flatnonzero(comp.integer).astype(np.int32)
+        h.changeColsIntegrality(len(cols), cols, np.full(len(cols), highspy.HighsVarType.kInteger))
+    return h
+
+
+def status_of(h: highspy.Highs) -> str:
+    return _STATUS.get(h.modelStatusToString(h.getModelStatus()), "error")
+
+
+def run_until(h: highspy.Highs, deadline: float) -> str:
+    """Run HiGHS for the time left before ``deadline``; its status (time_limit if none is left)."""
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        return "time_limit"
+    h.setOptionValue("time_limit", left)
+    h.run()
+    return status_of(h)
