@@ -115,6 +115,11 @@ def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: st
         ax.legend(handles=handles, loc="lower left", fontsize=7, title="dominant layer", title_fontsize=7, framealpha=0.9)
 
 
+def bbox_slug(text: str) -> str:
+    """A file-name part for a --bbox value: its name (``europe``) or its numbers joined by ``_``."""
+    return text if text in BBoxes else "_".join(f"{float(x):g}" for x in text.split(","))
+
+
 def parse_bbox(text: str | None) -> tuple | None:
     if not text:
         return None
