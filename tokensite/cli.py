@@ -21,7 +21,8 @@ from tokensite.dataset import read_dataset
 from tokensite.dataset.checks import check_case
 from tokensite.errors import DatasetError, Problem, UserError
 from tokensite.results import Results
-from tokensite.results.maps import BBoxes, bbox_slug, layer_panels_png, map_html, map_png, parse_bbox
+from tokensite.results.maps import BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
+from tokensite.results.webmap import map_html
 from tokensite.results.report import build_report, write_outputs
 from tokensite.run import solve as solve_case
 
