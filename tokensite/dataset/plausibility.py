@@ -72,6 +72,7 @@ PLAUSIBLE: dict[tuple[str, str], Plausible] = {
     ("gpus.csv", "kw_per_gpu"): Plausible(0.3, 5, "kW", "MW", "W"),
     ("gpus.csv", "supply_units_per_year"): Plausible(10, 1e6, "units per year"),
     ("throughput.csv", "tokens_per_s_per_gpu"): Plausible(100, 1e5, "tokens/s", "thousand tokens/s", _ZEROS),
+    ("timeslices.csv", "hours"): Plausible(24, 8760, "hours of the year", "days", _ZEROS),
     ("timeslices.csv", "utc_hour_start"): Plausible(1, 23, "hour of day"),
     ("power_prices.csv", "price_usd_per_mwh"): Plausible(20, 400, "USD/MWh", "USD/kWh", _ZEROS),
     ("power_prices.csv", "cap_mw"): Plausible(1, 5000, "MW", "GW", "kW"),
