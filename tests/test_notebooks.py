@@ -1,4 +1,5 @@
-"""The example notebooks run top to bottom (nbclient), from examples/ as a user would."""
+"""The example notebooks run top to bottom (nbclient) from any working folder (issue 11, defect 7),
+and the notebooks extra gives a user what they need to open them."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from nbclient import NotebookClient
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
+def test_notebooks_extra_brings_jupyter():
+    import tomllib
+
+    extras = tomllib.loads((EXAMPLES.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(d.startswith(("jupyterlab", "notebook")) for d in extras["notebooks"])
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.ipynb")))
-def test_notebook_executes(name):
+def test_notebook_executes(name, tmp_path):
     nb = nbformat.read(EXAMPLES / name, as_version=4)
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors

@@ -1,51 +1,92 @@
 """The ``tokensite`` command: thin typer commands over the public API.
 
-A user error (bad data, bad case, missing file) prints one readable message and exits
-with status 2; no traceback is shown.
+A user error (bad data, bad case, bad flag, missing file) prints one readable message and
+exits with status 2; a solve that ends without a plan exits with status 1 and leaves any
+existing results folder as it was. No traceback is shown.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from time import perf_counter
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from tokensite.config import load_case
+from tokensite import __version__
+from tokensite.config import Case, SolverOptions, load_case, solver_option_problems
 from tokensite.dataset import read_dataset
 from tokensite.dataset.checks import check_case
-from tokensite.errors import DatasetError, UserError
+from tokensite.errors import DatasetError, Problem, UserError
 from tokensite.results import Results
-from tokensite.results.maps import BBoxes, layer_panels_png, map_html, map_png, parse_bbox
+from tokensite.results.maps import BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
+from tokensite.results.webmap import map_html
 from tokensite.results.report import build_report, write_outputs
 from tokensite.run import solve as solve_case
 
 DEFAULT_CASE = Path("models/world.toml")
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Plan AI token factories: where, how many GPUs, at what cost.")
-out = Console()
-err = Console(stderr=True)
+WIDE_COLUMNS = 120
+"""Narrower terminals (and pipes) get one problem per line instead of a table."""
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Plan AI token factories: where, how many GPUs, at what cost.")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _case_default(name: str) -> str:
+    """The solver default a user gets: the default case's own value when it is readable."""
+    fallback = getattr(SolverOptions(), name)
+    try:
+        value = getattr(load_case(DEFAULT_CASE).solver, name)
+    except Exception:  # help must render with no case around
+        return f"the case's [solver] {name}, else {fallback:g}"
+    return f"the case's [solver] {name}; {value:g} in {DEFAULT_CASE}"
+
+
+def _version(show: bool) -> None:
+    if show:
+        out.print(f"tokensite {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit", callback=_version, is_eager=True)) -> None:
     """Plan AI token factories: where, how many GPUs, at what cost."""
+
+
+def _print_problems(title: str, problems: list[Problem], kind: str = "problem") -> None:
+    if err.is_terminal and err.width >= WIDE_COLUMNS:
+        table = Table(title=title, show_lines=False)
+        for col in ("file:line", "column", kind, "value", "how to fix"):
+            table.add_column(col, overflow="fold")
+        for p in problems:
+            table.add_row(f"{p.file}:{p.line}" if p.line is not None else p.file, p.column, p.problem, p.value, p.fix)
+        err.print(table)
+        return
+    err.print(escape(title), soft_wrap=True)
+    for p in problems:
+        err.print(escape(f"  {kind}: {p}" if kind != "problem" else f"  {p}"), soft_wrap=True)
+
+
+def _warn(warnings: list[Problem] | tuple[Problem, ...]) -> None:
+    if warnings:
+        _print_problems(f"{len(warnings)} warning(s) (not errors; --strict makes them errors):", list(warnings), "warning")
 
 
 def _fail(e: UserError) -> None:
     if isinstance(e, DatasetError):
-        table = Table(title=f"{len(e.problems)} problem(s) in {e.folder}", show_lines=False)
-        for col in ("file:line", "column", "problem", "value", "how to fix"):
-            table.add_column(col, overflow="fold")
-        for p in e.problems:
-            table.add_row(f"{p.file}:{p.line}" if p.line is not None else p.file, p.column, p.problem, p.value, p.fix)
-        err.print(table)
+        _warn(e.warnings)
+        _print_problems(f"{len(e.problems)} problem(s) in {e.folder}", e.problems)
+        if e.follow_ons:
+            err.print(f"  (and {len(e.follow_ons)} follow-on problem(s) that these explain; they are checked again once these are fixed)")
     else:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
-def _resolve(target: Path | None) -> tuple[Path, object | None]:
+def _resolve(target: Path | None) -> tuple[Path, Case | None]:
     target = target or DEFAULT_CASE
     if target.is_dir():
         return target, None
@@ -55,18 +96,22 @@ def _resolve(target: Path | None) -> tuple[Path, object | None]:
     return case.data_dir, case
 
 
+STRICT = typer.Option(False, "--strict", help="Treat warnings (implausible units, points outside their country, misspelt columns) as errors")
+
+
 @app.command()
-def validate(target: Path = typer.Argument(None, help="Case file (.toml) or dataset folder; default models/world.toml")) -> None:
+def validate(target: Path = typer.Argument(None, help="Case file (.toml) or dataset folder; default models/world.toml"), strict: bool = STRICT) -> None:
     """Check a dataset (and case) and print a summary, or every problem found."""
     try:
         data_dir, case = _resolve(target)
-        ds = read_dataset(data_dir)
+        ds = read_dataset(data_dir, strict=strict)
         if case is not None:
             check_case(case, ds)
     except UserError as e:
         _fail(e)
         return
-    table = Table(title=f"dataset {data_dir} is valid")
+    _warn(ds.warnings)
+    table = Table(title=f"dataset {data_dir} is valid" + (f" ({len(ds.warnings)} warning(s))" if ds.warnings else ""))
     table.add_column("item")
     table.add_column("count", justify="right")
     for k, v in ds.summary().items():
@@ -79,21 +124,32 @@ def validate(target: Path = typer.Argument(None, help="Case file (.toml) or data
 @app.command()
 def solve(
     case: Path = typer.Argument(None, help="Case file; default models/world.toml"),
-    out_dir: Path = typer.Option(None, "--out", help="Results folder; default results/<case name>"),
-    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds before the best plan found is returned"),
-    mip_rel_gap: float = typer.Option(None, "--gap", help="Relative gap at which to stop"),
-    threads: int = typer.Option(None, "--threads", help="HiGHS threads (0 = all)"),
+    out_dir: Path = typer.Option(None, "--out", help="Results folder", show_default="results/<case name>"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) before the best plan found is returned",
+                                       show_default=_case_default("time_limit_s")),
+    mip_rel_gap: float = typer.Option(None, "--gap", help="Relative gap in [0, 1) at which to stop", show_default=_case_default("mip_rel_gap")),
+    threads: int = typer.Option(None, "--threads", help="HiGHS threads (0 = all cores)", show_default=_case_default("threads")),
     relax: bool = typer.Option(False, "--relax", help="Solve the LP relaxation only (screening)"),
     log: bool = typer.Option(False, "--log", help="Stream the HiGHS log"),
     no_report: bool = typer.Option(False, "--no-report", help="Skip plan tables, workbook, maps and report.html"),
+    strict: bool = STRICT,
 ) -> None:
-    """Build and solve a case; write its results folder (all or nothing)."""
+    """Build and solve a case; write its results folder (all or nothing; an existing one is kept if no plan is found)."""
+    for problem in solver_option_problems(time_limit_s, mip_rel_gap, threads):
+        _fail(UserError(problem))
     case = case or DEFAULT_CASE
-    if not case.exists():
-        _fail(UserError(f"{case}: no such case file" + (" (run from the repository root, or pass a path)" if case == DEFAULT_CASE else "")))
     try:
+        if not case.is_file():
+            raise UserError(f"{case}: no such case file" + (" (run from the repository root, or pass a path)" if case == DEFAULT_CASE else ""))
+        loaded = load_case(case)
+        t0 = perf_counter()
+        ds = read_dataset(loaded.data_dir, strict=strict)
+        read_s = perf_counter() - t0  # the dataset is read here (for its warnings) and handed to the solve
+        _warn(ds.warnings)
+        target = out_dir or Path("results") / loaded.name
         with out.status("solving ...") as status:
             def on_stage(name: str, seconds: float) -> None:
+                seconds += read_s if name == "read" else 0.0
                 out.print(f"  {name:<9} {seconds:8.2f} s")
                 status.update(f"{name} done ...")
 
@@ -101,23 +157,27 @@ def solve(
                 gap = "" if rec["gap"] is None else f"  gap {100 * rec['gap']:.2f} %"
                 out.print(f"  incumbent {rec['objective']:,.0f} USD  bound {(rec['bound'] or 0):,.0f}{gap}  at {rec['t_s']:.1f} s")
 
-            res = solve_case(case, log=log, on_stage=on_stage, on_incumbent=on_incumbent, time_limit_s=time_limit_s,
+            res = solve_case(case, dataset=ds, log=log, on_stage=on_stage, on_incumbent=on_incumbent, time_limit_s=time_limit_s,
                              mip_rel_gap=mip_rel_gap, threads=threads, relax=relax or None)
     except UserError as e:
         _fail(e)
         return
-    target = out_dir or Path("results") / res.summary["case"]["name"]
-    path = res.to_dir(target, extras=None if no_report or res.summary["objective_usd"] is None else write_outputs)
     s = res.summary
+    if not res.has_plan:
+        kept = f"; {target} was left as it was" if target.exists() else "; no results folder written"
+        err.print(escape(f"error: no plan found (status {s['status']}{': ' + s['message'] if s['message'] else ''}){kept}"), soft_wrap=True)
+        raise typer.Exit(1)
+    s = {**s, "read_s": round(s["read_s"] + read_s, 3), "warnings": [str(w) for w in ds.warnings]}
+    res = Results(summary=s, frames=res.frames)
+    path = res.to_dir(target, extras=None if no_report else write_outputs)
     gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"
     if s.get("spend_gap") is not None:
         gap += f" of the objective, {100 * s['spend_gap']:.2f} % of capex + opex"
     for w in s.get("solver_warnings", []):
-        err.print(f"[yellow]HiGHS:[/yellow] {w}")
-    obj = "none" if s["objective_usd"] is None else f"{s['objective_usd']:,.0f} USD"
-    out.print(f"[bold]{s['status']}[/bold]: objective {obj}, gap {gap}; {s['variables']:,} variables, {s['constraints']:,} constraints")
+        err.print(escape(f"HiGHS: {w}"), soft_wrap=True)
+    out.print(f"[bold]{s['status']}[/bold]: objective {s['objective_usd']:,.0f} USD, gap {gap}; {s['variables']:,} variables, {s['constraints']:,} constraints")
     if s["message"]:
-        out.print(s["message"])
+        out.print(escape(s["message"]))
     out.print(f"results in {path}")
     if s["status"] not in ("optimal", "time_limit"):
         raise typer.Exit(1)
@@ -127,7 +187,7 @@ def _load_results(results_dir: Path) -> Results:
     if not (results_dir / "summary.json").is_file():
         _fail(UserError(f"{results_dir}: not a results folder (no summary.json); run `tokensite solve` first"))
     res = Results.from_dir(results_dir)
-    if res.summary.get("objective_usd") is None:
+    if not res.has_plan:
         _fail(UserError(f"{results_dir}: the solve found no plan (status {res.summary.get('status')}); nothing to draw"))
     return res
 
@@ -142,10 +202,10 @@ def report(results_dir: Path = typer.Argument(..., help="Results folder written 
 @app.command(name="map")
 def map_cmd(
     results_dir: Path = typer.Argument(..., help="Results folder written by `tokensite solve`"),
-    layer: str = typer.Option(None, "--layer", help="Only this layer"),
-    year: int = typer.Option(None, "--year", help="Planning year (default: the last)"),
+    layer: str = typer.Option(None, "--layer", help="Only this layer", show_default="all layers"),
+    year: int = typer.Option(None, "--year", help="Planning year", show_default="the last"),
     html_map: bool = typer.Option(False, "--html", help="Interactive HTML map instead of PNG"),
-    bbox: str = typer.Option(None, "--bbox", help=f"minlon,minlat,maxlon,maxlat or one of {', '.join(BBoxes)}"),
+    bbox: str = typer.Option(None, "--bbox", help=f"minlon,minlat,maxlon,maxlat or one of {', '.join(BBoxes)}", show_default="world"),
     panels: bool = typer.Option(False, "--panels", help="One panel per layer (PNG)"),
 ) -> None:
     """Draw the siting map of a results folder."""
@@ -159,11 +219,11 @@ def map_cmd(
     except ValueError as e:
         _fail(UserError(str(e)))
         return
-    suffix = f"_{layer}" if layer else ""
+    suffix = (f"_{layer}" if layer else "") + (f"_{bbox_slug(bbox)}" if bbox else "")
     if html_map:
-        path = map_html(res, results_dir / f"map{suffix}.html", year, layer)
+        path = map_html(res, results_dir / f"map{'_' + layer if layer else ''}.html", year, layer)
     elif panels:
-        path = layer_panels_png(res, results_dir / "map_layers.png", year, box)
+        path = layer_panels_png(res, results_dir / f"map_layers{suffix}.png", year, box)
     else:
         path = map_png(res, results_dir / f"map{suffix}.png", year, layer, box)
     out.print(f"map in {path}")

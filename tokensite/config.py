@@ -7,6 +7,7 @@ typo never silently falls back to a default.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -64,8 +65,24 @@ class Case:
         return {y: (ys[i + 1] - y if i + 1 < len(ys) else 1) for i, y in enumerate(ys)}
 
     def with_solver(self, **overrides: Any) -> "Case":
+        """This case with solver options replaced; raises :class:`CaseError` for an option out of range."""
         given = {k: v for k, v in overrides.items() if v is not None}
+        for problem in solver_option_problems(**given):
+            raise CaseError(problem)
         return replace(self, solver=replace(self.solver, **given)) if given else self
+
+
+def solver_option_problems(time_limit_s: float | None = None, mip_rel_gap: float | None = None, threads: int | None = None,
+                           relax: bool | None = None) -> list[str]:
+    """What is wrong with solver options (None = not given): a time limit > 0 s, a gap in [0, 1), threads >= 0."""
+    out = []
+    if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
+        out.append(f"time limit {time_limit_s:g} s must be a positive number of seconds, e.g. 60")
+    if mip_rel_gap is not None and not (math.isfinite(mip_rel_gap) and 0 <= mip_rel_gap < 1):
+        out.append(f"gap {mip_rel_gap:g} must be in [0, 1), e.g. 0.01 for 1 %")
+    if threads is not None and threads < 0:
+        out.append(f"threads {threads} must be 0 (all cores) or a positive count")
+    return out
 
 
 def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
@@ -87,6 +104,9 @@ def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
         if str(f.type) in ("float", "int") and v < 0:
             raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must not be negative")
         values[f.name] = v
+    if cls is SolverOptions:
+        for problem in solver_option_problems(**values):
+            raise CaseError(f"{path}: [{name}] {problem}")
     return cls(**values)
 
 

@@ -27,14 +27,28 @@ class Problem:
         return f"{where}: {self.column}: {self.problem}{value}{fix}"
 
 
-class DatasetError(UserError):
-    """Every problem found in a dataset folder, reported at once."""
+def by_place(problems: list[Problem]) -> list[Problem]:
+    """Problems in file, line, column order."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column, p.problem))
 
-    def __init__(self, folder: str, problems: list[Problem]):
+
+class DatasetError(UserError):
+    """Every root problem found in a dataset folder, reported at once.
+
+    ``follow_ons`` are problems that a root problem explains (a check that needs rows which
+    failed their own file's rules); they are counted, not listed, and return if still real
+    once the roots are fixed. ``warnings`` are the plausibility warnings of the same read.
+    """
+
+    def __init__(self, folder: str, problems: list[Problem], follow_ons: list[Problem] | None = None,
+                 warnings: list[Problem] | None = None):
         self.folder = folder
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column, p.problem))
+        self.problems = by_place(problems)
+        self.follow_ons = by_place(follow_ons or [])
+        self.warnings = by_place(warnings or [])
         lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in dataset {folder}:\n{lines}")
+        more = f"\n  (and {len(self.follow_ons)} follow-on problem(s) that these explain)" if self.follow_ons else ""
+        super().__init__(f"{len(self.problems)} problem(s) in dataset {folder}:\n{lines}{more}")
 
 
 class CaseError(UserError):

@@ -1,4 +1,4 @@
-"""Cross-file rules of DATA_FORMAT.md: ids that must exist, rows that must be present.
+"""Cross-file rules of docs/data-format.md: ids that must exist, rows that must be present.
 
 Each check takes the validated frames (indexed by CSV line number; ``None`` for a file
 that could not be used) and returns the problems it found. A check whose files are
@@ -65,6 +65,7 @@ def _needs(*names: str) -> Callable:
 
         run.__doc__ = fn.__doc__
         run.__name__ = fn.__name__
+        run.needs = names  # type: ignore[attr-defined]
         return run
 
     return wrap
@@ -216,16 +217,26 @@ KEYS = [
 RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, profile_means]
 
 
-def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set]) -> list[Problem]:
-    """Run every cross-file rule."""
-    out: list[Problem] = []
+def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set[str] | frozenset = frozenset()) -> tuple[list[Problem], list[Problem]]:
+    """Run every cross-file rule; return (root problems, follow-on problems).
+
+    ``damaged`` names the files with problems of their own (rows refused or the file unusable).
+    A rule that reads a damaged file works on its valid rows only, so what it finds may be
+    the echo of those problems ("no uncapped tier" after a refused price row): it is a
+    follow-on. An id check against a file that could not be used at all (empty, unreadable)
+    is a follow-on too; against a file with some refused rows it is exact (ids are read raw).
+    """
+    roots: list[Problem] = []
+    follow: list[Problem] = []
     for rule in ID_RULES:
-        out += unknown_ids(frames, raw_ids, *rule)
+        found = unknown_ids(frames, raw_ids, *rule)
+        (follow if frames.get(rule[2]) is None else roots).extend(found)
     for file, key in KEYS:
-        out += duplicates(frames, file, key)
+        roots += duplicates(frames, file, key)
     for rule in RULES:
-        out += rule(frames)
-    return out
+        found = rule(frames)
+        (follow if damaged & set(rule.needs) else roots).extend(found)
+    return roots, follow
 
 
 def check_case(case: "Case", ds: "Dataset") -> None:

@@ -4,7 +4,7 @@ Derived here, once, and nowhere else:
 
 * ``rtt``: round-trip time for every site x metro pair, measured (latency.csv) or
   estimated from the great-circle distance (:mod:`tokensite.dataset.geo`).
-* ``routes``: the eligible set E ⊆ R×M×L of FORMULATION.md — pairs within the layer's
+* ``routes``: the eligible set E ⊆ R×M×L of docs/formulation.md — pairs within the layer's
   SLO whose residency rule allows the site. No model variable exists outside it.
 * ``metro_profiles``: each layer's local-time profile shifted to every metro's UTC offset
   and renormalised to an hour-weighted mean of 1.
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
+from tokensite.errors import Problem
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
 DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
@@ -48,6 +49,8 @@ class Dataset:
     routes: pd.DataFrame
     metro_profiles: pd.DataFrame
     training_hosts: pd.DataFrame
+    warnings: tuple[Problem, ...] = ()
+    """Plausibility warnings of the read (tokensite.dataset.plausibility, .locations); none are errors."""
 
     def summary(self) -> dict[str, int]:
         return {
@@ -154,7 +157,7 @@ def _training_hosts(training: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=["program_id", "site_id"])
 
 
-def derive(folder: Path, frames: dict[str, pd.DataFrame]) -> Dataset:
+def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Problem, ...] = ()) -> Dataset:
     """Build the Dataset from validated frames (re-indexed from CSV lines to 0..n-1)."""
     f = {k: v.reset_index(drop=True) for k, v in frames.items()}
     regions = f["regions.csv"].copy()
@@ -185,4 +188,5 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame]) -> Dataset:
         routes=_routes(rtt, f["layers.csv"]),
         metro_profiles=_metro_profiles(f["metros.csv"], f["layers.csv"], f["timeslices.csv"], f["profiles.csv"]),
         training_hosts=_training_hosts(f["training.csv"], regions),
+        warnings=warnings,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,16 +19,35 @@ import pandera.pandas as pa
 from tokensite.dataset import checks
 from tokensite.dataset.dataset import Dataset, derive
 from tokensite.dataset.schemas import BOOL_COLUMNS, OPTIONAL, OPTIONAL_COLUMNS, REQUIRED
-from tokensite.errors import DatasetError, Problem
+from tokensite.dataset.locations import location_warnings
+from tokensite.dataset.plausibility import close_name, header_warnings, unit_warnings
+from tokensite.errors import DatasetError, Problem, by_place
 
 TRUE = {"true", "yes", "1", "y", "t"}
 FALSE = {"false", "no", "0", "n", "f"}
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
+class WrongSeparator(Exception):
+    """The file is not comma-separated (a spreadsheet exported with ';' or tabs)."""
+
+
+def _check_separator(rows: list[list[str]], known: set[str]) -> None:
+    """Raise WrongSeparator when the header only makes sense split on ';' or a tab."""
+    if not rows or len(rows[0]) > 1 or any(h.strip() in known for h in rows[0]):
+        return
+    line = ",".join(rows[0])
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        if known & {h.strip() for h in line.split(sep)}:
+            cells = [c.strip() for r in rows[1:50] for c in ",".join(r).split(sep)]
+            also = " and decimal commas (1,5)" if any(re.fullmatch(r"-?\d+,\d+", c) for c in cells) else ""
+            raise WrongSeparator(f"is separated by {name}{also}, not commas (a spreadsheet export with a European locale?)")
+
+
+def _read_raw(path: Path, known: set[str] = frozenset()) -> pd.DataFrame:
     """All cells as stripped strings (blank -> NA), indexed by CSV line number."""
     with path.open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
+    _check_separator(rows, set(known))
     if not rows:
         return pd.DataFrame()
     header = [h.strip() for h in rows[0]]
@@ -143,45 +163,91 @@ def _empty(model: type[pa.DataFrameModel]) -> pd.DataFrame:
     return schema.validate(pd.DataFrame({c: pd.Series([], dtype=object) for c in schema.columns}))
 
 
-def read_dataset(path: str | Path) -> Dataset:
+NEEDS_ROWS = set(REQUIRED) - {"training.csv", "interconnect_queue.csv"}
+"""Required files that cannot be empty (a dataset may have no training program or queue tranche)."""
+FORMAT_DOC = "docs/data-format.md"
+
+
+def _missing_column_hints(name: str, raw: pd.DataFrame, known: list[str], problems: list[Problem], first: int) -> None:
+    """Add "did you mean" to this file's missing-column problems when an unknown header is close."""
+    unknown = [c for c in raw.columns if c not in known]
+    for i in range(first, len(problems)):
+        p = problems[i]
+        if p.file == name and p.problem == "required column is missing":
+            meant = close_name(p.column, unknown, cutoff=0.6)
+            if meant is not None:
+                problems[i] = replace(p, value=meant, fix=f"did you mean `{p.column}`? rename the header {meant!r}")
+
+
+def _read_file(folder: Path, name: str, model: type[pa.DataFrameModel], problems: list[Problem],
+               misspelt: list[tuple[Problem, str]], raw_ids: dict[tuple[str, str], set]) -> pd.DataFrame | None:
+    """One file: its valid rows, indexed by CSV line (None if unusable); problems and warnings recorded."""
+    file = folder / name
+    if not file.is_file():
+        if name in REQUIRED:
+            problems.append(Problem(name, None, "-", "required file is missing", "", f"add {name} (see {FORMAT_DOC})"))
+            return None
+        return _empty(model)
+    known = list(model.to_schema().columns)
+    try:
+        raw = _read_raw(file, set(known))
+    except WrongSeparator as err:
+        problems.append(Problem(name, 1, "-", str(err), "", "save it as CSV with comma separators and a decimal point (1.5)"))
+        return None
+    except (UnicodeDecodeError, csv.Error) as err:
+        problems.append(Problem(name, None, "-", f"cannot be read ({err})", "", "save the file as UTF-8 CSV"))
+        return None
+    if "__extra__" in raw:
+        for line in raw.index[raw["__extra__"].notna()]:
+            problems.append(Problem(name, int(line), "-", "has more cells than the header", str(raw.at[line, "__extra__"]),
+                                    "remove the extra cells, or quote values that contain commas (a decimal comma?)"))
+        raw = raw.drop(columns="__extra__")
+    for col in raw.columns:
+        raw_ids[(name, col)] = set(raw[col].dropna())
+    if raw.empty and name in NEEDS_ROWS:
+        problems.append(Problem(name, None, "-", "is empty: it has no data rows", "", f"add at least one row (see {FORMAT_DOC})"))
+        return None
+    required = {c for c in known if c not in OPTIONAL_COLUMNS.get(name, []) and not (name == "training.csv" and c == "layer")}
+    misspelt += header_warnings(name, list(raw.columns), known, required)
+    if name == "training.csv" and "layer" not in raw:
+        raw["layer"] = "training"
+    first = len(problems)
+    frame = _validate(name, raw, model, problems)
+    _missing_column_hints(name, raw, known, problems, first)
+    return frame
+
+
+def read_dataset(path: str | Path, strict: bool = False) -> Dataset:
     """Read and validate a dataset folder into a frozen :class:`Dataset`.
 
-    Raises :class:`DatasetError` with every problem found (file, line, column, value, fix).
+    Raises :class:`DatasetError` with every root problem found (file, line, column, value, fix),
+    the count of follow-on problems they explain, and the plausibility warnings. The warnings of
+    a valid dataset are on ``Dataset.warnings``; with ``strict`` they are errors.
     """
     folder = Path(path)
     if not folder.is_dir():
         raise DatasetError(str(folder), [Problem(str(folder), None, "-", "is not a folder", "", "pass a dataset folder such as data/world")])
     problems: list[Problem] = []
+    misspelt: list[tuple[Problem, str]] = []
     frames: dict[str, pd.DataFrame | None] = {}
     raw_ids: dict[tuple[str, str], set] = {}
     for name, model in {**REQUIRED, **OPTIONAL}.items():
-        file = folder / name
-        if not file.is_file():
-            if name in REQUIRED:
-                problems.append(Problem(name, None, "-", "required file is missing", "", f"add {name} (see DATA_FORMAT.md)"))
-                frames[name] = None
-            else:
-                frames[name] = _empty(model)
-            continue
-        try:
-            raw = _read_raw(file)
-        except (UnicodeDecodeError, csv.Error) as err:
-            problems.append(Problem(name, None, "-", f"cannot be read ({err})", "", "save the file as UTF-8 CSV"))
-            frames[name] = None
-            continue
-        if "__extra__" in raw:
-            for line in raw.index[raw["__extra__"].notna()]:
-                problems.append(Problem(name, int(line), "-", "has more cells than the header", str(raw.at[line, "__extra__"]), "remove the extra cells or quote values that contain commas"))
-            raw = raw.drop(columns="__extra__")
-        for col in raw.columns:
-            raw_ids[(name, col)] = set(raw[col].dropna())
-        if name == "training.csv" and "layer" not in raw:
-            raw["layer"] = "training"
-        frames[name] = _validate(name, raw, model, problems)
-    problems += checks.cross_file(frames, raw_ids)
+        frames[name] = _read_file(folder, name, model, problems, misspelt, raw_ids)
+    damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
+    roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)
+    problems += roots
+    warnings = [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames, folder)
+    for w, meant in misspelt:  # a misspelt column that leaves errors behind is their root
+        echoes = [p for p in problems if p.file == w.file and p.column == meant]
+        if echoes:
+            problems = [p for p in problems if p not in echoes] + [w]
+            follow_ons += echoes
+            warnings.remove(w)
     if problems:
-        raise DatasetError(str(folder), problems)
+        raise DatasetError(str(folder), problems, follow_ons, warnings)
+    if strict and warnings:
+        raise DatasetError(str(folder), warnings)
     try:
-        return derive(folder, frames)
+        return derive(folder, frames, tuple(by_place(warnings)))
     except checks.DerivationProblems as dp:
-        raise DatasetError(str(folder), dp.problems) from None
+        raise DatasetError(str(folder), dp.problems, warnings=warnings) from None

@@ -1,4 +1,4 @@
-"""One pandera model per CSV file of DATA_FORMAT.md; units live in the descriptions.
+"""One pandera model per CSV file of docs/data-format.md; units live in the descriptions.
 
 Every numeric field has a finite upper bound so that a typo such as ``1e400`` or an
 extra three zeros is refused instead of reaching the solver. Boolean columns are parsed

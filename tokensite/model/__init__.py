@@ -1,4 +1,4 @@
-"""The planning MILP: one module per constraint family of FORMULATION.md."""
+"""The planning MILP: one module per constraint family of docs/formulation.md."""
 
 from tokensite.model.build import build_model
 

@@ -1,20 +1,15 @@
-"""Siting maps from a :class:`Results`: static PNG (geopandas + matplotlib) and interactive
-HTML (folium), both on the Natural Earth boundaries shipped in ``data/geo``.
+"""Static siting maps from a :class:`Results` (geopandas + matplotlib) on the Natural Earth
+boundaries shipped in ``data/geo``; the interactive HTML map is :mod:`tokensite.results.webmap`.
 
-Sites are circles sized by facility MW and coloured by their dominant layer (most GPU units);
-flows to metros are lines weighted by tokens/s; unbuilt candidates are faint; metros are dots.
-The HTML map inlines Leaflet (``tokensite/static``, MIT) and draws no web tiles, so it opens
-with no network.
+Sites are circles sized by facility MW (a size key in every panel) and coloured by their
+dominant layer (most GPU units), the largest labelled; flows to metros are lines weighted by
+tokens/s (with a width key); unbuilt candidates are faint; metros are squares.
 """
 
 from __future__ import annotations
 
-import html
-import json
-from importlib.resources import files
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import matplotlib
 
@@ -23,24 +18,21 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from tokensite.results.plans import cost_per_mtok_site  # noqa: E402
+from tokensite.dataset.locations import find_geo  # noqa: E402
 from tokensite.results.results import Results  # noqa: E402
 
 LAYER_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 COUNTRIES = "ne_110m_admin_0_countries.geojson"
-JQUERY_SHIM = ("<script>window.$ = window.$ || function (html) { var t = document.createElement('template'); "
-               "t.innerHTML = String(html).trim(); return t.content.childNodes; };</script>")
 BBoxes = {"world": (-170, -58, 180, 80), "north-america": (-130, 10, -55, 60), "europe": (-25, 34, 40, 71), "asia": (40, -12, 150, 55)}
 
 
 def geo_dir(res: Results) -> Path:
-    """data/geo beside the case's dataset folder, else data/geo in the working folder or a parent."""
+    """data/geo beside the case's dataset folder, in a parent of it or of the working folder, or in the source tree."""
     data = res.summary.get("case", {}).get("data")
-    here = Path.cwd().resolve()
-    for cand in ([Path(data).parent / "geo"] if data else []) + [p / "data" / "geo" for p in (here, *here.parents)]:
-        if (cand / COUNTRIES).is_file():
-            return cand
-    raise FileNotFoundError(f"Natural Earth boundaries ({COUNTRIES}) not found beside the dataset or in ./data/geo")
+    found = find_geo(Path(data) if data else Path.cwd())
+    if found is None:
+        raise FileNotFoundError(f"Natural Earth boundaries ({COUNTRIES}) not found beside the dataset or in ./data/geo")
+    return found
 
 
 def countries(res: Results) -> gpd.GeoDataFrame:
@@ -79,7 +71,38 @@ def flow_lines(res: Results, year: int | None = None, layer: str | None = None) 
     return f.join(sites, on="site_id").join(metros.rename(columns={"lat": "lat_metro", "lon": "lon_metro"}), on="metro_id")
 
 
-def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: str | None, bbox: tuple | None, legend: bool) -> None:
+SIZE_MIN_PT2, SIZE_SPAN_PT2 = 20.0, 600.0
+"""Circle area in pt²: SIZE_MIN_PT2 + SIZE_SPAN_PT2 x MW / the largest MW on the map."""
+FLOW_MIN_PT, FLOW_SPAN_PT = 0.3, 2.7
+"""Flow width in pt: FLOW_MIN_PT + FLOW_SPAN_PT x tokens/s / the largest flow on the map."""
+LABELLED_SITES = 8
+
+
+def in_box(df: pd.DataFrame, bbox: tuple | None, lat: str = "lat", lon: str = "lon") -> pd.Series:
+    minx, miny, maxx, maxy = bbox or BBoxes["world"]
+    return df[lon].between(minx, maxx) & df[lat].between(miny, maxy)
+
+
+def _size_key(ax, biggest_mw: float, what: str, loc: str) -> None:
+    """A legend of three circle sizes in MW, for this axes alone."""
+    if biggest_mw <= 0:
+        return
+    steps = [biggest_mw, biggest_mw / 2, biggest_mw / 8]
+    handles = [Line2D([], [], marker="o", linestyle="", color="white", markeredgecolor="black",
+                      markersize=(SIZE_MIN_PT2 + SIZE_SPAN_PT2 * mw / biggest_mw) ** 0.5, label=f"{mw:,.0f} MW") for mw in steps]
+    key = ax.legend(handles=handles, loc=loc, fontsize=6, title=what, title_fontsize=6, framealpha=0.9, labelspacing=1.3, borderpad=0.9, handlelength=3, handletextpad=1.2)
+    ax.add_artist(key)
+
+
+def _flow_key(ax, biggest: float, loc: str) -> None:
+    steps = [biggest, biggest / 4]
+    handles = [Line2D([], [], color="grey", linewidth=FLOW_MIN_PT + FLOW_SPAN_PT * v / biggest, label=f"{v / 1e6:,.1f} M tokens/s") for v in steps]
+    key = ax.legend(handles=handles, loc=loc, fontsize=6, title="flow width", title_fontsize=6, framealpha=0.9)
+    ax.add_artist(key)
+
+
+def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: str | None, bbox: tuple | None, legend: bool) -> pd.DataFrame:
+    """Draw one map on ``ax``; return the built sites inside the box (what the title may count)."""
     colours = layer_colours(res)
     world.plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.3)
     y = year or int(res.sites.year.max())
@@ -91,12 +114,14 @@ def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: st
         wmax = lines.tokens_per_s.max()
         for r in lines.itertuples():
             ax.plot([r.lon, r.lon_metro], [r.lat, r.lat_metro], color=colours.get(r.layer, "grey"), alpha=0.35,
-                    linewidth=0.3 + 2.7 * r.tokens_per_s / wmax, zorder=2)
+                    linewidth=FLOW_MIN_PT + FLOW_SPAN_PT * r.tokens_per_s / wmax, zorder=2)
     s = built_sites(res, year, layer)
+    size = (s.layer_draw_mw if layer else s.facility_mw) if not s.empty else pd.Series(dtype=float)
+    biggest = float(size.max()) if not s.empty else 0.0
     if not s.empty:
-        size = s.layer_draw_mw if layer else s.facility_mw
-        ax.scatter(s.lon, s.lat, s=20 + 600 * size / max(size.max(), 1e-9), c=[colours.get(l, "grey") for l in s.dominant_layer],
+        ax.scatter(s.lon, s.lat, s=SIZE_MIN_PT2 + SIZE_SPAN_PT2 * size / max(biggest, 1e-9), c=[colours.get(l, "grey") for l in s.dominant_layer],
                    alpha=0.75, edgecolor="black", linewidth=0.5, zorder=4)
+    shown = s[in_box(s, bbox)] if not s.empty else s
     minx, miny, maxx, maxy = bbox or BBoxes["world"]
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -104,15 +129,24 @@ def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: st
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
+    _size_key(ax, biggest, "MW drawn for this layer" if layer and not legend else "facility MW", "lower right")
     if legend:
+        if not shown.empty:
+            for r in shown.nlargest(LABELLED_SITES, "facility_mw").itertuples():
+                ax.annotate(f"{r.name} {r.facility_mw:,.0f} MW", (r.lon, r.lat), fontsize=6, xytext=(5, 5), textcoords="offset points", zorder=5,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+        if not lines.empty:
+            _flow_key(ax, float(lines.tokens_per_s.max()), "lower center")
         handles = [Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="black", markersize=8, label=l) for l, c in colours.items()]
         handles += [Line2D([], [], marker="o", linestyle="", color="#999999", alpha=0.4, label="candidate, not built"),
-                    Line2D([], [], marker="s", linestyle="", color="black", markersize=3, label="metro"),
-                    Line2D([], [], color="grey", linewidth=2, label="flow (width ∝ tokens/s)")]
-        if not s.empty:
-            big = float(s.facility_mw.max())
-            handles.append(Line2D([], [], marker="o", linestyle="", color="white", markeredgecolor="black", markersize=14, label=f"site; area ∝ MW (largest {big:,.0f} MW)"))
+                    Line2D([], [], marker="s", linestyle="", color="black", markersize=3, label="metro")]
         ax.legend(handles=handles, loc="lower left", fontsize=7, title="dominant layer", title_fontsize=7, framealpha=0.9)
+    return shown
+
+
+def bbox_slug(text: str) -> str:
+    """A file-name part for a --bbox value: its name (``europe``) or its numbers joined by ``_``."""
+    return text if text in BBoxes else "_".join(f"{float(x):g}" for x in text.split(","))
 
 
 def parse_bbox(text: str | None) -> tuple | None:
@@ -126,30 +160,38 @@ def parse_bbox(text: str | None) -> tuple | None:
     return tuple(parts)
 
 
+def _figsize(bbox: tuple | None, width_in: float) -> tuple[float, float]:
+    """A figure as wide as asked and as tall as the box's aspect needs (no blank bands)."""
+    minx, miny, maxx, maxy = bbox or BBoxes["world"]
+    return width_in, max(2.5, width_in * (maxy - miny) / (maxx - minx)) + 0.6
+
+
 def plot_map(res: Results, year: int | None = None, layer: str | None = None, bbox: tuple | str | None = None, ax=None):
     """The siting map as a matplotlib Figure (one call in a notebook). ``bbox``: a name in
-    BBoxes or (minlon, minlat, maxlon, maxlat)."""
+    BBoxes or (minlon, minlat, maxlon, maxlat); the title counts only what the box shows."""
     y = year or int(res.sites.year.max())
     box = parse_bbox(bbox) if isinstance(bbox, str) else bbox
-    fig, ax = plt.subplots(figsize=(14, 7.5)) if ax is None else (ax.figure, ax)
-    _draw(ax, res, countries(res), y, layer, box, legend=True)
-    mw = built_sites(res, y, layer).facility_mw.sum()
+    fig, ax = plt.subplots(figsize=_figsize(box, 14)) if ax is None else (ax.figure, ax)
+    shown = _draw(ax, res, countries(res), y, layer, box, legend=True)
+    mw = shown.facility_mw.sum() if not shown.empty else 0.0
     what = f"layer {layer}" if layer else "all layers"
-    ax.set_title(f"{res.summary['case']['name']}: optimal token factories in {y} ({what}); {mw:,.0f} MW built; flows in tokens/s")
+    where = "" if box is None else " in this view"
+    ax.set_title(f"{res.summary['case']['name']}: token factories in {y} ({what}); {len(shown)} sites, {mw:,.0f} MW built{where}")
     return fig
 
 
 def plot_layers(res: Results, year: int | None = None, bbox: tuple | None = None):
-    """Small multiples: one panel per layer, circles sized by the MW drawn for that layer."""
+    """Small multiples: one panel per layer, circles sized by the MW drawn for that layer (each panel its own key)."""
     y = year or int(res.sites.year.max())
     layers = list(res.layers.layer)
     cols = 2 if len(layers) > 1 else 1
     rows = (len(layers) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, 3.8 * rows), squeeze=False)
+    w, h = _figsize(bbox, 7)
+    fig, axes = plt.subplots(rows, cols, figsize=(w * cols, (h - 0.2) * rows), squeeze=False)
     world = countries(res)
     for ax, layer in zip(axes.ravel(), layers):
-        _draw(ax, res, world, y, layer, bbox, legend=False)
-        tok = built_sites(res, y, layer).tokens_per_s.sum()
+        shown = _draw(ax, res, world, y, layer, bbox, legend=False)
+        tok = shown.tokens_per_s.sum() if not shown.empty else 0.0
         ax.set_title(f"{layer}: {tok / 1e6:,.1f} M tokens/s in {y}", fontsize=10)
     for ax in axes.ravel()[len(layers):]:
         ax.axis("off")
@@ -185,72 +227,13 @@ def plot_difference(base: Results, other: Results, year: int | None = None, bbox
 def map_png(res: Results, path: str | Path, year: int | None = None, layer: str | None = None, bbox: tuple | None = None) -> Path:
     """Static siting map; ``layer`` restricts to one layer, ``bbox`` zooms (minlon, minlat, maxlon, maxlat)."""
     fig = plot_map(res, year, layer, bbox)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
     return Path(path)
 
 
 def layer_panels_png(res: Results, path: str | Path, year: int | None = None, bbox: tuple | None = None) -> Path:
     fig = plot_layers(res, year, bbox)
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
-    return Path(path)
-
-
-def _popup(res: Results, site: pd.Series, y: int, cpm: dict, mw_value: dict) -> str:
-    fleet = res.fleet[(res.fleet.site_id == site.site_id) & (res.fleet.year == y)]
-    gpus = "<br>".join(f"{r.gpu}: {int(r.gpus_active):,} GPUs" for r in fleet.itertuples()) or "none"
-    tr = site.tranches if isinstance(site.tranches, str) and site.tranches else "none"
-    c = cpm.get(site.site_id)
-    v = mw_value.get(site.site_id)
-    return (f"<b>{html.escape(str(site['name']))}</b> ({site.site_id})<br>{site.facility_mw:,.0f} MW facility, "
-            f"{site.grid_mw:,.0f} MW grid, {site.bridge_mw:,.0f} MW bridge<br><b>GPUs</b><br>{gpus}<br><b>queue tranches</b>: {html.escape(tr)}<br>"
-            f"<b>cost</b>: {'n/a' if c is None else f'{c:,.3f} USD/Mtok'}<br>"
-            f"<b>value of one more grid MW</b>: {'n/a' if v is None else f'{v:,.0f} USD/MW-year'}<br>dominant layer: {site.dominant_layer}")
-
-
-def map_html(res: Results, path: str | Path, year: int | None = None, layer: str | None = None) -> Path:
-    """Interactive map with one popup per built site (class ``site-marker``)."""
-    y = year or int(res.sites.year.max())
-    colours = layer_colours(res)
-    fmap = folium.Map(location=[25, 0], zoom_start=2, tiles=None, prefer_canvas=False)
-    fmap.default_js = []
-    fmap.default_css = []
-    static = files("tokensite") / "static"
-    root = fmap.get_root()
-    root.header.add_child(folium.Element(f"<style>{(static / 'leaflet.css').read_text()}</style>"))
-    root.header.add_child(folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"))
-    # folium builds HTML popups with jQuery's $(html)[0]; this is the one call it makes
-    root.header.add_child(folium.Element(JQUERY_SHIM))
-    world = countries(res)
-    folium.GeoJson(json.loads(world[["geometry"]].to_json()), name="countries",
-                   style_function=lambda _: {"fillColor": "#f2f2f2", "color": "#aaaaaa", "weight": 0.5, "fillOpacity": 1}).add_to(fmap)
-    for r in flow_lines(res, y, layer).itertuples():
-        folium.PolyLine([(r.lat, r.lon), (r.lat_metro, r.lon_metro)], color=colours.get(r.layer, "grey"), weight=1, opacity=0.4,
-                        tooltip=f"{r.site_id} → {r.metro_id} {r.layer}: {r.tokens_per_s:,.0f} tokens/s").add_to(fmap)
-    for m in res.metros.itertuples():
-        folium.CircleMarker((m.lat, m.lon), radius=2, color="black", fill=True, fill_opacity=1, tooltip=m.name, class_name="metro-marker").add_to(fmap)
-    cand = res.sites[(res.sites.year == y) & (res.sites.facility_mw <= 1e-6)]
-    for c in cand.itertuples():
-        folium.CircleMarker((c.lat, c.lon), radius=3, color="#999999", opacity=0.4, fill=True, fill_opacity=0.2,
-                            tooltip=f"{c.site_id} (not built)", class_name="candidate-marker").add_to(fmap)
-    cpm = cost_per_mtok_site(res)
-    cpm = dict(zip(cpm[cpm.year == y].site_id, cpm[cpm.year == y].usd_per_mtok))
-    pr = res.prices
-    mw_value = dict(zip(pr[(pr.kind == "grid_mw") & (pr.year == y)].site_id, pr[(pr.kind == "grid_mw") & (pr.year == y)].value))
-    s = built_sites(res, y, layer)
-    big = max(float(s.facility_mw.max()), 1e-9) if not s.empty else 1.0
-    for site in s.to_dict("records"):
-        site = pd.Series(site)
-        folium.CircleMarker(
-            (site.lat, site.lon), radius=4 + 20 * (site.facility_mw / big) ** 0.5, color="black", weight=1,
-            fill=True, fill_color=colours.get(site.dominant_layer, "grey"), fill_opacity=0.8, class_name="site-marker",
-            popup=folium.Popup(_popup(res, site, y, cpm, mw_value), max_width=320), tooltip=site.site_id,
-        ).add_to(fmap)
-    legend = "".join(f"<div><span style='background:{c};width:10px;height:10px;display:inline-block;border:1px solid #000'></span> {l}</div>" for l, c in colours.items())
-    root.html.add_child(folium.Element(
-        f"<div style='position:fixed;bottom:20px;left:20px;z-index:9999;background:white;padding:6px;font:12px sans-serif;border:1px solid #999'>"
-        f"<b>{html.escape(res.summary['case']['name'])} {y}</b><br>dominant layer (circle area ∝ MW)<br>{legend}</div>"))
-    fmap.save(str(path))
     return Path(path)

@@ -1,22 +1,53 @@
 """The frozen Results object: tidy frames and a summary, no Pyomo inside.
 
-``to_dir`` writes the results folder of DATA_FORMAT.md all or nothing: everything goes to a
-hidden temporary folder beside the target, which is renamed into place only when complete.
+``to_dir`` writes the results folder (docs/data-format.md) all or nothing: everything goes to
+a hidden temporary folder beside the target, which replaces the target only when complete.
+An existing folder is never touched by a solve that found no plan, by a failed write or by a
+process killed part-way: it is swapped for the new one in a single rename (Linux
+``renameat2(RENAME_EXCHANGE)``; elsewhere two renames a moment apart).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
+from tokensite.errors import UserError
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class NoPlanError(UserError):
+    """A results folder was asked for a solve that found no plan; nothing was written."""
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically where the system can (Linux renameat2); False if it cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def no_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every float -0.0 written as 0.0 (adding 0.0 turns -0.0 into 0.0)."""
+    floats = frame.select_dtypes(include=[np.floating]).columns
+    return frame.assign(**{c: frame[c] + 0.0 for c in floats}) if len(floats) else frame
 
 
 @dataclass(frozen=True)
@@ -38,26 +69,38 @@ class Results:
     def objective_usd(self) -> float | None:
         return self.summary["objective_usd"]
 
+    @property
+    def has_plan(self) -> bool:
+        """False when the solve ended without a plan (objective ``None``)."""
+        return self.summary.get("objective_usd", 0) is not None
+
     def to_dir(self, out: str | Path, extras: Callable[["Results", Path], None] | None = None) -> Path:
-        """Write atomically: the folder is complete or absent (an older one is replaced whole).
+        """Write atomically: the folder is complete or absent, and an older one is replaced whole.
 
         ``extras(results, folder)`` may add files (plans, maps, report) before the folder appears.
+        Raises :class:`NoPlanError` (and writes nothing) when the solve found no plan. The folder
+        gets the mode a plain ``mkdir`` gives (the umask applies).
         """
+        if not self.has_plan:
+            raise NoPlanError(f"the solve found no plan (status {self.summary.get('status')}); nothing written to {out}")
         out = Path(out).resolve()
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        tmp.mkdir()
         try:
             for name, frame in self.frames.items():
-                frame.to_csv(tmp / f"{name}.csv", index=False)
+                no_negative_zero(frame).to_csv(tmp / f"{name}.csv", index=False)
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str))
             if extras is not None:
                 extras(Results.from_dir(tmp), tmp)
-            old = None
-            if out.exists():
-                old = out.parent / f".{out.name}.old-{os.getpid()}"
+            if not out.exists():
+                tmp.rename(out)
+            elif _exchange(tmp, out):
+                shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old folder
+            else:
+                old = out.parent / f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
                 out.rename(old)
-            tmp.rename(out)
-            if old is not None:
+                tmp.rename(out)
                 shutil.rmtree(old, ignore_errors=True)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,203 @@
+"""Plausibility warnings: values that pass every rule but look like a unit slip or a typo.
+
+A warning never stops a solve (``--strict`` makes it one); it names ``file:line: column`` like
+an error. Three kinds:
+
+* **Column medians.** Each numeric column has a plausible range in its own unit (``PLAUSIBLE``).
+  A column whose median of non-zero values is off that range by ``SLIP_FACTOR`` or more is
+  reported once: "median 0.09 looks like USD/kWh; this column is USD/MWh".
+* **Single cells.** A non-zero cell that differs by ``SLIP_FACTOR`` or more from its peers
+  (the median of the other non-zero cells of its group: the same metro and layer for demand,
+  the same grid zone for grid carbon; else the whole column) is reported;
+  ``rtt_ms`` is compared with the great-circle estimate of its pair instead. A cell with no
+  peer is held against the plausible range.
+* **Column names.** A header that is not a column of the file but is close to one
+  ("bridge_max_mv") is reported with the name it was probably meant to be.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
+from tokensite.errors import Problem
+
+SLIP_FACTOR = 100.0
+"""How far off (x or ÷) a value must be to warn: a 1000x unit slip always is, real spread is not."""
+CLOSE_NAME_CUTOFF = 0.75
+"""difflib similarity above which an unknown header is taken for a misspelt known column."""
+
+
+@dataclass(frozen=True)
+class Plausible:
+    lo: float
+    hi: float
+    unit: str
+    too_low: str = ""
+    """What a value far below the range looks like (e.g. "USD/kWh")."""
+    too_high: str = ""
+    groups: tuple[tuple[str, ...], ...] = ()
+    """Groupings tried in turn for a cell's peers (first with another non-zero value wins)."""
+    whole_column: bool = True
+    """Then the whole column as peers; False where real values spread too widely (demand by metro)."""
+
+
+_ZEROS = "three zeros too many"
+PLAUSIBLE: dict[tuple[str, str], Plausible] = {
+    ("regions.csv", "pue"): Plausible(1.05, 2.5, "facility MW / IT MW"),
+    ("regions.csv", "existing_mw"): Plausible(1, 2000, "MW", "GW", "kW"),
+    ("regions.csv", "max_mw"): Plausible(10, 5000, "MW", "GW", "kW"),
+    ("regions.csv", "site_fixed_usd"): Plausible(1e6, 1e9, "USD", "thousand USD", _ZEROS),
+    ("regions.csv", "facility_capex_usd_per_mw"): Plausible(3e6, 3e7, "USD/MW", "USD/kW", _ZEROS),
+    ("regions.csv", "fixed_om_usd_per_mw_year"): Plausible(5e4, 1e6, "USD/MW-year", "USD/kW-year", _ZEROS),
+    ("regions.csv", "carbon_kg_per_mwh"): Plausible(10, 1000, "kg CO2/MWh", "t/MWh or kg/kWh", "g/MWh", (("grid_zone",),)),
+    ("regions.csv", "bridge_capex_usd_per_mw"): Plausible(3e5, 5e6, "USD/MW", "USD/kW", _ZEROS),
+    ("regions.csv", "bridge_price_usd_per_mwh"): Plausible(20, 400, "USD/MWh", "USD/kWh", _ZEROS),
+    ("regions.csv", "bridge_max_mw"): Plausible(5, 2000, "MW", "GW", "kW"),
+    ("regions.csv", "bridge_carbon_kg_per_mwh"): Plausible(100, 1200, "kg CO2/MWh", "t/MWh or kg/kWh", "g/MWh"),
+    ("metros.csv", "utc_offset_h"): Plausible(1, 14, "hours"),
+    ("metros.csv", "population_m"): Plausible(0.3, 40, "million people", "billions", "people, not millions"),
+    ("layers.csv", "slo_rtt_ms"): Plausible(1, 500, "ms", "seconds", "microseconds"),
+    ("layers.csv", "max_site_share"): Plausible(0.1, 1, "share (0-1)"),
+    ("layers.csv", "util_max"): Plausible(0.3, 1, "share (0-1)"),
+    ("layers.csv", "power_fraction"): Plausible(0.3, 1, "share (0-1)"),
+    ("layers.csv", "value_usd_per_mtok"): Plausible(0.05, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
+    ("layers.csv", "max_shift"): Plausible(0.05, 1, "share (0-1)"),
+    ("gpus.csv", "gpus_per_unit"): Plausible(1, 100, "GPUs"),
+    ("gpus.csv", "capex_usd_per_gpu"): Plausible(5e3, 1e5, "USD", "thousand USD", _ZEROS),
+    ("gpus.csv", "kw_per_gpu"): Plausible(0.3, 5, "kW", "MW", "W"),
+    ("gpus.csv", "supply_units_per_year"): Plausible(10, 1e6, "units per year"),
+    ("throughput.csv", "tokens_per_s_per_gpu"): Plausible(100, 1e5, "tokens/s", "thousand tokens/s", _ZEROS),
+    ("timeslices.csv", "hours"): Plausible(24, 8760, "hours of the year", "days", _ZEROS),
+    ("timeslices.csv", "utc_hour_start"): Plausible(1, 23, "hour of day"),
+    ("power_prices.csv", "price_usd_per_mwh"): Plausible(20, 400, "USD/MWh", "USD/kWh", _ZEROS),
+    ("power_prices.csv", "cap_mw"): Plausible(1, 5000, "MW", "GW", "kW"),
+    ("demand.csv", "tokens_per_s"): Plausible(1e3, 1e10, "tokens/s", "thousand or million tokens/s", _ZEROS, (("metro_id", "layer"),), False),
+    ("interconnect_queue.csv", "mw"): Plausible(5, 3000, "MW", "GW", "kW"),
+    ("interconnect_queue.csv", "wait_years"): Plausible(0.5, 10, "years", "decades", "months or days"),
+    ("interconnect_queue.csv", "cost_usd_per_kw"): Plausible(20, 2000, "USD/kW", "USD/W", "USD/MW"),
+    ("training.csv", "tokens_per_s"): Plausible(1e6, 1e11, "tokens/s", "thousand or million tokens/s", _ZEROS),
+    ("training.csv", "min_campus_mw"): Plausible(10, 5000, "MW", "GW", "kW"),
+    ("latency.csv", "rtt_ms"): Plausible(1, 400, "ms", "seconds", "microseconds"),
+    ("latency.csv", "transit_usd_per_mtok"): Plausible(1e-4, 1, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
+    ("profiles.csv", "multiplier"): Plausible(0.1, 5, "x the mean"),
+    ("policy.csv", "budget_usd"): Plausible(1e8, 1e13, "USD per year", "thousand or million USD", _ZEROS),
+    ("policy.csv", "co2_cap_t"): Plausible(1e4, 1e10, "t CO2 per year", "kt", "kg"),
+    ("policy.csv", "carbon_price_usd_per_t"): Plausible(1, 500, "USD/t CO2", "USD/kg", _ZEROS),
+}
+
+
+def off_by(value: float, lo: float, hi: float) -> float:
+    """How many times a positive value lies outside [lo, hi] (1 inside)."""
+    return lo / value if value < lo else (value / hi if value > hi else 1.0)
+
+
+def loo_median(values: np.ndarray) -> np.ndarray:
+    """For each element, the median of the others (NaN when there are none)."""
+    n = len(values)
+    if n < 2:
+        return np.full(n, np.nan)
+    order = np.argsort(values, kind="stable")
+    s = values[order]
+    k = np.arange(n)
+    rest = n - 1
+
+    def nth(j: int) -> np.ndarray:  # j-th smallest of the others, for every left-out rank k
+        return s[j + (j >= k)]
+
+    med = (nth((rest - 1) // 2) + nth(rest // 2)) / 2
+    out = np.empty(n)
+    out[order] = med
+    return out
+
+
+def _hint(p: Plausible, low: bool) -> str:
+    looks = p.too_low if low else p.too_high
+    return f"looks like {looks}; this column is {p.unit}" if looks else f"check the unit: this column is {p.unit}"
+
+
+def _peer_reference(file: str, df: pd.DataFrame, col: str, p: Plausible, frames: dict) -> pd.Series:
+    """The value each cell is compared with: its peers' median, or for rtt_ms the distance estimate."""
+    if (file, col) == ("latency.csv", "rtt_ms"):
+        regions, metros = frames.get("regions.csv"), frames.get("metros.csv")
+        if regions is None or metros is None:
+            return pd.Series(np.nan, index=df.index)
+        r = regions.drop_duplicates("site_id").set_index("site_id")
+        m = metros.drop_duplicates("metro_id").set_index("metro_id")
+        pair = df[df.site_id.isin(r.index) & df.metro_id.isin(m.index)]
+        km = great_circle_km(r.lat.reindex(pair.site_id).to_numpy(), r.lon.reindex(pair.site_id).to_numpy(),
+                             m.lat.reindex(pair.metro_id).to_numpy(), m.lon.reindex(pair.metro_id).to_numpy())
+        return pd.Series(estimate_rtt_ms(km), index=pair.index).reindex(df.index)
+    values = df[col].astype(float).abs()
+    nonzero = values[values > 0]
+    ref = pd.Series(np.nan, index=df.index)
+    levels = [list(g) for g in p.groups] + ([[]] if p.whole_column else [])
+    for keys in levels:
+        todo = nonzero[ref.loc[nonzero.index].isna()]
+        if todo.empty:
+            break
+        groups = nonzero.groupby([df.loc[nonzero.index, k] for k in keys]) if keys else [(None, nonzero)]
+        for _, g in groups:
+            med = pd.Series(loo_median(g.to_numpy()), index=g.index)
+            fill = med.index.intersection(todo.index)
+            ref.loc[fill] = med.loc[fill]
+    return ref
+
+
+def unit_warnings(frames: dict[str, pd.DataFrame | None]) -> list[Problem]:
+    """Column medians off their plausible range, and cells far from their peers (see module doc)."""
+    out: list[Problem] = []
+    for (file, col), p in PLAUSIBLE.items():
+        df = frames.get(file)
+        if df is None or df.empty or col not in df:
+            continue
+        values = pd.to_numeric(df[col], errors="coerce").abs()
+        nonzero = values[values > 0]
+        if nonzero.empty:
+            continue
+        median = float(nonzero.median())
+        factor = off_by(median, p.lo, p.hi)
+        if factor >= SLIP_FACTOR:
+            out.append(Problem(file, None, col, f"median {median:.4g} is {factor:,.0f}x outside the plausible {p.lo:g}-{p.hi:g} {p.unit}",
+                               f"{median:.4g}", _hint(p, median < p.lo)))
+            continue
+        ref = _peer_reference(file, df, col, p, frames)
+        for line, v in nonzero.items():
+            r = ref.get(line, np.nan)
+            if pd.notna(r) and r > 0:
+                ratio = max(v / r, r / v)
+                if ratio >= SLIP_FACTOR:
+                    what = "the great-circle estimate" if file == "latency.csv" else "the median of its peers"
+                    out.append(Problem(file, int(line), col, f"is {ratio:,.0f}x {'below' if v < r else 'above'} {what} ({r:.4g})",
+                                       f"{df.at[line, col]}", _hint(p, v < r)))
+            elif pd.isna(r) and off_by(v, p.lo, p.hi) >= SLIP_FACTOR:
+                out.append(Problem(file, int(line), col, f"is {off_by(v, p.lo, p.hi):,.0f}x outside the plausible {p.lo:g}-{p.hi:g} {p.unit}",
+                                   f"{df.at[line, col]}", _hint(p, v < p.lo)))
+    return out
+
+
+def close_name(name: str, known: list[str], cutoff: float = CLOSE_NAME_CUTOFF) -> str | None:
+    """The known column ``name`` was probably meant to be, if any (case and spacing ignored;
+    two letters swapped always count as close)."""
+    lowered = {k.lower(): k for k in known}
+    key = name.strip().lower().replace(" ", "_")
+    swapped = [k for k in lowered if len(k) == len(key) and sorted(k) == sorted(key) and sum(a != b for a, b in zip(k, key)) == 2]
+    hit = swapped or difflib.get_close_matches(key, list(lowered), n=1, cutoff=cutoff)
+    return lowered[hit[0]] if hit else None
+
+
+def header_warnings(file: str, header: list[str], known: list[str], required: set[str]) -> list[tuple[Problem, str]]:
+    """Unknown headers close to an optional column the file leaves out (probably misspelt, so
+    ignored), each with the column it was probably meant to be."""
+    out = []
+    for h in header:
+        if h in known:
+            continue
+        meant = close_name(h, known)
+        if meant is not None and meant not in header and meant not in required:
+            out.append((Problem(file, 1, h, f"unknown column, so it is ignored and {meant} takes its default", h, f"did you mean `{meant}`?"), meant))
+    return out
