@@ -5,6 +5,9 @@ through tokensite's public CSV format (``benchmarks/cflp.py``: objective_usd = 1
 CFLP objective) and solved three independent ways: tokensite, the textbook strong CFLP in
 plain highspy, and enumeration of all 2^6 open sets each priced by a transportation LP, so
 that neither MIP is trusted alone.
+
+The solves use HiGHS's default thread count: HiGHS fixes its thread pool once per process, and a
+later solve asking for another count fails, so a test must not pick one of its own.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def optimum(inst):
 
 @pytest.fixture(scope="module")
 def tokensite_run(inst, tmp_path_factory):
-    return cflp.solve_tokensite(inst, tmp_path_factory.mktemp("cflp"), time_limit_s=60, rel_gap=1e-6, threads=1)
+    return cflp.solve_tokensite(inst, tmp_path_factory.mktemp("cflp"), time_limit_s=60, rel_gap=1e-6, threads=0)
 
 
 def test_generator_follows_the_classic_recipe(inst):
@@ -46,11 +49,11 @@ def test_generator_follows_the_classic_recipe(inst):
 
 def test_textbook_equals_brute_force(inst, optimum):
     z, open_set = optimum
-    tb = cflp.solve_textbook(inst, time_limit_s=60, rel_gap=1e-6)
+    tb = cflp.solve_textbook(inst, time_limit_s=60, rel_gap=1e-6, threads=0)
     assert tb["status"] == "optimal"
     assert tb["objective"] == pytest.approx(z, rel=1e-6)
     assert tb["open_sites"] == len(open_set)
-    weak = cflp.solve_textbook(inst, time_limit_s=60, rel_gap=1e-6, strong=False)
+    weak = cflp.solve_textbook(inst, time_limit_s=60, rel_gap=1e-6, threads=0, strong=False)
     assert weak["objective"] == pytest.approx(z, rel=1e-6)
 
 
@@ -58,7 +61,7 @@ def test_tokensite_equals_textbook_and_brute_force(inst, optimum, tokensite_run)
     z, _ = optimum
     ts = tokensite_run
     assert ts["status"] == "optimal"
-    tb = cflp.solve_textbook(inst, time_limit_s=60, rel_gap=1e-6)
+    tb = cflp.solve_textbook(inst, time_limit_s=60, rel_gap=1e-6, threads=0)
     assert ts["objective"] == pytest.approx(tb["objective"], rel=1e-6)
     assert ts["objective"] == pytest.approx(z, rel=1e-6)
     assert ts["bound"] <= ts["objective"] * (1 + 1e-9)

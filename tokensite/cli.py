@@ -167,7 +167,7 @@ def solve(
         kept = f"; {target} was left as it was" if target.exists() else "; no results folder written"
         err.print(escape(f"error: no plan found (status {s['status']}{': ' + s['message'] if s['message'] else ''}){kept}"), soft_wrap=True)
         raise typer.Exit(1)
-    s = {**s, "read_s": round(s["read_s"] + read_s, 3), "warnings": [str(w) for w in ds.warnings]}
+    s = {**s, "read_s": round(s["read_s"] + read_s, 3)}
     res = Results(summary=s, frames=res.frames)
     path = res.to_dir(target, extras=None if no_report else write_outputs)
     gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"

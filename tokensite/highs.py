@@ -69,6 +69,6 @@ def run_until(h: highspy.Highs, deadline: float) -> str:
     left = deadline - time.perf_counter()
     if left <= 0:
         return "time_limit"
-    h.setOptionValue("time_limit", left)
+    h.setOptionValue("time_limit", h.getRunTime() + left)  # HiGHS's limit counts all runs of this object
     h.run()
     return status_of(h)

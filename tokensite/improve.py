@@ -1,4 +1,7 @@
-"""Local improvement of a rounded plan: switch off what the LP relaxation only touched.
+"""Rounding the LP relaxation into a plan, and improving it locally.
+
+``rounded_fixings`` applies the rounding groups the model declared. The local search then
+switches off what the LP relaxation only touched.
 
 Rounding opens every site and takes every tranche the relaxation uses at all, so a plan comes
 out with sites and tranches that serve a sliver. With the binaries fixed and GPU units still
@@ -19,6 +22,7 @@ import numpy as np
 from tokensite.compile import Compiled
 from tokensite.highs import run_until
 
+USED = 1e-6  # an LP value above this counts as "used" when rounding
 SHARE_OF_TIME_LEFT = 0.5  # of the time left when the search starts; branch and bound gets the rest
 TRIED_FIRST_MIN_S = 10.0
 
@@ -54,3 +58,29 @@ def improve(h: highspy.Highs, comp: Compiled, x_lp: np.ndarray, x: np.ndarray, d
         run_until(h, deadline)  # leave h solved at the kept fixings
     h.setOptionValue("presolve", "choose")
     return x, closed, tried
+
+
+def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values that fix the binaries of x (and, with ``units``, the GPU units).
+
+    use_if_positive: 1 wherever x > USED; one_of: the member with the largest x (the last on
+    ties) is 1 if it is used, the rest 0; round_up (with ``units``): ⌈x − USED⌉.
+    """
+    r = comp.rounding
+    idx, val = [r.use_if_positive], [(x[r.use_if_positive] > USED).astype(float)]
+    for group in r.one_of:
+        best = group[np.lexsort((group, x[group]))[-1]]
+        idx.append(group)
+        val.append(((group == best) & (x[best] > USED)).astype(float))
+    if units:
+        idx.append(r.round_up)
+        val.append(np.ceil(x[r.round_up] - USED))
+    return np.concatenate(idx).astype(np.int32), np.concatenate(val).astype(float)
+
+
+def drop_tightening_rows(h: highspy.Highs, comp: Compiled) -> None:
+    """Free the rows that only tighten the relaxation: with the binaries fixed they are implied,
+    and left in they would take the duals of the demand rows they duplicate."""
+    rows = comp.tightening_rows
+    if len(rows):
+        h.changeRowsBounds(len(rows), rows, np.full(len(rows), -highspy.kHighsInf), np.full(len(rows), highspy.kHighsInf))

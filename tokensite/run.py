@@ -98,6 +98,7 @@ def solve(
         "spend_usd": optional_musd_to_usd(out.spend),
         "spend_gap": out.spend_gap,
         "solver_warnings": list(out.warnings),
+        "warnings": [str(w) for w in ds.warnings],
         **times,
         "variables": comp.lp.num_col_,
         "integer_variables": n_int,

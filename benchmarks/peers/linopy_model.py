@@ -218,11 +218,12 @@ def build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
     for (l, g, t, y), v in par.pool_demand_mtok_per_s.items():
         pool_need[(l, g, y)][t] = v
     pool_cap = {(l, g, t, y): v for (l, g, y), need in pool_need.items() for t, v in most_in_slice(need, w, shift[l]).items()}
-    link = []
+    link, cap_of = [], defaultdict(float)
     for k, ub in zip(S.E, flow_ub):
         r, m, l, t, y = k
-        cap = min(metro_cap.get((m, l, t, y), 0.0), np.inf if ub is None else ub)
-        link += [(k, "flow", k, 1.0), (k, "open", (r, y), -cap)]
+        link.append(((r, m, l, y), "flow", k, par.hour_share[t]))
+        cap_of[(r, m, l, y)] += par.hour_share[t] * min(metro_cap.get((m, l, t, y), 0.0), np.inf if ub is None else ub)
+    link += [(key, "open", (key[0], key[3]), -cap) for key, cap in cap_of.items()]
     P.rows("linking_flow", link, "<=", {})
     free_pool = [k for k, o in zip(S.RLTY_POOL, orphan) if o is None]
     P.rows("linking_pool", [(k, "pool", k, 1.0) for k in free_pool]

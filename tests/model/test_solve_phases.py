@@ -13,7 +13,8 @@ from tokensite import solve
 from tokensite.compile import RoundingColumns, compile_model
 from tokensite.config import SolverOptions
 from tokensite.model.ledger import Ledger
-from tokensite.solve import classify, rounded_fixings
+from tokensite.improve import rounded_fixings
+from tokensite.solve import classify
 from tokensite.solve import solve as solve_compiled
 
 COVERS: dict[str, list[str]] = {}

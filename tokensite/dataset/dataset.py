@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
+from tokensite.dataset.geo import continent, estimate_rtt_ms, great_circle_km
 from tokensite.errors import Problem
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
@@ -67,18 +67,6 @@ class Dataset:
             "eligible routes": len(self.routes),
             "demand years": int(self.demand.year.nunique()),
         }
-
-
-def _continent(lat: float, lon: float) -> str:
-    if lat < -10 and lon > 110:
-        return "Oceania"
-    if lon < -30:
-        return "North America" if lat > 12 else "South America"
-    if lon < 60 and lat < 37 and not (lon > 34 and lat > 12):
-        return "Africa"
-    if lon < 60 and lat >= 37 and lon < 45:
-        return "Europe"
-    return "Asia"
 
 
 def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.DataFrame) -> pd.DataFrame:
@@ -163,7 +151,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
     regions = f["regions.csv"].copy()
     regions["bridge_carbon_kg_per_mwh"] = regions.bridge_carbon_kg_per_mwh.fillna(DEFAULT_BRIDGE_CARBON_KG_PER_MWH)
     regions["min_mw"] = regions.min_mw.fillna(regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw))
-    regions["continent"] = [_continent(a, b) for a, b in zip(regions.lat, regions.lon)]
+    regions["continent"] = [continent(a, b) for a, b in zip(regions.lat, regions.lon)]
     latency = f["latency.csv"].copy()
     latency["transit_usd_per_mtok"] = latency.transit_usd_per_mtok.astype(float).fillna(0.0)
     queue = f["interconnect_queue.csv"].copy()

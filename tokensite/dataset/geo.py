@@ -31,3 +31,16 @@ def great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: 
 
 def estimate_rtt_ms(distance_km: np.ndarray) -> np.ndarray:
     return OVERHEAD_MS + ROUTE_FACTOR * FIBRE_RTT_MS_PER_KM * np.asarray(distance_km)
+
+
+def continent(lat: float, lon: float) -> str:
+    """A coarse region from a point: the split the dataset summary and the report use."""
+    if lat < -10 and lon > 110:
+        return "Oceania"
+    if lon < -30:
+        return "North America" if lat > 12 else "South America"
+    if lon < 60 and lat < 37 and not (lon > 34 and lat > 12):
+        return "Africa"
+    if lon < 60 and lat >= 37 and lon < 45:
+        return "Europe"
+    return "Asia"

@@ -4,12 +4,15 @@ These rows cut off no integer plan that could be optimal; they tighten the LP re
 way x_ij ≤ d_j y_i tightens the textbook capacitated facility-location problem:
 
 .. math::
-    flow[r,m,l,t,y] ≤ U_{m,l,t,y} · open[r,y],\\qquad U = \\min\\big(ub(flow),\\ (1 − s_l) D_{m,l,y} p_{m,l,t} + s_l N_{m,l,y} / w_t\\big)
+    Σ_t h_t flow[r,m,l,t,y] ≤ Σ_t h_t U_{m,l,t,y} · open[r,y],\\qquad U = \\min\\big(ub(flow),\\ (1 − s_l) D_{m,l,y} p_{m,l,t} + s_l N_{m,l,y} / w_t\\big)
     pool[r,l,t,y] ≤ U^{pool}_{l,j,t,y} · open[r,y]                 (the same bound on group j's pooled demand)
     take[q] ≤ open[r_q, y_{last}]
     bridge\\_mw[r,y] ≤ bridge\\_max_r · open[r,y]
 
-s_l is max_shift and N = Σ_t w_t D p the year's demand: the demand rows let slice t carry at
+The flow row is summed over the slices with their hour shares h_t: one row per route and year
+keeps the disaggregation by metro that gives facility location its strength, with a sixth of
+the rows of one per slice (which tripled the interior point's time on the world case). s_l is
+max_shift and N = Σ_t w_t D p the year's demand: the demand rows let slice t carry at
 most its own share plus everything the other slices may shift into it. ub(flow) is the
 reliability family's share bound where it set one. Allocation needs no row of its own:
 draw ≤ facility_mw ≤ max_mw · open already links it. A tranche's row uses the last year
@@ -52,7 +55,11 @@ def add_linking(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         ub = m.flow[r, mm, l, t, y].ub
         return min(metro_cap.get((mm, l, t, y), 0.0), ub if ub is not None else float("inf"))
 
-    m.c_linking_flow = pyo.Constraint(ix.E, rule=lambda _, r, mm, l, t, y: m.flow[r, mm, l, t, y] <= flow_cap(r, mm, l, t, y) * m.open[r, y])
+    h = par.hour_share
+    routes = sorted({(r, mm, l, y) for (r, mm, l, _t, y) in ix.E})
+    m.c_linking_flow = pyo.Constraint(
+        routes, rule=lambda _, r, mm, l, y: sum(h[t] * m.flow[r, mm, l, t, y] for t in ix.T) <= sum(h[t] * flow_cap(r, mm, l, t, y) for t in ix.T) * m.open[r, y]
+    )
     pool_rows = [k for k in ix.RLTY_POOL if not m.pool[k].fixed]
     m.c_linking_pool = pyo.Constraint(
         pool_rows, rule=lambda _, r, l, t, y: m.pool[r, l, t, y] <= pool_cap.get((l, ix.POOL_GROUP[(r, l)], t, y), 0.0) * m.open[r, y]

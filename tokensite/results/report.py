@@ -16,6 +16,7 @@ import pandas as pd
 
 from tokensite.results.maps import layer_panels_png, map_png
 from tokensite.results.plans import MTOK_PER_TOKENS_PER_S_YEAR, plan_tables, write_plans
+from tokensite.dataset.geo import continent
 from tokensite.results.results import Results, no_negative_zero
 from tokensite.results.webmap import map_html
 
@@ -72,19 +73,6 @@ def _table(df: pd.DataFrame, max_rows: int = 200) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in d.columns)
     rows = "".join("<tr>" + "".join(f"<td>{cell(str(c), v)}</td>" for c, v in zip(d.columns, r)) + "</tr>" for r in d.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
-
-
-def continent(lat: float, lon: float) -> str:
-    """A coarse region from a point (the same split the dataset summary uses)."""
-    if lat < -10 and lon > 110:
-        return "Oceania"
-    if lon < -30:
-        return "North America" if lat > 12 else "South America"
-    if lon < 60 and lat < 37 and not (lon > 34 and lat > 12):
-        return "Africa"
-    if lon < 60 and lat >= 37 and lon < 45:
-        return "Europe"
-    return "Asia"
 
 
 def headline_tables(res: Results) -> dict[str, pd.DataFrame]:
