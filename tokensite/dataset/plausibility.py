@@ -120,8 +120,29 @@ def _hint(p: Plausible, low: bool) -> str:
     return f"looks like {looks}; this column is {p.unit}" if looks else f"check the unit: this column is {p.unit}"
 
 
+def _adjacent_years(df: pd.DataFrame, col: str) -> pd.Series:
+    """Demand grows year on year (up to about 2.5x in the world data), so a demand cell is compared
+    with the geometric mean of its non-zero neighbours in year order within its metro and layer:
+    a 1000x slip stands out even in the first or last year, where a median of the group would
+    be pulled by years of a very different size."""
+    values = pd.to_numeric(df[col], errors="coerce")
+    ref = pd.Series(np.nan, index=df.index)
+    rows = df[values > 0].assign(_year=pd.to_numeric(df.year, errors="coerce")).sort_values("_year")
+    for _, g in rows.groupby(["metro_id", "layer"]):
+        logs = np.log(values.loc[g.index].to_numpy(dtype=float))
+        for i, k in enumerate(g.index):
+            near = logs[max(i - 1, 0): i + 2]
+            near = np.delete(near, min(i, 1))
+            if len(near):
+                ref.loc[k] = float(np.exp(near.mean()))
+    return ref
+
+
 def _peer_reference(file: str, df: pd.DataFrame, col: str, p: Plausible, frames: dict) -> pd.Series:
-    """The value each cell is compared with: its peers' median, or for rtt_ms the distance estimate."""
+    """The value each cell is compared with: its peers' median, the adjacent years for demand, or
+    for rtt_ms the distance estimate."""
+    if (file, col) == ("demand.csv", "tokens_per_s") and {"metro_id", "layer", "year"} <= set(df.columns):
+        return _adjacent_years(df, col)
     if (file, col) == ("latency.csv", "rtt_ms"):
         regions, metros = frames.get("regions.csv"), frames.get("metros.csv")
         if regions is None or metros is None:
