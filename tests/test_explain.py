@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.tiny import add_training, base, both_sites_in_slo, set_price, solve_tiny
+from tests.tiny import add_training, base, both_sites_in_slo, set_price, set_site, solve_tiny
 
 
 def reasons(res, kind, **where):
@@ -122,3 +122,52 @@ def test_explain_is_rebuilt_from_a_results_folder(tmp_path):
     folder = res.to_dir(tmp_path / "out")
     again = explain(read_dataset(tmp_path / "case" / "data"), Results.from_dir(folder))
     pd.testing.assert_frame_equal(again.fillna(""), res.explain.fillna(""), check_dtype=False)
+
+
+def details(res, kind, **where):
+    e = res.explain[res.explain.kind == kind]
+    for k, v in where.items():
+        e = e[e[k] == v]
+    return list(e.detail)
+
+
+def test_site_cost_names_the_losing_term(tmp_path):
+    """B's power costs 500 USD/MWh against A's 50: 500/3600 = 0.139 against 0.0139 USD/Mtok at 1 MW per Mtok/s."""
+    fr = base()
+    both_sites_in_slo(fr)
+    set_price(fr, "B", 500)
+    (detail,) = details(solve_tiny(tmp_path, fr), "site", site_id="B")
+    assert "at A, which serves it" in detail and "it loses on power (0.139 against 0.0139 USD/Mtok)" in detail, detail
+
+
+def test_site_cost_when_nothing_is_built(tmp_path):
+    """Nothing is worth building: the reason compares with the token's value, never with 'chosen' sites or nan."""
+    fr = base()
+    both_sites_in_slo(fr)
+    fr["layers.csv"].loc[0, "value_usd_per_mtok"] = "0.01"
+    res = solve_tiny(tmp_path, fr)
+    assert reasons(res, "site") == ["cost", "cost"]
+    for detail in details(res, "site"):
+        assert "nothing is built" in detail and "value of 0.01 USD/Mtok" in detail, detail
+        assert "chosen" not in detail and "nan" not in detail, detail
+
+
+def test_site_residency(tmp_path):
+    """B (Canada) is within the SLO of M1 (US) but the layer keeps data in its jurisdiction: residency, not no_demand."""
+    fr = base()
+    both_sites_in_slo(fr)
+    set_site(fr, "B", lat=45.5, lon=-73.6, country="CA", jurisdiction="CA")
+    fr["layers.csv"].loc[0, "residency"] = "jurisdiction"
+    res = solve_tiny(tmp_path, fr)
+    assert reasons(res, "site", site_id="B") == ["residency"]
+
+
+def test_demand_cost_above_value_states_the_cheapest_site(tmp_path):
+    """At A a unit (1 GPU, 1,000 USD, 5 years, no discount) costs 200 USD a year for 31,536 Mtok: 0.00634 USD/Mtok;
+    its 1 kW at 50 USD/MWh is 0.0139 USD/Mtok; A has power and no facility cost; with transit the total is above 0.01."""
+    fr = base()
+    fr["layers.csv"].loc[0, "value_usd_per_mtok"] = "0.01"
+    res = solve_tiny(tmp_path, fr)
+    (detail,) = details(res, "demand", metro_id="M1")
+    assert "at the cheapest eligible site, A, serving it would cost 0.0" in detail and "against a value of 0.01 USD/Mtok" in detail, detail
+    assert "marginal cost" not in detail

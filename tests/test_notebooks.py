@@ -19,11 +19,7 @@ def test_notebooks_extra_brings_jupyter():
     assert any(d.startswith(("jupyterlab", "notebook")) for d in extras["notebooks"])
 
 
-KNOWN_FAILING = {"02_what_if.ipynb": "fails on CI's non-editable install since 2026-11-25 (cause not yet found; see the closing note)"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_FAILING[n], strict=False)) if n in KNOWN_FAILING else n
-                                  for n in sorted(p.name for p in EXAMPLES.glob("*.ipynb"))])
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.ipynb")))
 def test_notebook_executes(name, tmp_path, monkeypatch):
     """From a folder outside the repository; the repository comes from TOKENSITE_REPO, as it must for
     a non-editable install (CI's), whose package holds no data."""

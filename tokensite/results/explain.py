@@ -5,7 +5,7 @@ Reads only the Results and the Dataset: the eligibility sets and parameters are 
 model's own (:func:`tokensite.model.index.model_data` on the case in the summary), so a
 results folder can be explained again without the solve. Reasons, in order of precedence:
 
-sites      lead_time > no_power > min_campus > no_demand > cost
+sites      lead_time > no_power > min_campus > residency > no_demand > cost
 demand     no_site_in_slo > residency > no_site_by_year > reliability > capacity > cost_above_value
 training   no_host_by_year > min_campus > cost_above_value
 """
@@ -21,7 +21,9 @@ from tokensite.config import case_from_summary
 from tokensite.dataset import Dataset
 from tokensite.model.index import Index, model_data
 from tokensite.model.params import Params
+from tokensite.results.delivered import delivered_usd_per_mtok, fmt, largest_term, losing_term, total
 from tokensite.results.results import Results
+from tokensite.units import tokens_to_mtok
 
 COLUMNS = ["kind", "site_id", "metro_id", "layer", "year", "reason", "detail"]
 EPS = 1e-6
@@ -47,6 +49,74 @@ def _powered_from(ds: Dataset, ix: Index, par: Params) -> dict[str, float]:
     return {r: -math.inf if par.existing_mw[r] > 0 or r in bridge else float(first_tranche.get(r, math.inf)) for r in ix.R}
 
 
+def _in_slo(ds: Dataset, ix: Index) -> set[str]:
+    """Sites within some metro-bound layer's SLO of some metro, residency aside."""
+    out: set[str] = set()
+    for row in ds.layers[ds.layers.layer.isin(ix.L_METRO)].itertuples():
+        ok = ds.rtt if pd.isna(row.slo_rtt_ms) else ds.rtt[ds.rtt.rtt_ms <= row.slo_rtt_ms]
+        out |= set(ok.site_id)
+    return out
+
+
+def _reach(c: Context, r: str, y: int) -> dict[str, tuple[float, list[float]]]:
+    """Layer -> (demand in Mtok/s site r could serve in year y, transit USD/Mtok of its routes)."""
+    ix, par = c.ix, c.par
+    out: dict[str, tuple[float, list[float]]] = {}
+    routes = c.ds.routes[(c.ds.routes.site_id == r) & c.ds.routes.layer.isin(ix.L_METRO)]
+    for m, l in zip(routes.metro_id, routes.layer):
+        d, tr = out.get(l, (0.0, []))
+        out[l] = (d + par.demand_mtok_per_s.get((m, l, y), 0.0), tr + [par.transit_usd_per_mtok[(r, m, l)]])
+    for l in ix.L_POOLED:
+        j = ix.POOL_GROUP.get((r, l))
+        if j is not None:
+            out[l] = (sum(par.hour_share[t] * par.pool_demand_mtok_per_s.get((l, j, t, y), 0.0) for t in ix.T), [])
+    return {l: v for l, v in out.items() if v[0] > 0}
+
+
+def _served_at(c: Context, r: str, l: str, y: int) -> dict[str, float] | None:
+    """Delivered cost at a built site r for what it serves of layer l in year y."""
+    a = c.frames["allocation"]
+    rate = tokens_to_mtok(float(a[(a.site_id == r) & (a.layer == l) & (a.year == y)].tokens_per_s.sum()))
+    f = c.frames["flows"]
+    transit = [c.par.transit_usd_per_mtok[(r, m, l)] for m in f[(f.site_id == r) & (f.layer == l) & (f.year == y)].metro_id if (r, m, l) in c.par.transit_usd_per_mtok]
+    return delivered_usd_per_mtok(c.ix, c.par, r, l, y, rate, transit) if rate > 0 else None
+
+
+def _cost_detail(c: Context, r: str, built: set[str]) -> str:
+    """Why an eligible, powered site stays out: its delivered cost per Mtok against the built
+    site that serves the same layer most cheaply (or, with none, against the token's value),
+    naming the term that loses."""
+    ix, par = c.ix, c.par
+    y = next((yy for yy in ix.Y if c.usable_by(r, yy)), ix.Y[-1])
+    best: tuple[float, str] | None = None
+    for l, (rate, transit) in sorted(_reach(c, r, y).items()):
+        here = delivered_usd_per_mtok(ix, par, r, l, y, rate, transit)
+        if here is None:
+            continue
+        refs = [(total(cost), s, cost) for s in sorted(built) if (cost := _served_at(c, s, l, y)) is not None]
+        if refs:
+            ref_total, ref_site, ref = min(refs, key=lambda t: t[0])
+            margin = total(here) - ref_total
+            if margin > 0:
+                term = losing_term(here, ref)
+                text = (f"{l} in {y}: {fmt(total(here))} USD/Mtok delivered here against {fmt(ref_total)} at {ref_site}, which serves it; "
+                        f"it loses on {term} ({fmt(here[term])} against {fmt(ref[term])} USD/Mtok)")
+            else:
+                opening = par.site_fixed_usd[r] + par.min_mw.get(r, 0.0) * par.facility_capex_usd_per_mw[r]
+                text = (f"{l} in {y}: {fmt(total(here))} USD/Mtok delivered here, no dearer than {fmt(ref_total)} at {ref_site}, "
+                        f"but the demand in reach is already served there and opening this site costs {opening / 1e6:,.1f} M USD "
+                        f"(site and its {par.min_mw.get(r, 0.0):g} MW minimum) that moving it would not repay")
+        else:
+            value = par.value_usd_per_mtok[l]
+            margin = total(here) - value
+            term = largest_term(here)
+            text = (f"{l} in {y}: nothing is built for it; {fmt(total(here))} USD/Mtok delivered here against a value of {value:g} USD/Mtok, "
+                    f"the largest term {term} ({fmt(here[term])} USD/Mtok)")
+        if best is None or margin < best[0]:
+            best = (margin, text)
+    return "kept out on cost: " + (best[1] if best else f"no GPU generation on sale there by {y} serves a layer in reach")
+
+
 def explain_sites(c: Context) -> list[dict]:
     ds, ix, par = c.ds, c.ix, c.par
     sites = c.frames["sites"]
@@ -54,35 +124,31 @@ def explain_sites(c: Context) -> list[dict]:
     regions = ds.regions.set_index("site_id", drop=False)
     last = ix.Y[-1]
     routed = set(ds.routes[ds.routes.layer.isin(ix.L_METRO)].site_id)
+    in_slo = _in_slo(ds, ix)
     needs: dict[str, float] = {}  # site -> smallest campus any program it may host needs
     allowed = ds.training_hosts[ds.training_hosts.program_id.isin(ix.P)]
     for p, r in zip(allowed.program_id, allowed.site_id):
         needs[r] = min(needs.get(r, math.inf), par.program_min_campus_mw[p])
-    chosen = regions[regions.site_id.isin(built)]
-    firm = ds.power_prices[ds.power_prices.cap_mw.isna()].groupby("site_id").price_usd_per_mwh.min()
     rows = []
     for r in ix.R:
         if r in built:
             continue
         row = regions.loc[r]
+        unreached = r not in routed and not ix.L_POOLED
         if int(row.earliest_year) > last:
             reason, detail = "lead_time", f"earliest year {int(row.earliest_year)} is after the horizon ({last})"
         elif c.powered_from[r] > last:
             q = ds.queue[ds.queue.site_id == r]
             when = f"its first tranche comes online in {int(q.online_year.min())}" if not q.empty else "it has no queue tranche"
             reason, detail = "no_power", f"no grid or bridge power by {last}: {row.existing_mw:g} MW today and {when}"
-        elif r in needs and par.max_mw[r] < needs[r] and r not in routed and not ix.L_POOLED:
+        elif r in needs and par.max_mw[r] < needs[r] and unreached:
             reason, detail = "min_campus", f"max {row.max_mw:g} MW is below the {needs[r]:g} MW the smallest training program it may host needs"
-        elif r not in routed and not ix.L_POOLED and r not in needs:
+        elif unreached and r not in needs and r in in_slo:
+            reason, detail = "residency", f"the metros within its SLO are all in other jurisdictions than {row.jurisdiction}, and the layers' residency keeps their data at home"
+        elif unreached and r not in needs:
             reason, detail = "no_demand", "no metro within the SLO of a planned layer, no pooled layer and no training program it may host"
         else:
-            med_price = float(firm.reindex(chosen.site_id).median()) if not chosen.empty else float("nan")
-            med_fac = float(chosen.facility_capex_usd_per_mw.median()) if not chosen.empty else float("nan")
-            first = next((y for y in ix.Y if c.usable_by(r, y)), last)
-            reason = "cost"
-            detail = (f"not chosen on cost: first usable {first}; the chosen sites cover the demand it could reach more cheaply "
-                      f"(here firm power {firm.get(r, float('nan')):.0f} USD/MWh, facility {row.facility_capex_usd_per_mw / 1e6:.1f} M USD/MW; "
-                      f"chosen medians {med_price:.0f} USD/MWh, {med_fac / 1e6:.1f} M USD/MW)")
+            reason, detail = "cost", _cost_detail(c, r, built)
         rows.append(dict(kind="site", site_id=r, metro_id="", layer="", year=last, reason=reason, detail=detail))
     return rows
 
@@ -106,8 +172,6 @@ def explain_demand(c: Context) -> list[dict]:
     served = frames["served"]
     short = served[served.unserved_tokens_per_s > EPS * served.demand_tokens_per_s.clip(lower=1.0)]
     sites = frames["sites"].set_index(["site_id", "year"])
-    prices = frames["prices"]
-    token_price = prices[prices.kind == "token"].set_index(["metro_id", "layer", "year"]).value.to_dict()
     metro_j = dict(zip(ds.metros.metro_id, ds.metros.jurisdiction))
     slo_of = dict(zip(ds.layers.layer, ds.layers.slo_rtt_ms))
     route = ds.routes[ds.routes.layer.isin(ix.L_METRO)]
@@ -142,9 +206,18 @@ def explain_demand(c: Context) -> list[dict]:
         if all(_at_limit(c, sites, r, y) for r in usable):
             rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {share:.0f}% unserved"})
             continue
-        mc = token_price.get((mm, l, y))
-        mc_txt = f"marginal cost {mc:.3g} USD/Mtok, " if mc is not None else ""
-        rows.append({**base, "reason": "cost_above_value", "detail": f"serving costs more than the token is worth ({mc_txt}value {par.value_usd_per_mtok[l]:g} USD/Mtok); {share:.0f}% unserved"})
+        rate = tokens_to_mtok(row.unserved_tokens_per_s)
+        transit = {r: [par.transit_usd_per_mtok[(r, mm, l)]] if (r, mm, l) in par.transit_usd_per_mtok else [] for r in usable}
+        costs = [(total(cost), r, cost) for r in usable if (cost := delivered_usd_per_mtok(ix, par, r, l, y, rate, transit[r])) is not None]
+        value = par.value_usd_per_mtok[l]
+        if costs:
+            cheapest, r, cost = min(costs, key=lambda t: t[0])
+            term = largest_term(cost)
+            detail = (f"at the cheapest eligible site, {r}, serving it would cost {fmt(cheapest)} USD/Mtok against a value of {value:g} USD/Mtok "
+                      f"(largest term {term}, {fmt(cost[term])} USD/Mtok); {share:.0f}% unserved")
+        else:
+            detail = f"no GPU generation on sale by {y} at an eligible site serves {l}; {share:.0f}% unserved"
+        rows.append({**base, "reason": "cost_above_value", "detail": detail})
     return rows
 
 
@@ -164,7 +237,16 @@ def explain_training(c: Context) -> list[dict]:
         elif not big:
             rows.append({**base, "reason": "min_campus", "detail": f"no allowed campus reaches the {par.program_min_campus_mw[p]:g} MW program {p} needs"})
         else:
-            rows.append({**base, "reason": "cost_above_value", "detail": f"hosting program {p} costs more than its tokens are worth"})
+            rate = tokens_to_mtok(par.program_tokens_per_s[p])
+            l = par.program_layer[p]
+            costs = [(total(cost), r, cost) for r in big if c.usable_by(r, first) and (cost := delivered_usd_per_mtok(ix, par, r, l, first, rate)) is not None]
+            if costs:
+                cheapest, r, cost = min(costs, key=lambda t: t[0])
+                detail = (f"hosting program {p} at the cheapest allowed campus, {r}, would cost {fmt(cheapest)} USD/Mtok against a value of "
+                          f"{par.value_usd_per_mtok[l]:g} USD/Mtok (largest term {largest_term(cost)})")
+            else:
+                detail = f"no allowed campus can host program {p} with a GPU generation on sale by {first}"
+            rows.append({**base, "reason": "cost_above_value", "detail": detail})
     return rows
 
 
