@@ -30,6 +30,7 @@ class RoundingColumns:
     one_of: list[np.ndarray]
     round_up: np.ndarray
     closable: list[np.ndarray] = field(default_factory=list)
+    cover: list[np.ndarray] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def _rounding(groups: Rounding, col_of: dict[int, int]) -> RoundingColumns:
 
     one_of = [c for c in (cols(g) for g in groups.one_of) if len(c)]
     closable = [c for c in (cols(g) for g in groups.closable) if len(c)]
-    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable)
+    cover = [c for c in (cols(g) for g in groups.cover) if len(c)]
+    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable, cover)
 
 
 def objective_scale(cost: np.ndarray) -> float:

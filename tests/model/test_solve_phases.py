@@ -73,3 +73,15 @@ def test_rounding_follows_the_declared_groups():
     assert dict(zip(idx.tolist(), val.tolist())) == {0: 0.0, 1: 1.0, 2: 0.0, 3: 0.0, 4: 1.0}
     idx, val = rounded_fixings(comp, x, units=True)
     assert dict(zip(idx.tolist(), val.tolist()))[5] == 1.0 and dict(zip(idx.tolist(), val.tolist()))[6] == 3.0
+
+
+def test_units_are_rounded_by_fleet_not_by_purchase():
+    """0.3 units bought in 2026 and 0.4 in 2028, both alive in 2028: one unit bought in 2026 covers
+    both years (fleets 0.3 and 0.7), where rounding each purchase up buys two. A third, uncovered
+    column is rounded up on its own."""
+    from tokensite.improve import rounded_units
+
+    x = np.array([0.3, 0.4, 1.2])
+    cols = np.array([0, 1, 2])
+    assert rounded_units(cols, [np.array([0]), np.array([0, 1])], x).tolist() == [1.0, 0.0, 2.0]
+    assert rounded_units(cols, [np.array([0]), np.array([0, 1]), np.array([1])], np.array([0.3, 1.4, 0.0])).tolist() == [1.0, 2.0, 0.0]

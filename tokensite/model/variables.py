@@ -40,6 +40,7 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         hosts.setdefault(p, []).append(v)
     rounding.one_of += list(hosts.values())
     rounding.round_up += list(m.buy.values())
+    rounding.cover += [[m.buy[k] for k in sorted(ix.FLEET[key], key=lambda k: k[2])] for key in sorted(ix.FLEET, key=lambda k: (k[0], k[1], k[2]))]
     tranches_at: dict[str, list] = {}
     for q, v in m.take.items():
         tranches_at.setdefault(par.tranche_site[q], []).append(v)
