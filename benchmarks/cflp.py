@@ -352,6 +352,10 @@ def solve_tokensite(inst: Instance, folder: Path, time_limit_s: float = 300.0, r
         "first_plan": None,
         "first_plan_t_s": None,
         "lp_bound": None,
+        "solver_warnings": sm.get("solver_warnings") or [],
+        "improvements": len(sm.get("progress") or []),
+        "flows": None,
+        "token_price": None,
     }
     prog = sm.get("progress") or []
     if prog:
@@ -375,6 +379,11 @@ def solve_tokensite(inst: Instance, folder: Path, time_limit_s: float = 300.0, r
     out["idle_open_sites"] = int(((is_open > 0) & (served_by_site <= 1e-6)).sum())
     out["plan_cost"] = plan_cost(inst, is_open, fl)
     out["unserved_units"] = float(res.served.unserved_tokens_per_s.sum() / TOKENS_PER_UNIT)
+    out["flows"] = fl
+    tokens = res.prices[res.prices.kind == "token"]
+    price = np.full(inst.m, np.nan)  # textbook units per unit of demand: USD/Mtok x Mtok a year / USD_PER_UNIT
+    price[tokens.metro_id.map(jdx).to_numpy()] = tokens.value.to_numpy() * SECONDS_PER_YEAR / USD_PER_UNIT
+    out["token_price"] = price
     return out
 
 

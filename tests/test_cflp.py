@@ -75,3 +75,39 @@ def test_tokensite_plan_reads_as_the_cflp_plan(inst, optimum, tokensite_run):
     assert ts["plan_cost"] == pytest.approx(ts["objective"], rel=1e-6)
     assert ts["open_sites"] == len(open_set)
     assert ts["idle_open_sites"] == 0
+
+
+def test_after_branch_and_bound_the_flows_and_prices_are_one_solution(inst, tokensite_run):
+    """Branch and bound improves the rounded plan here, so the written plan comes from the MIP's
+    incumbent while the prices come from the LP with its integers fixed (issue 9, numerics). They
+    must be the same point: every flow from i to j is priced at c_ij plus i's capacity price (at
+    least c_ij, exactly c_ij where i has capacity to spare), and no open site with spare capacity
+    could serve a customer for less than its price."""
+    ts = tokensite_run
+    assert ts["improvements"] >= 2, "the rounded plan was already optimal: this instance no longer exercises branch and bound"
+    fl, price = ts["flows"], ts["token_price"]
+    served = fl.sum(axis=1)
+    spare = (served < inst.s - 1e-6) & (served > 1e-6)
+    tol = 1e-6 * float(inst.c.max())
+    for i, j in zip(*np.nonzero(fl > 1e-6)):
+        assert price[j] >= inst.c[i, j] - tol
+        if spare[i]:
+            assert price[j] == pytest.approx(inst.c[i, j], abs=tol)
+    for i in np.flatnonzero(spare):
+        assert (price <= inst.c[i] + tol).all()
+
+
+@pytest.mark.parametrize("factor", [1e-3, 1e3])
+def test_money_scaled_gives_the_same_plan_and_no_false_optimum(inst, optimum, tokensite_run, tmp_path, factor):
+    """Every cost x1e-3 or x1e3: the same sites, the objective scaled by exactly that factor, a bound
+    never above the true optimum, and no HiGHS scaling warning (issue 9, numerics)."""
+    import dataclasses
+
+    z, open_set = optimum
+    scaled = dataclasses.replace(inst, f=inst.f * factor, c=inst.c * factor, name=f"{inst.name}-x{factor:g}")
+    ts = cflp.solve_tokensite(scaled, tmp_path, time_limit_s=60, rel_gap=1e-6, threads=0)
+    assert ts["status"] == "optimal"
+    assert ts["objective"] == pytest.approx(z * factor, rel=1e-6)
+    assert ts["bound"] <= z * factor * (1 + 1e-9)
+    assert ts["open_sites"] == len(open_set)
+    assert not [w for w in ts["solver_warnings"] if "cost" in w.lower() or "scal" in w.lower()], ts["solver_warnings"]
