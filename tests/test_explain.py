@@ -11,11 +11,19 @@ import pytest
 from tests.tiny import add_training, base, both_sites_in_slo, set_price, set_site, solve_tiny
 
 
-def reasons(res, kind, **where):
+def rows(res, kind, **where):
     e = res.explain[res.explain.kind == kind]
     for k, v in where.items():
         e = e[e[k] == v]
-    return list(e.reason)
+    return e
+
+
+def reasons(res, kind, **where):
+    return list(rows(res, kind, **where).reason)
+
+
+def details(res, kind, **where):
+    return list(rows(res, kind, **where).detail)
 
 
 def test_site_lead_time(tmp_path):
@@ -122,13 +130,6 @@ def test_explain_is_rebuilt_from_a_results_folder(tmp_path):
     folder = res.to_dir(tmp_path / "out")
     again = explain(read_dataset(tmp_path / "case" / "data"), Results.from_dir(folder))
     pd.testing.assert_frame_equal(again.fillna(""), res.explain.fillna(""), check_dtype=False)
-
-
-def details(res, kind, **where):
-    e = res.explain[res.explain.kind == kind]
-    for k, v in where.items():
-        e = e[e[k] == v]
-    return list(e.detail)
 
 
 def test_site_cost_names_the_losing_term(tmp_path):

@@ -19,11 +19,18 @@ def test_notebooks_extra_brings_jupyter():
     assert any(d.startswith(("jupyterlab", "notebook")) for d in extras["notebooks"])
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """One folder for all notebooks, as a user's: 01 writes results/world there, 02 and 03 reopen it."""
+    return tmp_path_factory.mktemp("notebooks")
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.ipynb")))
-def test_notebook_executes(name, tmp_path, monkeypatch):
+def test_notebook_executes(name, workdir, monkeypatch):
     """From a folder outside the repository; the repository comes from TOKENSITE_REPO, as it must for
     a non-editable install (CI's), whose package holds no data."""
     monkeypatch.setenv("TOKENSITE_REPO", str(EXAMPLES.parent))
+    tmp_path = workdir
     nb = nbformat.read(EXAMPLES / name, as_version=4)
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
@@ -78,11 +80,7 @@ def solve(
     progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
     out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd)
     stage("solve", t)
-    case_summary = {
-        "name": case.name, "path": str(case.path) if case.path else None, "data": str(case.data_dir), "years": list(case.years),
-        "discount_rate": case.discount_rate, "layers": list(ix.L), "solver": asdict(case.solver), "finance": asdict(case.finance),
-        "scale": asdict(case.scale), "skipped_families": list(skip_families),
-    }
+    case_summary = _case_summary(case, list(ix.L), skip_families)
     t = perf_counter()
     frames = extract(ds, m, ix, par, comp, out)
     if frames:
@@ -107,5 +105,47 @@ def solve(
         "progress": [_in_usd(r) for r in out.progress],
         "versions": {"tokensite": _version("tokensite"), "pyomo": _version("pyomo"), "highspy": _version("highspy")},
         "case": case_summary,
+        "inputs_sha256": inputs_digest(case_summary),
     }
     return Results(summary=summary, frames=MappingProxyType(frames))
+
+
+def inputs_digest(case_summary: dict) -> str:
+    """SHA-256 of what a plan depends on: the case as solved (names, years, solver, finance, scale)
+    and the bytes of every file in its dataset folder. Two solves with the same digest had the same inputs."""
+    h = hashlib.sha256(json.dumps({k: v for k, v in case_summary.items() if k not in ("path", "layers")}, sort_keys=True, default=str).encode())
+    for f in sorted(Path(case_summary["data"]).glob("*.csv")):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def load_or_solve(case_path: str | Path, out: str | Path | None = None, **overrides: Any) -> Results:
+    """The plan in ``out`` (default ``results/<case name>``, where ``tokensite solve`` writes it) if it
+    was solved from exactly these inputs, else a new solve written there (with maps and report).
+    For notebooks: solve once, reopen many times; an edited CSV or case means a new solve."""
+    from tokensite.results.report import write_outputs
+
+    case = load_case(case_path)
+    folder = Path(out) if out is not None else Path("results") / case.name
+    if (folder / "summary.json").is_file():
+        cached = Results.from_dir(folder)
+        if cached.summary.get("inputs_sha256") and cached.summary.get("inputs_sha256") == _digest_for(case, overrides):
+            return cached
+    res = solve(case, **overrides)
+    if res.objective_usd is not None:
+        res.to_dir(folder, extras=write_outputs)
+    return res
+
+
+def _case_summary(case: Case, layers: list[str], skip_families: tuple[str, ...]) -> dict:
+    return {
+        "name": case.name, "path": str(case.path) if case.path else None, "data": str(case.data_dir), "years": list(case.years),
+        "discount_rate": case.discount_rate, "layers": layers, "solver": asdict(case.solver), "finance": asdict(case.finance),
+        "scale": asdict(case.scale), "skipped_families": list(skip_families),
+    }
+
+
+def _digest_for(case: Case, overrides: dict) -> str:
+    """The digest a solve of ``case`` with ``overrides`` would record, without solving."""
+    return inputs_digest(_case_summary(case.with_solver(**overrides), [], ()))

@@ -35,7 +35,7 @@ import numpy as np
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
 from tokensite.highs import new_highs, run_until
-from tokensite.improve import drop_tightening_rows, improve, rounded_fixings
+from tokensite.improve import drop_tightening_rows, improve, rounded_fixings, trim_units
 
 FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
 DUALS_RESERVE_S = 30.0  # of a branch-and-bound run's time, kept for the final fixed-integer LP
@@ -120,7 +120,7 @@ def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: flo
     """Phase 2: fix the binaries and re-solve; fix the GPU units rounded up and re-solve with
     crossover: the rounded plan. Then, with the units free again, switch off what only a sliver
     used (tokensite.improve) and round again; the cheaper of the two plans is kept, so a deadline
-    during the search never loses the rounded plan."""
+    during the search never loses the rounded plan. Last, GPU purchases one unit too big are trimmed."""
     drop_tightening_rows(h, comp)
     x_lp = x
     idx, val = rounded_fixings(comp, x, units=False)
@@ -141,9 +141,13 @@ def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: flo
     x, closed, tried = improve(h, comp, x_lp, np.array(h.getSolution().col_value), deadline - reserve)
     notes.append(f"local search switched off {closed} of {tried} sites or tranches tried")
     improved = _fix_units(h, comp, x, deadline) if closed else None
-    if improved is not None and improved.objective <= rounded.objective:
-        return improved
-    return _fix_units(h, comp, rounded.x, deadline) or rounded
+    if improved is None or improved.objective > rounded.objective:
+        improved = _fix_units(h, comp, rounded.x, deadline)
+        if improved is None:
+            return rounded
+    x, removed, tried = trim_units(h, comp, improved.x, deadline)
+    notes.append(f"{removed} GPU units trimmed in {tried} re-solves")
+    return _plan(h, comp) if removed else improved
 
 
 def branch_and_bound(

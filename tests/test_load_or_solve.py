@@ -1,0 +1,31 @@
+"""``tokensite.load_or_solve``: reopen a plan solved from the same inputs, solve again when an input changed."""
+
+from __future__ import annotations
+
+import sys
+
+from tests.tiny import base, set_price, write, write_case
+
+
+def test_same_inputs_reopen_the_plan_and_an_edit_solves_again(tmp_path, monkeypatch):
+    import tokensite
+
+    run = sys.modules["tokensite.run"]
+    calls = []
+    real = run.solve
+    monkeypatch.setattr(run, "solve", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fr = base()
+    data = write(tmp_path / "data", fr)
+    case = write_case(tmp_path, data, [2026])
+    out = tmp_path / "results" / "t"
+    first = tokensite.load_or_solve(case, out, mip_rel_gap=1e-9)
+    assert (out / "map.png").is_file() and first.summary["inputs_sha256"]
+    again = tokensite.load_or_solve(case, out, mip_rel_gap=1e-9)
+    assert len(calls) == 1 and again.summary["inputs_sha256"] == first.summary["inputs_sha256"]
+    assert again.objective_usd == first.objective_usd
+    tokensite.load_or_solve(case, out, mip_rel_gap=1e-6)  # another gap is another plan
+    assert len(calls) == 2
+    set_price(fr, "A", 60)
+    write(data, fr)
+    edited = tokensite.load_or_solve(case, out, mip_rel_gap=1e-6)
+    assert len(calls) == 3 and edited.objective_usd > first.objective_usd
