@@ -8,7 +8,7 @@ Used by the why-not-here table to say which term loses, in the model's own coeff
     power    = (\\bar p_r + carbon\\_price_y · kg_r / 1000) · μ_{r,g,l} / 3600
     facility = (capex_r · CRF_{facility} + O\\&M_r) · μ_{r,g,l} / S
     grid     = (1 − existing_r / need) · min_q (overnight_q / mw_q) · CRF_{interconnect} · μ_{r,g,l} / S
-    site     = site\\_fixed_r · CRF_{site} / (rate · S)
+    site     = site\\_fixed_r · CRF_{site} / (rate · S), 0 at a site already built
     transit  = mean transit over the routes given
 
 with μ_{r,g,l} = PUE_r · mw\\_per\\_unit_{g,l} / mtok\\_per\\_s\\_per\\_unit_{g,l} (facility MW per Mtok/s),
@@ -41,9 +41,11 @@ def firm_price_usd_per_mwh(par: Params, r: str) -> float:
     return total
 
 
-def delivered_usd_per_mtok(ix: Index, par: Params, r: str, l: str, y: int, mtok_per_s: float, transit: list[float] | None = None) -> dict[str, float] | None:
+def delivered_usd_per_mtok(ix: Index, par: Params, r: str, l: str, y: int, mtok_per_s: float, transit: list[float] | None = None,
+                           built: bool = False) -> dict[str, float] | None:
     """USD/Mtok by term (:data:`TERMS`) of serving ``mtok_per_s`` of layer ``l`` at site ``r`` in
-    year ``y``; None when no GPU generation that serves ``l`` is on sale there by then."""
+    year ``y`` (at most what the site can power by then); the site term is 0 where the site is
+    already ``built``. None when no GPU generation that serves ``l`` is on sale there by then."""
     gens = {g for (rr, g, yy) in ix.RGY if rr == r and yy <= y and (g, l) in par.mtok_per_s_per_unit}
     if not gens:
         return None
@@ -57,16 +59,17 @@ def delivered_usd_per_mtok(ix: Index, par: Params, r: str, l: str, y: int, mtok_
         return gpu, price * mw_per / SECONDS_PER_HOUR, facility_usd_per_mw_year * mw_per / MTOK_PER_YEAR_AT_1, mw_per
 
     gpu, power, facility, mw_per = min((running(g) for g in sorted(gens)), key=lambda c: c[0] + c[1] + c[2])
-    carried = min(mtok_per_s, par.max_mw[r] / mw_per) if mw_per > 0 else mtok_per_s
+    online = [q for q, site in par.tranche_site.items() if site == r and par.tranche_online_year[q] <= y and par.tranche_mw[q] > 0]
+    powerable_mw = par.existing_mw[r] + sum(par.tranche_mw[q] for q in online) + par.bridge_max_mw.get(r, 0.0)
+    carried = min(mtok_per_s, min(par.max_mw[r], powerable_mw) / mw_per) if mw_per > 0 else mtok_per_s
     need_mw = mw_per * carried
     grid = 0.0
     if need_mw > par.existing_mw[r] + 1e-9:
-        tranches = [par.tranche_overnight_usd[q] / par.tranche_mw[q] * par.crf_interconnect
-                    for q, site in par.tranche_site.items() if site == r and par.tranche_online_year[q] <= y and par.tranche_mw[q] > 0]
+        tranches = [par.tranche_overnight_usd[q] / par.tranche_mw[q] * par.crf_interconnect for q in online]
         bridge = [par.bridge_capex_usd_per_mw[r] * par.crf_bridge] if r in par.bridge_max_mw else []
-        per_mw_year = min(tranches + bridge, default=math.inf)
+        per_mw_year = min(tranches + bridge, default=0.0)
         grid = (1 - par.existing_mw[r] / need_mw) * per_mw_year * mw_per / MTOK_PER_YEAR_AT_1
-    site = par.site_fixed_usd[r] * par.crf_site / (carried * MTOK_PER_YEAR_AT_1) if carried > 0 else math.inf
+    site = 0.0 if built else par.site_fixed_usd[r] * par.crf_site / (carried * MTOK_PER_YEAR_AT_1) if carried > 0 else math.inf
     mean_transit = sum(transit) / len(transit) if transit else 0.0
     return dict(zip(TERMS, (gpu, power, facility, grid, site, mean_transit)))
 

@@ -6,7 +6,7 @@ model's own (:func:`tokensite.model.index.model_data` on the case in the summary
 results folder can be explained again without the solve. Reasons, in order of precedence:
 
 sites      lead_time > no_power > min_campus > residency > no_demand > cost
-demand     no_site_in_slo > residency > no_site_by_year > reliability > capacity > cost_above_value
+demand     no_site_in_slo > residency > no_site_by_year > reliability > capacity > cost_above_value | within_gap
 training   no_host_by_year > min_campus > cost_above_value
 """
 
@@ -84,7 +84,7 @@ def _served_at(c: Context, r: str, l: str, y: int) -> dict[str, float] | None:
 
 def _cost_detail(c: Context, r: str, built: set[str]) -> str:
     """Why an eligible, powered site stays out: its delivered cost per Mtok against the built
-    site that serves the same layer most cheaply (or, with none, against the token's value),
+    site that serves the same layer (for a metro-bound layer, to the metros it could reach) most cheaply (or, with none, against the token's value),
     naming the term that loses."""
     ix, par = c.ix, c.par
     y = next((yy for yy in ix.Y if c.usable_by(r, yy)), ix.Y[-1])
@@ -93,7 +93,12 @@ def _cost_detail(c: Context, r: str, built: set[str]) -> str:
         here = delivered_usd_per_mtok(ix, par, r, l, y, rate, transit)
         if here is None:
             continue
-        refs = [(total(cost), s, cost) for s in sorted(built) if (cost := _served_at(c, s, l, y)) is not None]
+        rivals = sorted(built)
+        if l in ix.L_METRO:  # the built sites serving the metros this one could reach
+            reach = set(c.ds.routes[(c.ds.routes.site_id == r) & (c.ds.routes.layer == l)].metro_id)
+            f = c.frames["flows"]
+            rivals = sorted(set(f[(f.layer == l) & (f.year == y) & f.metro_id.isin(reach)].site_id) & built)
+        refs = [(total(cost), s, cost) for s in rivals if (cost := _served_at(c, s, l, y)) is not None]
         if refs:
             ref_total, ref_site, ref = min(refs, key=lambda t: t[0])
             margin = total(here) - ref_total
@@ -188,36 +193,39 @@ def explain_demand(c: Context) -> list[dict]:
             eligible = list(route[(route.metro_id == mm) & (route.layer == l)].site_id)
             if within.empty:
                 near = rtt.loc[rtt.rtt_ms.idxmin()]
-                rows.append({**base, "reason": "no_site_in_slo", "detail": f"no site within the {slo:g} ms SLO (nearest: {near.site_id} at {near.rtt_ms:.0f} ms); {share:.0f}% unserved"})
+                rows.append({**base, "reason": "no_site_in_slo", "detail": f"no site within the {slo:g} ms SLO (nearest: {near.site_id} at {near.rtt_ms:.0f} ms); {share:.2g}% unserved"})
                 continue
             if not eligible:
-                rows.append({**base, "reason": "residency", "detail": f"the sites within the SLO are all outside jurisdiction {metro_j[mm]}; {share:.0f}% unserved"})
+                rows.append({**base, "reason": "residency", "detail": f"the sites within the SLO are all outside jurisdiction {metro_j[mm]}; {share:.2g}% unserved"})
                 continue
         else:
             eligible = pool_sites.get((l, y), [])
         usable = [r for r in eligible if c.usable_by(r, y)]
         if not usable:
-            rows.append({**base, "reason": "no_site_by_year", "detail": f"none of the {len(eligible)} eligible sites can take GPUs with power by {y} (lead time or queue); {share:.0f}% unserved"})
+            rows.append({**base, "reason": "no_site_by_year", "detail": f"none of the {len(eligible)} eligible sites can take GPUs with power by {y} (lead time or queue); {share:.2g}% unserved"})
             continue
         sh = par.max_site_share[l]
         if l in ix.L_METRO and sh < 1 and len(usable) * sh < 1 - EPS:
-            rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {share:.0f}% unserved"})
+            rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {share:.2g}% unserved"})
             continue
         if all(_at_limit(c, sites, r, y) for r in usable):
-            rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {share:.0f}% unserved"})
+            rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {share:.2g}% unserved"})
             continue
         rate = tokens_to_mtok(row.unserved_tokens_per_s)
         transit = {r: [par.transit_usd_per_mtok[(r, mm, l)]] if (r, mm, l) in par.transit_usd_per_mtok else [] for r in usable}
-        costs = [(total(cost), r, cost) for r in usable if (cost := delivered_usd_per_mtok(ix, par, r, l, y, rate, transit[r])) is not None]
+        open_now = {r for r in usable if (r, y) in sites.index and sites.loc[(r, y)].facility_mw > EPS}
+        costs = [(total(cost), r, cost) for r in usable if (cost := delivered_usd_per_mtok(ix, par, r, l, y, rate, transit[r], built=r in open_now)) is not None]
         value = par.value_usd_per_mtok[l]
-        if costs:
-            cheapest, r, cost = min(costs, key=lambda t: t[0])
-            term = largest_term(cost)
-            detail = (f"at the cheapest eligible site, {r}, serving it would cost {fmt(cheapest)} USD/Mtok against a value of {value:g} USD/Mtok "
-                      f"(largest term {term}, {fmt(cost[term])} USD/Mtok); {share:.0f}% unserved")
+        if not costs:
+            rows.append({**base, "reason": "cost_above_value", "detail": f"no GPU generation on sale by {y} at an eligible site serves {l}; {share:.2g}% unserved"})
+            continue
+        cheapest, r, cost = min(costs, key=lambda t: t[0])
+        term = largest_term(cost)
+        where = f"at the cheapest eligible site, {r}{' (built)' if r in open_now else ''}, serving it would cost {fmt(cheapest)} USD/Mtok against a value of {value:g} USD/Mtok"
+        if cheapest > value:
+            rows.append({**base, "reason": "cost_above_value", "detail": f"{where} (largest term {term}, {fmt(cost[term])} USD/Mtok); {share:.2g}% unserved"})
         else:
-            detail = f"no GPU generation on sale by {y} at an eligible site serves {l}; {share:.0f}% unserved"
-        rows.append({**base, "reason": "cost_above_value", "detail": detail})
+            rows.append({**base, "reason": "within_gap", "detail": f"{where}: by this yardstick worth serving; the plan is within its gap of the optimum, not at it, and may leave such a sliver; {share:.2g}% unserved"})
     return rows
 
 
