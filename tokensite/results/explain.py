@@ -49,6 +49,11 @@ def _powered_from(ds: Dataset, ix: Index, par: Params) -> dict[str, float]:
     return {r: -math.inf if par.existing_mw[r] > 0 or r in bridge else float(first_tranche.get(r, math.inf)) for r in ix.R}
 
 
+def _pct(share: float) -> str:
+    """A share in percent, in plain digits: 26%, 8.5%, 0.0074%."""
+    return f"{share:.0f}%" if share >= 10 else f"{share:.2g}%" if share >= 1e-3 else "<0.001%"
+
+
 def _in_slo(ds: Dataset, ix: Index) -> set[str]:
     """Sites within some metro-bound layer's SLO of some metro, residency aside."""
     out: set[str] = set()
@@ -193,23 +198,23 @@ def explain_demand(c: Context) -> list[dict]:
             eligible = list(route[(route.metro_id == mm) & (route.layer == l)].site_id)
             if within.empty:
                 near = rtt.loc[rtt.rtt_ms.idxmin()]
-                rows.append({**base, "reason": "no_site_in_slo", "detail": f"no site within the {slo:g} ms SLO (nearest: {near.site_id} at {near.rtt_ms:.0f} ms); {share:.2g}% unserved"})
+                rows.append({**base, "reason": "no_site_in_slo", "detail": f"no site within the {slo:g} ms SLO (nearest: {near.site_id} at {near.rtt_ms:.0f} ms); {_pct(share)} unserved"})
                 continue
             if not eligible:
-                rows.append({**base, "reason": "residency", "detail": f"the sites within the SLO are all outside jurisdiction {metro_j[mm]}; {share:.2g}% unserved"})
+                rows.append({**base, "reason": "residency", "detail": f"the sites within the SLO are all outside jurisdiction {metro_j[mm]}; {_pct(share)} unserved"})
                 continue
         else:
             eligible = pool_sites.get((l, y), [])
         usable = [r for r in eligible if c.usable_by(r, y)]
         if not usable:
-            rows.append({**base, "reason": "no_site_by_year", "detail": f"none of the {len(eligible)} eligible sites can take GPUs with power by {y} (lead time or queue); {share:.2g}% unserved"})
+            rows.append({**base, "reason": "no_site_by_year", "detail": f"none of the {len(eligible)} eligible sites can take GPUs with power by {y} (lead time or queue); {_pct(share)} unserved"})
             continue
         sh = par.max_site_share[l]
         if l in ix.L_METRO and sh < 1 and len(usable) * sh < 1 - EPS:
-            rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {share:.2g}% unserved"})
+            rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {_pct(share)} unserved"})
             continue
         if all(_at_limit(c, sites, r, y) for r in usable):
-            rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {share:.2g}% unserved"})
+            rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {_pct(share)} unserved"})
             continue
         rate = tokens_to_mtok(row.unserved_tokens_per_s)
         transit = {r: [par.transit_usd_per_mtok[(r, mm, l)]] if (r, mm, l) in par.transit_usd_per_mtok else [] for r in usable}
@@ -217,15 +222,15 @@ def explain_demand(c: Context) -> list[dict]:
         costs = [(total(cost), r, cost) for r in usable if (cost := delivered_usd_per_mtok(ix, par, r, l, y, rate, transit[r], built=r in open_now)) is not None]
         value = par.value_usd_per_mtok[l]
         if not costs:
-            rows.append({**base, "reason": "cost_above_value", "detail": f"no GPU generation on sale by {y} at an eligible site serves {l}; {share:.2g}% unserved"})
+            rows.append({**base, "reason": "cost_above_value", "detail": f"no GPU generation on sale by {y} at an eligible site serves {l}; {_pct(share)} unserved"})
             continue
         cheapest, r, cost = min(costs, key=lambda t: t[0])
         term = largest_term(cost)
         where = f"at the cheapest eligible site, {r}{' (built)' if r in open_now else ''}, serving it would cost {fmt(cheapest)} USD/Mtok against a value of {value:g} USD/Mtok"
         if cheapest > value:
-            rows.append({**base, "reason": "cost_above_value", "detail": f"{where} (largest term {term}, {fmt(cost[term])} USD/Mtok); {share:.2g}% unserved"})
+            rows.append({**base, "reason": "cost_above_value", "detail": f"{where} (largest term {term}, {fmt(cost[term])} USD/Mtok); {_pct(share)} unserved"})
         else:
-            rows.append({**base, "reason": "within_gap", "detail": f"{where}: by this yardstick worth serving; the plan is within its gap of the optimum, not at it, and may leave such a sliver; {share:.2g}% unserved"})
+            rows.append({**base, "reason": "within_gap", "detail": f"{where}: by this yardstick worth serving; the plan is within its gap of the optimum, not at it, and may leave such a sliver; {_pct(share)} unserved"})
     return rows
 
 
