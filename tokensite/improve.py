@@ -12,7 +12,7 @@ is kept if the cost does not rise (a tie goes to the plan that builds less).
 Only groups the relaxation hesitated over are tried: a group with a member the LP set to 1
 is one the relaxation already found worth its full cost, and on the world case none of those
 closed profitably (49 of 104 tries). Groups are tried in the
-order of how little the relaxation used them, tranches before sites. Each re-solve gets at most
+order of how little the relaxation used them, sites and tranches together. Each re-solve gets at most
 ``ITERATIONS_PER_TRY`` simplex iterations: a closing that needs more re-routes so much that it
 is not a sliver, and failing it costs a bounded, machine-independent amount of work, so the
 search's result does not depend on the speed of the machine (the deadline is only a guard).
@@ -22,6 +22,8 @@ The search always leaves a plan at least as good as the one it started from.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import highspy
 import numpy as np
@@ -35,6 +37,20 @@ SAVES_NOTHING = 1e-9  # a reduced cost (MUSD per unit) at or below this cannot s
 ITERATIONS_PER_TRY = 10_000  # about 6 s on the world case; the largest saving found (a whole campus) took 3,100-10,000
 
 
+@contextmanager
+def warm_simplex(h: highspy.Highs) -> Iterator[None]:
+    """Dual simplex from the last basis, presolve off (it would redo the whole LP each time), each
+    run capped at ``ITERATIONS_PER_TRY``; on exit the cap is lifted and presolve restored."""
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("simplex_iteration_limit", ITERATIONS_PER_TRY)  # per run
+    try:
+        yield
+    finally:
+        h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+        h.setOptionValue("presolve", "choose")
+
+
 def candidates(comp: Compiled, x_lp: np.ndarray, x: np.ndarray) -> list[np.ndarray]:
     """The closable groups worth a try, in the order they are tried."""
     groups = [g for g in comp.rounding.closable if (x[g] > 0.5).any() and x_lp[g].max() < FIRM]
@@ -44,31 +60,27 @@ def candidates(comp: Compiled, x_lp: np.ndarray, x: np.ndarray) -> list[np.ndarr
 def improve(h: highspy.Highs, comp: Compiled, x_lp: np.ndarray, x: np.ndarray, deadline: float) -> tuple[np.ndarray, int, int]:
     """``h`` holds the LP with the binaries fixed at x (units free), solved. Returns the best x
     found, the number of groups switched off and the number tried."""
-    h.setOptionValue("solver", "simplex")
-    h.setOptionValue("presolve", "off")  # a warm dual simplex from the last basis; presolve would redo the whole LP each time
     best_obj = comp.objective_of(x)
     closed = tried = 0
-    for g in candidates(comp, x_lp, x):
-        if time.perf_counter() >= deadline:
-            break
-        before = x[g].copy()
-        if not (before > 0.5).any():
-            continue
-        tried += 1
-        zeros = np.zeros(len(g))
-        h.changeColsBounds(len(g), g, zeros, zeros)
-        h.setOptionValue("simplex_iteration_limit", ITERATIONS_PER_TRY)  # per run
-        if run_until(h, deadline) == "optimal":
-            trial = np.array(h.getSolution().col_value)
-            obj = comp.objective_of(trial)
-            if obj <= best_obj + 1e-9 * max(1.0, abs(best_obj)):
-                x, best_obj, closed = trial, obj, closed + 1
+    with warm_simplex(h):
+        for g in candidates(comp, x_lp, x):
+            if time.perf_counter() >= deadline:
+                break
+            before = x[g].copy()
+            if not (before > 0.5).any():
                 continue
-        h.changeColsBounds(len(g), g, before, before)
-    h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+            tried += 1
+            zeros = np.zeros(len(g))
+            h.changeColsBounds(len(g), g, zeros, zeros)
+            if run_until(h, deadline) == "optimal":
+                trial = np.array(h.getSolution().col_value)
+                obj = comp.objective_of(trial)
+                if obj <= best_obj + 1e-9 * max(1.0, abs(best_obj)):
+                    x, best_obj, closed = trial, obj, closed + 1
+                    continue
+            h.changeColsBounds(len(g), g, before, before)
     if tried and closed < tried:
         run_until(h, deadline)  # leave h solved at the kept fixings
-    h.setOptionValue("presolve", "choose")
     return x, closed, tried
 
 
@@ -83,29 +95,25 @@ def trim_units(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float)
     re-solve of at most ``ITERATIONS_PER_TRY`` iterations; an accepted unit is followed by a try of
     the next. Returns x, the units removed and the re-solves tried.
     """
-    h.setOptionValue("solver", "simplex")
-    h.setOptionValue("presolve", "off")
     best_obj = comp.objective_of(x)
     removed = tried = 0
     cols = [int(j) for j in comp.rounding.round_up if x[j] >= 1 - USED]
     d = np.asarray(h.getSolution().col_dual)
     queue = sorted((j for j in cols if d[j] > SAVES_NOTHING * comp.objective_scale), key=lambda j: -d[j])
-    for j in queue:
-        while x[j] >= 1 - USED and time.perf_counter() < deadline:
-            units = float(np.round(x[j]))
-            one = np.array([j], dtype=np.int32)
-            h.changeColsBounds(1, one, np.array([units - 1]), np.array([units - 1]))
-            h.setOptionValue("simplex_iteration_limit", ITERATIONS_PER_TRY)
-            tried += 1
-            if run_until(h, deadline) == "optimal" and (obj := comp.objective_of(trial := np.array(h.getSolution().col_value))) < best_obj - 1e-9 * max(1.0, abs(best_obj)):
-                x, best_obj, removed = trial, obj, removed + 1
-                continue
-            h.changeColsBounds(1, one, np.array([units]), np.array([units]))
-            break
-    h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+    with warm_simplex(h):
+        for j in queue:
+            while x[j] >= 1 - USED and time.perf_counter() < deadline:
+                units = float(np.round(x[j]))
+                one = np.array([j], dtype=np.int32)
+                h.changeColsBounds(1, one, np.array([units - 1]), np.array([units - 1]))
+                tried += 1
+                if run_until(h, deadline) == "optimal" and (obj := comp.objective_of(trial := np.array(h.getSolution().col_value))) < best_obj - 1e-9 * max(1.0, abs(best_obj)):
+                    x, best_obj, removed = trial, obj, removed + 1
+                    continue
+                h.changeColsBounds(1, one, np.array([units]), np.array([units]))
+                break
     if tried:
         run_until(h, deadline)  # leave h solved at the kept units
-    h.setOptionValue("presolve", "choose")
     return x, removed, tried
 
 
