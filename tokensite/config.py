@@ -26,6 +26,9 @@ class SolverOptions:
     """HiGHS threads; 0 lets HiGHS choose (all cores)."""
     relax: bool = False
     """Solve the LP relaxation only (integers and binaries made continuous)."""
+    route_k: int | None = None
+    """Route generation from the k nearest and k cheapest eligible sites per metro and layer
+    (tokensite/routes.py); 0 solves with every route; unset, k = 10 where the case is large enough to pay."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Case:
 
 
 def solver_option_problems(time_limit_s: float | None = None, mip_rel_gap: float | None = None, threads: int | None = None,
-                           relax: bool | None = None) -> list[str]:
+                           relax: bool | None = None, route_k: int | None = None) -> list[str]:
     """What is wrong with solver options (None = not given): a time limit > 0 s, a gap in [0, 1), threads >= 0."""
     out = []
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
@@ -82,6 +85,8 @@ def solver_option_problems(time_limit_s: float | None = None, mip_rel_gap: float
         out.append(f"gap {mip_rel_gap:g} must be in [0, 1), e.g. 0.01 for 1 %")
     if threads is not None and threads < 0:
         out.append(f"threads {threads} must be 0 (all cores) or a positive count")
+    if route_k is not None and (isinstance(route_k, bool) or route_k < 0):
+        out.append(f"route_k {route_k} must be 0 (every route) or a positive count of sites per metro and layer")
     return out
 
 
@@ -98,10 +103,10 @@ def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
         if f.name not in table:
             continue
         v = table[f.name]
-        want = {"float": (int, float), "int": (int,), "bool": (bool,)}.get(str(f.type), (object,))
+        want = {"float": (int, float), "int": (int,), "int | None": (int,), "bool": (bool,)}.get(str(f.type), (object,))
         if isinstance(v, bool) and str(f.type) != "bool" or not isinstance(v, want):
             raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must be a {f.type}")
-        if str(f.type) in ("float", "int") and v < 0:
+        if str(f.type) in ("float", "int", "int | None") and v < 0:
             raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must not be negative")
         values[f.name] = v
     if cls is SolverOptions:

@@ -20,6 +20,7 @@ from tokensite.model import build_model
 from tokensite.results import Results
 from tokensite.results.explain import explain
 from tokensite.results.extract import extract
+from tokensite.routes import route_set
 from tokensite.solve import solve as solve_compiled
 from tokensite.units import optional_musd_to_usd
 
@@ -78,7 +79,8 @@ def solve(
         on_compiled(comp)
     t = perf_counter()
     progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
-    out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd)
+    routes = route_set(comp, ix, par, ds.routes, case.solver.route_k)
+    out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd, routes=routes)
     stage("solve", t)
     case_summary = _case_summary(case, list(ix.L), skip_families)
     t = perf_counter()

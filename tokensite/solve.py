@@ -15,6 +15,13 @@
    the objective and the prices come from one and the same point.
 5. :func:`classify` — optimal, time_limit or HiGHS's own verdict, from the gap and the clock.
 
+Given a pruned route set (:mod:`tokensite.routes`), phase 1 generates routes: the restricted LP is
+solved, dropped routes that price out are added back, until none does; the bound reported is the
+Lagrangian bound of the full LP at every stage. Rounding and the local search run on the generated
+set, and the rounded plan's fixed-integer LP is priced against the full route set
+(:func:`complete_routes`). Branch and bound, when it runs, has every route: a dual bound of a
+restricted MIP would bound nothing of the full one.
+
 The gap a planner cares about is relative to what the plan spends (capex + opex), not to an
 objective that is mostly the value of unserved tokens: ``optimal`` means
 (objective − bound) ≤ mip_rel_gap × spend. Money is scaled by a power of 2 before HiGHS sees
@@ -36,6 +43,7 @@ from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
 from tokensite.highs import new_highs, run_until
 from tokensite.improve import drop_tightening_rows, improve, rounded_fixings, trim_units
+from tokensite.routes import RoutePricing, RouteSet
 
 FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
 DUALS_RESERVE_S = 30.0  # of a branch-and-bound run's time, kept for the final fixed-integer LP
@@ -92,9 +100,7 @@ def _plan(h: highspy.Highs, comp: Compiled, duals: bool = True) -> Plan:
     return Plan(x, comp.objective_of(x), comp.spend_of(x), np.array(sol.row_dual) / comp.objective_scale if duals else None)
 
 
-def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float, warnings: list[str]) -> tuple[highspy.Highs, str]:
-    """Phase 1: the LP relaxation, interior point first, HiGHS's default solver if it stalls."""
-    h = new_highs(comp, options, log, integer=False, warnings=warnings)
+def _relax_once(h: highspy.Highs, deadline: float) -> str:
     h.setOptionValue("solver", "ipm")
     h.setOptionValue("run_crossover", "off")
     status = run_until(h, deadline)
@@ -102,7 +108,32 @@ def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float, wa
         h.setOptionValue("solver", "choose")
         h.setOptionValue("run_crossover", "on")
         status = run_until(h, deadline)
-    return h, status
+    return status
+
+
+def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float, warnings: list[str],
+          pricing: RoutePricing | None = None, notes: list[str] | None = None) -> tuple[highspy.Highs, str, float]:
+    """Phase 1: the LP relaxation, interior point first, HiGHS's default solver if it stalls; with
+    ``pricing``, on the generated routes until no dropped route prices out. Returns HiGHS, its status
+    and what the dropped routes could still save (≤ 0, MUSD; 0 once generation is complete), so that
+    the LP objective plus it is a valid bound."""
+    h = new_highs(comp, options, log, integer=False, warnings=warnings)
+    if pricing is None:
+        return h, _relax_once(h, deadline), 0.0
+    pricing.restrict(h)
+    started, rounds = time.perf_counter(), 0
+    while True:
+        status = _relax_once(h, deadline)
+        if status != "optimal":
+            return h, status, 0.0
+        rounds += 1
+        row_dual = np.array(h.getSolution().row_dual)
+        new = pricing.priced_out(row_dual)
+        if not len(new) or time.perf_counter() - started > 0.5 * (deadline - started):
+            if notes is not None:
+                notes.append(f"{pricing.summary()}, {rounds} LP round(s)" + (", stopped for time" if len(new) else ""))
+            return h, status, pricing.lagrangian_gap(row_dual) / comp.objective_scale if len(new) else 0.0
+        pricing.add(h, new)
 
 
 def _fix_units(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float) -> Plan | None:
@@ -157,8 +188,9 @@ def branch_and_bound(
     ``mip_rel_gap`` of its spend. HiGHS stops on an absolute gap of mip_rel_gap × the
     incumbent's spend; if a better incumbent spends less, the run resumes from it with the gap
     recomputed. (An interrupt from HiGHS's MIP callback ends 1.16 in "Solve error", so the gap is
-    set, not watched.) Returns the plan if it improved on ``start`` (without duals), the best valid
-    bound, and why HiGHS stopped."""
+    set, not watched.) It always runs on every route, so its dual bound is a bound of the full
+    problem. Returns the plan if it improved on ``start`` (without duals), the best valid bound, and
+    why HiGHS stopped."""
     hm = new_highs(comp, options, log, integer=True, warnings=warnings)
     scale, offset = comp.objective_scale, comp.offset
 
@@ -204,6 +236,30 @@ def duals_with_integers_fixed(h: highspy.Highs, comp: Compiled, plan: Plan, dead
     return _plan(h, comp) if run_until(h, deadline) == "optimal" else plan
 
 
+def complete_routes(h: highspy.Highs, comp: Compiled, pricing: RoutePricing | None, plan: Plan, deadline: float, notes: list[str]) -> Plan:
+    """The final check of route generation: with every integer fixed at the plan, add each dropped
+    route that prices out at that LP's duals and re-solve, until none does (or time runs out)."""
+    if pricing is None:
+        return plan
+    idx = np.flatnonzero(comp.integer).astype(np.int32)
+    vals = np.round(plan.x[idx])
+    h.changeColsBounds(len(idx), idx, vals, vals)
+    h.setOptionValue("run_crossover", "on")
+    added = 0
+    while run_until(h, deadline) == "optimal":
+        current = _plan(h, comp)
+        if current.objective <= plan.objective + 1e-9 * max(1.0, abs(plan.objective)):
+            plan = current
+        new = pricing.priced_out(np.array(h.getSolution().row_dual))
+        if not len(new):
+            notes.append(f"final plan priced against all {pricing.routes.n_routes} routes: {added} added")
+            return plan
+        added += len(new)
+        pricing.add(h, new)
+    notes.append(f"final plan not priced against every route (no time left; {added} added)")
+    return plan
+
+
 def classify(spend_gap: float | None, options: SolverOptions, out_of_time: bool, highs_status: str) -> str:
     """Phase 5: optimal when the gap is within mip_rel_gap of the plan's spend; otherwise why the search stopped."""
     if spend_gap is not None and spend_gap <= options.mip_rel_gap + 1e-12:
@@ -236,8 +292,10 @@ def _solution(comp: Compiled, status: str, plan: Plan | None, bound: float | Non
                     spend, spend_gap_of(obj, bound, spend), tuple(warnings))
 
 
-def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumbent: Callable[[dict], None] | None = None) -> Solution:
-    """Solve the compiled model; report status, objective, a valid bound and the true gaps."""
+def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumbent: Callable[[dict], None] | None = None,
+          routes: RouteSet | None = None) -> Solution:
+    """Solve the compiled model; report status, objective, a valid bound and the true gaps. With
+    ``routes`` (:func:`tokensite.routes.route_set`), flows are generated from that pruned set."""
     t0 = time.perf_counter()
     deadline = t0 + float(options.time_limit_s)
     progress: list[dict] = []
@@ -249,21 +307,24 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
         if on_incumbent:
             on_incumbent(rec)
 
-    h, status = relax(comp, options, log, deadline, warnings)
+    notes: list[str] = []
+    pricing = RoutePricing(comp, routes) if routes is not None else None
+    h, status, left = relax(comp, options, log, deadline, warnings, pricing, notes)
     if status != "optimal":
         msg = "no time left for the LP relaxation" if status == "time_limit" and time.perf_counter() >= deadline else h.modelStatusToString(h.getModelStatus())
         if status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             msg += ": the LP relaxation already fails, so no integer plan can exist (check demand, caps and eligibility)"
         return _solution(comp, status, None, None, t0, progress, warnings, msg)
     lp = _plan(h, comp)
-    bound = lp.objective
+    bound = lp.objective + left
     if options.relax or not comp.integer.any():
-        report(bound, bound)
-        return _solution(comp, "optimal", lp, bound, t0, progress, warnings)
+        report(lp.objective, bound)
+        status = classify(spend_gap_of(lp.objective, bound, lp.spend), options, True, "time_limit") if left else "optimal"
+        return _solution(comp, status, lp, bound, t0, progress, warnings, "; ".join(notes))
 
-    notes: list[str] = []
     plan = round_and_fix(h, comp, lp.x, deadline, notes)
     if plan is not None:
+        plan = complete_routes(h, comp, pricing, plan, deadline, notes)
         report(plan.objective, bound)
         if classify(spend_gap_of(plan.objective, bound, plan.spend), options, False, "") == "optimal":
             return _solution(comp, "optimal", plan, bound, t0, progress, warnings, "; ".join(notes))
@@ -272,7 +333,7 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
     better, bound, highs_status = branch_and_bound(comp, options, log, plan, bound, deadline - reserve, report, warnings)
     out_of_time = highs_status == "time_limit" or time.perf_counter() >= deadline - reserve - 1e-3
     if better is not None:
-        plan = duals_with_integers_fixed(h, comp, better, deadline)
+        plan = complete_routes(h, comp, pricing, duals_with_integers_fixed(h, comp, better, deadline), deadline, notes)
     if plan is None:
         status = highs_status if highs_status in ("infeasible", "time_limit") else "error"
         return _solution(comp, status, None, bound, t0, progress, warnings, "no integer plan found" + (" in the time limit" if status == "time_limit" else ""))

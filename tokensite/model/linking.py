@@ -40,12 +40,18 @@ def most_in_slice(need: dict[str, float], hours: dict[str, float], shift: float)
     return {t: (1 - shift) * v + shift * year / hours[t] for t, v in need.items()}
 
 
-def add_linking(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
-    w = par.hours
-    metro_cap: dict[tuple, float] = {}
+def metro_slice_caps(ix: Index, par: Params) -> dict[tuple, float]:
+    """U_{m,l,t,y}: the most the demand rows let all routes to metro m carry of layer l in slice t (Mtok/s)."""
+    cap: dict[tuple, float] = {}
     for mm, l, y in {(mm, l, y) for (mm, l, _, y) in ix.MLTY}:
         need = {t: par.need_mtok_per_s(mm, l, t, y) for t in ix.T}
-        metro_cap.update({(mm, l, t, y): v for t, v in most_in_slice(need, w, par.max_shift[l]).items()})
+        cap.update({(mm, l, t, y): v for t, v in most_in_slice(need, par.hours, par.max_shift[l]).items()})
+    return cap
+
+
+def add_linking(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
+    w = par.hours
+    metro_cap = metro_slice_caps(ix, par)
     pool_need = defaultdict(dict)
     for (l, j, t, y), v in par.pool_demand_mtok_per_s.items():
         pool_need[(l, j, y)][t] = v

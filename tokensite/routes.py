@@ -1,0 +1,166 @@
+"""Route column generation: solve on a pruned route set, price the dropped routes, add the ones that pay.
+
+Most columns of a continental case are flows ``flow[r,m,l,t,y]`` along eligible routes (r, m, l),
+and almost all of them stay at zero. The solve therefore starts from a *pruned* set: for each
+metro and layer, the ``k`` nearest eligible sites (by RTT) and the ``k`` cheapest (by the running
+cost of a token there: GPU, power and facility per Mtok at the best generation, plus the route's
+transit; :func:`tokensite.results.delivered.delivered_usd_per_mtok`). Dropped flows keep their
+columns in the compiled matrix but have their upper bound set to 0, so HiGHS's presolve removes
+them and every row, dual and name stays where it is.
+
+Pricing. With row duals π of the restricted LP, a dropped column j has reduced cost
+d_j = c_j − a_jᵀπ. A route is added back (all its slices and years) when some column of it has
+d_j < −:data:`RC_TOL` (HiGHS's dual feasibility tolerance, in HiGHS's scaled cost units); the
+restricted LP is re-solved until no dropped column prices out, and then its optimum is the full
+LP's.
+
+Bound. At every stage the full LP's optimum z* satisfies
+
+.. math::
+    z^* \\ge z_{RMP} + Σ_{j\\ dropped} \\min(0, d_j)\\, u_j
+
+(weak Lagrangian duality: π and the restricted LP's column duals are dual feasible for every
+column but the dropped ones, whose part of the Lagrangian is at least min(0, d_j) u_j on
+0 ≤ x_j ≤ u_j). u_j is an implied bound, not a model bound: a flow never carries more than the
+demand rows let every route to its metro carry in that slice (``metro_slice_caps``, the bound
+the linking rows use), nor more than its own column bound. This is the bound :func:`tokensite.solve.solve`
+reports while routes are still being generated, and it is ≤ the MIP optimum because the LP
+optimum is.
+
+The final plan is checked against the full route set the same way, at the LP with every integer
+fixed: a dropped route that prices out there is added and that LP re-solved, until none does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from tokensite.compile import Compiled
+from tokensite.model.index import Index
+from tokensite.model.linking import metro_slice_caps
+from tokensite.model.params import Params
+from tokensite.results.delivered import delivered_usd_per_mtok
+
+DEFAULT_K = 10
+RC_TOL = 1e-7  # HiGHS's default dual_feasibility_tolerance, in its (scaled) cost units
+RUNNING_TERMS = ("gpu", "power", "facility")
+WORTH_PRUNING = 0.5  # prune only if the starting set keeps at most this share of the flow columns ...
+MIN_FLOW_COLUMNS = 100_000  # ... and only where there are this many (unless route_k is set): on the world case (43k
+# flows, 49 % kept at k = 10) generation added 2,250 of 2,712 routes back in 3 LP rounds and saved nothing (measured
+# side by side on a loaded machine: both ended at the 180 s limit, 1.97 % and 2.01 % of spend above the bound)
+
+
+@dataclass(frozen=True)
+class RouteSet:
+    """The flow columns of a compiled model, grouped by route, and the routes to start from."""
+
+    cols: np.ndarray  # column index of each flow
+    route: np.ndarray  # route id of each flow (row of ``keys``)
+    keys: tuple[tuple[str, str, str], ...]  # (r, m, l) by route id
+    ub: np.ndarray  # implied upper bound of each flow (Mtok/s)
+    start: np.ndarray  # bool by route id: in the starting set
+
+    @property
+    def n_routes(self) -> int:
+        return len(self.keys)
+
+
+def running_cost_usd_per_mtok(ix: Index, par: Params) -> dict[tuple[str, str], float]:
+    """(r, l) -> GPU + power + facility USD per Mtok of the cheapest generation on sale by the last year."""
+    out = {}
+    last = ix.Y[-1]
+    for r, l in {(r, l) for (r, _m, l, _t, _y) in ix.E}:
+        terms = delivered_usd_per_mtok(ix, par, r, l, last, 1e-6)
+        out[(r, l)] = sum(terms[t] for t in RUNNING_TERMS) if terms else np.inf
+    return out
+
+
+def starting_routes(routes: pd.DataFrame, cost: dict[tuple[str, str], float], transit: dict, k: int) -> set[tuple[str, str, str]]:
+    """The k nearest and the k cheapest eligible sites of every (metro, layer)."""
+    frame = routes[["site_id", "metro_id", "layer", "rtt_ms"]].copy()
+    frame["usd_per_mtok"] = [cost.get((r, l), np.inf) + transit.get((r, m, l), 0.0)
+                             for r, m, l in zip(frame.site_id, frame.metro_id, frame.layer)]
+    by = frame.groupby(["metro_id", "layer"], sort=False)
+    near = frame.loc[by.rtt_ms.rank(method="first") <= k]
+    cheap = frame.loc[by.usd_per_mtok.rank(method="first") <= k]
+    return set(zip(near.site_id, near.metro_id, near.layer)) | set(zip(cheap.site_id, cheap.metro_id, cheap.layer))
+
+
+def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: int | None) -> RouteSet | None:
+    """The pruned route set for column generation, or None to solve with every route.
+
+    ``k`` None (the default) prunes with :data:`DEFAULT_K` only where it pays: at least
+    :data:`MIN_FLOW_COLUMNS` flow columns, of which the starting set keeps at most
+    :data:`WORTH_PRUNING`. A positive ``k`` prunes whatever the size; 0 never does."""
+    if k == 0:
+        return None
+    cols = np.array([j for j, (name, _) in enumerate(comp.col_names) if name == "flow"], dtype=np.int32)
+    if not len(cols) or (k is None and len(cols) < MIN_FLOW_COLUMNS):
+        return None
+    index = [comp.col_names[j][1] for j in cols]
+    keys: dict[tuple, int] = {}
+    route = np.array([keys.setdefault((r, mm, l), len(keys)) for (r, mm, l, _t, _y) in index], dtype=np.int32)
+    cap = metro_slice_caps(ix, par)
+    upper = np.asarray(comp.lp.col_upper_)[cols]
+    ub = np.minimum(upper, np.array([cap.get((mm, l, t, y), 0.0) for (_r, mm, l, t, y) in index]))
+    keep = starting_routes(routes[routes.layer.isin(ix.L_METRO)], running_cost_usd_per_mtok(ix, par), par.transit_usd_per_mtok, k or DEFAULT_K)
+    key_list = tuple(keys)
+    start = np.array([key in keep for key in key_list], dtype=bool)
+    if k is None and start[route].mean() > WORTH_PRUNING:
+        return None
+    return RouteSet(cols, route, key_list, ub, start)
+
+
+class RoutePricing:
+    """Which routes are in the restricted LP, and the pricing of the rest from row duals."""
+
+    def __init__(self, comp: Compiled, routes: RouteSet) -> None:
+        lp = comp.lp
+        a = lp.a_matrix_
+        A = sp.csc_matrix((np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)), shape=(lp.num_row_, lp.num_col_))
+        self.routes = routes
+        self.A_flow_T = A[:, routes.cols].T.tocsr()
+        self.cost = np.asarray(lp.col_cost_)[routes.cols]
+        self.upper = np.asarray(lp.col_upper_)[routes.cols]
+        self.active = routes.start.copy()
+
+    @property
+    def dropped_cols(self) -> np.ndarray:
+        return self.routes.cols[~self.active[self.routes.route]]
+
+    def restrict(self, h) -> None:
+        """Set the dropped flows' upper bounds to 0 in the HiGHS object ``h``."""
+        cols = self.dropped_cols
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
+
+    def reduced_costs(self, row_dual: np.ndarray) -> np.ndarray:
+        """d_j = c_j − a_jᵀπ of every flow column, in HiGHS's scaled cost units."""
+        return self.cost - self.A_flow_T @ row_dual
+
+    def lagrangian_gap(self, row_dual: np.ndarray) -> float:
+        """Σ over dropped flows of min(0, d_j) u_j (≤ 0, scaled units): what the dropped routes could still save."""
+        d = self.reduced_costs(row_dual)
+        dropped = ~self.active[self.routes.route]
+        return float(np.minimum(d[dropped], 0.0) @ self.routes.ub[dropped])
+
+    def priced_out(self, row_dual: np.ndarray) -> np.ndarray:
+        """Route ids of the dropped routes with a column priced below −RC_TOL."""
+        d = self.reduced_costs(row_dual)
+        dropped = ~self.active[self.routes.route]
+        return np.unique(self.routes.route[dropped & (d < -RC_TOL)])
+
+    def add(self, h, new: np.ndarray) -> None:
+        """Add the routes ``new`` back in ``h`` (their columns' own upper bounds restored)."""
+        self.active[new] = True
+        mask = np.isin(self.routes.route, new)
+        cols = self.routes.cols[mask]
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), self.upper[mask])
+
+    def summary(self) -> str:
+        n = self.routes.n_routes
+        used = int(self.active.sum())
+        return f"route generation: {used} of {n} routes in the model ({int(self.routes.start.sum())} to start)"
