@@ -14,8 +14,8 @@ import pytest
 from tests.tiny import MTOK_PER_YEAR, add_batch, base, both_sites_in_slo, set_price, set_site, solve_tiny
 
 COVERS = {
-    "c_demand_slice": ["test_interactive_demand_is_held_in_every_slice"],
-    "c_demand_year": ["test_interactive_demand_is_held_in_every_slice"],
+    "c_demand_slice": ["test_interactive_demand_is_held_in_every_slice", "test_half_the_demand_may_shift"],
+    "c_demand_year": ["test_interactive_demand_is_held_in_every_slice", "test_half_the_demand_may_shift"],
     "c_demand_pool_slice": ["test_batch_moves_to_the_curtailed_slice"],
     "c_demand_pool_year": ["test_batch_moves_to_the_curtailed_slice"],
 }
@@ -51,16 +51,30 @@ def test_residency_forbids_cheaper_foreign_site(tmp_path):
 
 @pytest.mark.parametrize("max_shift,expected", [(0, 681.8), (1, 487.6)])
 def test_interactive_demand_is_held_in_every_slice(tmp_path, max_shift, expected):
-    """A's power costs 10 USD/MWh by day and 100 by night. With max_shift 0 the slice rows hold
-    1,000 tokens/s in each slice: 1 unit (200) + 4.38 MWh x 10 + 4.38 MWh x 100 = 681.8. With
-    max_shift 1 only the year row binds and all of it moves to the day: 2,000 tokens/s for 12 h
-    needs 2 units (400) + 8.76 MWh x 10 = 487.6. (Without the slice rows both give 487.6; without
-    the year row nothing need be served: 0.)"""
+    """A's power costs 10 USD/MWh by day and 100 by night. With max_shift 0 the slice rows, then
+    equalities with no year row, hold 1,000 tokens/s in each slice: 1 unit (200) + 4.38 MWh x 10 +
+    4.38 MWh x 100 = 681.8. With max_shift 1 there are no slice rows, only the year row, and all of
+    it moves to the day: 2,000 tokens/s for 12 h needs 2 units (400) + 8.76 MWh x 10 = 487.6.
+    (Without its rows either case need serve nothing: 0.)"""
     fr = base()
     set_price(fr, "A", 10, "day")
     set_price(fr, "A", 100, "night")
     fr["layers.csv"].loc[0, "max_shift"] = str(max_shift)
     assert solve_tiny(tmp_path, fr).objective_usd == pytest.approx(expected, rel=1e-6)
+
+
+def test_half_the_demand_may_shift(tmp_path):
+    """max_shift 0.5, power 10 USD/MWh by day and 200 by night: each slice holds at least 500
+    tokens/s and the year's mean is 1,000, so the night keeps 500 and the day makes 1,500: 2 units
+    (400) + 1.5 kW x 4,380 h x 10 + 0.5 kW x 4,380 h x 200 = 400 + 65.7 + 438 = 903.7 (holding
+    1,000 in each slice would cost 200 + 43.8 + 876 = 1,119.8). Without the slice rows all moves to
+    the day: 487.6; without the year row only the 500 minimum is served: 200 + 21.9 + 438 = 659.9."""
+    fr = base()
+    set_price(fr, "A", 10, "day")
+    set_price(fr, "A", 200, "night")
+    fr["layers.csv"].loc[0, "max_shift"] = "0.5"
+    res = solve_tiny(tmp_path, fr)
+    assert res.objective_usd == pytest.approx(903.7, rel=1e-6)
 
 
 @pytest.mark.parametrize("value,served", [(0.01, False), (0.03, True)])

@@ -3,8 +3,14 @@
 With served[m,l,t,y] = Σ_{r:(r,m,l)∈E} flow[r,m,l,t,y] (Mtok/s):
 
 .. math::
-    served + unserved ≥ (1 − max\\_shift_l)\\,D_{m,l,y}\\,p_{m,l,t}      ∀ (m,l,t,y),\\ max\\_shift_l < 1
-    Σ_t h_t (served + unserved) = Σ_t h_t\\,D_{m,l,y}\\,p_{m,l,t}       ∀ (m,l,y),\\quad h_t = w_t / Σ_t w_t
+    served + unserved ≥ (1 − max\\_shift_l)\\,D_{m,l,y}\\,p_{m,l,t}      ∀ (m,l,t,y),\\ 0 < max\\_shift_l < 1
+    Σ_t h_t (served + unserved) = Σ_t h_t\\,D_{m,l,y}\\,p_{m,l,t}       ∀ (m,l,y),\\ max\\_shift_l > 0,\\quad h_t = w_t / Σ_t w_t
+    served + unserved = D_{m,l,y}\\,p_{m,l,t}                          ∀ (m,l,t,y),\\ max\\_shift_l = 0
+
+A layer that cannot shift has its slice rows as equalities and no year row: the year row is
+then the h-weighted sum of the slice rows, which forces every ≥ slice row tight, so the LP had
+no strict interior and an unbounded set of optimal duals (interior point slowed 3× per
+iteration on the continental benchmark; issue 12).
 
 The year row is weighted by each slice's share of the year's hours, h_t, rather than by its
 hours w_t: the same row divided by 8,760, with coefficients and right-hand side near the
@@ -43,10 +49,15 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     def lhs(mm, l, t, y):
         return sum(m.flow[r, mm, l, t, y] for r in served.get((mm, l, t, y), ())) + m.unserved[mm, l, t, y]
 
+    def slice_rule(_, mm, l, t, y):
+        need = (1 - shift[l]) * par.need_mtok_per_s(mm, l, t, y)
+        return lhs(mm, l, t, y) == need if shift[l] == 0 else lhs(mm, l, t, y) >= need
+
     slice_rows = [(mm, l, t, y) for (mm, l, t, y) in ix.MLTY if shift[l] < 1]
-    m.c_demand_slice = pyo.Constraint(slice_rows, rule=lambda _, mm, l, t, y: lhs(mm, l, t, y) >= (1 - shift[l]) * par.need_mtok_per_s(mm, l, t, y))
+    m.c_demand_slice = pyo.Constraint(slice_rows, rule=slice_rule)
     m.c_demand_year = pyo.Constraint(
-        mly, rule=lambda _, mm, l, y: sum(w[t] * lhs(mm, l, t, y) for t in ix.T) == sum(w[t] * par.need_mtok_per_s(mm, l, t, y) for t in ix.T)
+        [k for k in mly if shift[k[1]] > 0],
+        rule=lambda _, mm, l, y: sum(w[t] * lhs(mm, l, t, y) for t in ix.T) == sum(w[t] * par.need_mtok_per_s(mm, l, t, y) for t in ix.T)
     )
     register_price_rows(m, "token_slice", m.c_demand_slice)
     register_price_rows(m, "token_year", m.c_demand_year)
@@ -61,10 +72,14 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
 
     ljty = set(ix.LJTY)
     ljy = sorted({(l, j, y) for (l, j, t, y) in ix.LJTY})
+    def pool_slice_rule(_, l, j, t, y):
+        need = (1 - shift[l]) * pool_need[(l, j, t, y)]
+        return plhs(l, j, t, y) == need if shift[l] == 0 else plhs(l, j, t, y) >= need
+
     pslice = [k for k in ix.LJTY if shift[k[0]] < 1]
-    m.c_demand_pool_slice = pyo.Constraint(pslice, rule=lambda _, l, j, t, y: plhs(l, j, t, y) >= (1 - shift[l]) * pool_need[(l, j, t, y)])
+    m.c_demand_pool_slice = pyo.Constraint(pslice, rule=pool_slice_rule)
     m.c_demand_pool_year = pyo.Constraint(
-        ljy, rule=lambda _, l, j, y: sum(w[t] * plhs(l, j, t, y) for t in ix.T if (l, j, t, y) in ljty) == sum(w[t] * pool_need.get((l, j, t, y), 0.0) for t in ix.T)
+        [k for k in ljy if shift[k[0]] > 0], rule=lambda _, l, j, y: sum(w[t] * plhs(l, j, t, y) for t in ix.T if (l, j, t, y) in ljty) == sum(w[t] * pool_need.get((l, j, t, y), 0.0) for t in ix.T)
     )
     for k in ix.RLTY_POOL:
         r, l, _, y = k

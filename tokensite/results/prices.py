@@ -7,6 +7,7 @@
 
 The duals are in MUSD of discounted objective per unit of row; dividing by φ_y gives
 undiscounted USD in year y: per MW-year for the MW rows, per Mtok for the token rows.
+A layer that cannot shift has no year row (λ^{year} = 0): its slice rows are equalities.
 site_token_capacity is the value of one more Mtok/s of capacity held all year, per Mtok it
 would make (before 2026-11-25 it summed per-slice prices, doubling it with two slices).
 """
@@ -39,8 +40,9 @@ def prices(ix: Index, par: Params, duals: dict[str, dict]) -> pd.DataFrame:
     for r, y in sorted(set(grid) | set(fac)):
         rows.append(dict(kind="grid_mw", site_id=r, metro_id="", layer="", year=y, value=musd_to_usd(grid[(r, y)]) / phi[y], unit="usd_per_mw_year"))
         rows.append(dict(kind="facility_mw", site_id=r, metro_id="", layer="", year=y, value=musd_to_usd(fac[(r, y)]) / phi[y], unit="usd_per_mw_year"))
-    slice_rows = duals.get("token_slice", {})
-    for (mm, l, y), lam in duals.get("token_year", {}).items():
+    slice_rows, year_rows = duals.get("token_slice", {}), duals.get("token_year", {})
+    metro_years = set(year_rows) | {(mm, l, y) for (mm, l, _t, y) in slice_rows}
+    for (mm, l, y), lam in ((k, year_rows.get(k, 0.0)) for k in sorted(metro_years)):
         p = {t: par.profile.get((mm, l, t), 1.0) for t in ix.T}
         d_obj = lam * sum(par.hour_share[t] * p[t] for t in ix.T) + sum(slice_rows.get((mm, l, t, y), 0.0) * (1 - par.max_shift[l]) * p[t] for t in ix.T)
         mtok = SECONDS_PER_HOUR * sum(w[t] * p[t] for t in ix.T)
