@@ -67,3 +67,12 @@ def test_no_highs_banner_unless_log(tiny_results):
     case = tiny_results.parent / "case.toml"
     r = cli("solve", str(case), "--out", str(tiny_results.parent / "quiet"), "--no-report")
     assert r.returncode == 0 and "Running HiGHS" not in r.stdout + r.stderr
+
+
+def test_reading_a_dataset_does_not_import_dask():
+    """Issue 12: pandera once pulled in dask.dataframe whenever dask was installed (+75 MB, +2 s of import);
+    the sweep extra installs dask, so reading a dataset must still leave it alone."""
+    code = "import sys, tokensite, tokensite.dataset.load; print(sorted(m for m in sys.modules if m.split('.')[0] == 'dask'))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
