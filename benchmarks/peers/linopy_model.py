@@ -3,24 +3,29 @@
 Written as linopy is meant to be used: every variable is an array over named dimensions
 (r sites, m metros, l layers, g GPUs, t slices, y years, v vintage years, k price tiers,
 q tranches, p programs, j pool groups) with ``mask=`` switching off the combinations
-tokensite's sparse index sets leave out, and every constraint family is one whole-array
-expression (sums over dimensions, broadcasting against coefficient arrays, a ``groupby``
-for tranches by site) added with a mask that keeps exactly tokensite's rows. There is no
-Python loop over index tuples; the only loops are over the handful of cost families.
+tokensite's sparse index sets leave out; flows and unserved metro demand live on the
+metro-bound layers only, pooled production and pooled demand on the pooled layers only.
+Every constraint family is one whole-array expression (sums over dimensions, broadcasting
+against coefficient arrays, a ``groupby`` of tranches by site) added with a row mask that
+keeps exactly tokensite's rows. There is no Python loop over index tuples or rows; the
+only loop is the final sum of a dozen cost families. The model is built under linopy's v1
+arithmetic (a masked slot is absent, not zero; ``fillna(0)`` where a row must survive an
+absent operand) with ``Model(sparse=True)`` (constraints kept as CSR rows).
 
 It shares tokensite's data preparation: the sparse index sets (``tokensite.model.index``)
 become boolean masks and the typed parameters (``tokensite.model.params``) become
-coefficient arrays, each by one vectorised scatter into a dense array. GPU lifetimes, which
-the index uses to build its fleet map but ``Params`` does not carry, are read from the
-Dataset's ``gpus`` table. The rows and their coefficients are docs/formulation.md's (see
-the family modules in ``tokensite/model/``); the demand year rows are weighted by hour
-shares h_t as tokensite's are.
+coefficient arrays, each by one vectorised scatter into a dense array (``Arrays``). GPU
+lifetimes, which the index uses to build its fleet map but ``Params`` does not carry, are
+read from the Dataset's ``gpus`` table. The rows and their coefficients are
+docs/formulation.md's (see the family modules in ``tokensite/model/``), including the
+linking rows (§7) and the demand year rows weighted by hour shares h_t as tokensite's are.
 
 Binaries and integers are continuous in [0, 1] and [0, ∞): the comparison is on the LP
 relaxation, whose optimum must equal tokensite's ``--relax`` objective. Left out: the
 policy family (the benchmark instances and the world case carry no supply limit, budget,
-cap or carbon price, so it adds nothing there), and everything outside the model (the
-investment and rounding registries, names, results extraction).
+cap or carbon price, so it adds nothing there), and everything outside the model
+(tokensite's investment, price-row, tightening and rounding registries, names, results
+extraction).
 """
 
 from __future__ import annotations
@@ -53,8 +58,9 @@ class Arrays:
     def __init__(self, coords: dict[str, Sequence]) -> None:
         self.coords = {d: pd.Index(list(c), name=d) for d, c in coords.items()}
 
-    def index(self, *dims: str) -> list[pd.Index]:
-        return [self.coords[d] for d in dims]
+    def index(self, *dims: str, **subset: Sequence) -> list[pd.Index]:
+        """The coordinates of ``dims``, with ``subset`` (e.g. ``l=metro_layers``) in place of a whole dim."""
+        return [pd.Index(list(subset[d]), name=d) if d in subset else self.coords[d] for d in dims]
 
     def _wrap(self, a: np.ndarray, dims: Sequence[str]) -> xr.DataArray:
         return xr.DataArray(a, coords={d: self.coords[d] for d in dims}, dims=list(dims))
@@ -110,28 +116,29 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
         k=_levels(par.price_usd_per_mwh, 1),
         j=sorted(set(S.POOL_GROUP.values()) | set(_levels(S.LJTY, 1))),
     ))
-    m = linopy.Model()
+    m = linopy.Model(sparse=True)  # constraints kept as CSR rows, groupby sums sparse
     cost: list[linopy.LinearExpression] = []
 
     # -- data as arrays -----------------------------------------------------------------
+    LM, LP = list(S.L_METRO), list(S.L_POOLED)  # flows live on the metro-bound layers, pool on the pooled ones
     phi = A.param(par.discount_factor, "y")
     w, h = A.param(par.hours, "t"), A.param(par.hour_share, "t")
     year = xr.DataArray(np.array(S.Y), coords={"y": A.coords["y"]}, dims=["y"])
     vintage = year.rename(y="v")
     share, shift, value = A.param(par.max_site_share, "l"), A.param(par.max_shift, "l"), A.param(par.value_usd_per_mtok, "l")
-    need = A.param(par.demand_mtok_per_s, "m", "l", "y", fill=0.0) * A.param(par.profile, "m", "l", "t", fill=1.0)  # D·p, Mtok/s
-    pool_need = A.param(par.pool_demand_mtok_per_s, "l", "j", "t", "y", fill=0.0)
+    need = (A.param(par.demand_mtok_per_s, "m", "l", "y", fill=0.0) * A.param(par.profile, "m", "l", "t", fill=1.0)).sel(l=LM)  # D·p, Mtok/s
+    pool_need = A.param(par.pool_demand_mtok_per_s, "l", "j", "t", "y", fill=0.0).sel(l=LP)
     tpu = A.param(par.mtok_per_s_per_unit, "g", "l", fill=0.0)
     mwu = A.param(par.mw_per_unit, "g", "l", fill=0.0)
-    in_group = A.mask([(r, l, j) for (r, l), j in S.POOL_GROUP.items()], "r", "l", "j")  # pool group j of (r, l)
+    in_group = A.mask([(r, l, j) for (r, l), j in S.POOL_GROUP.items()], "r", "l", "j").sel(l=LP)  # pool group j of (r, l)
 
-    E = A.mask(S.E, "r", "m", "l", "t", "y")
+    E = A.mask(S.E, "r", "m", "l", "t", "y").sel(l=LM)
     RGLTY = A.mask(S.RGLTY, "r", "g", "l", "t", "y")
     RGLY_TRAIN = A.mask(S.RGLY_TRAIN, "r", "g", "l", "y")
     RGV = A.mask(S.RGY, "r", "g", "v")
-    POOL = A.mask(S.RLTY_POOL, "r", "l", "t", "y")
-    MLTY = A.mask(S.MLTY, "m", "l", "t", "y")
-    LJTY = A.mask(S.LJTY, "l", "j", "t", "y")
+    POOL = A.mask(S.RLTY_POOL, "r", "l", "t", "y").sel(l=LP)
+    MLTY = A.mask(S.MLTY, "m", "l", "t", "y").sel(l=LM)
+    LJTY = A.mask(S.LJTY, "l", "j", "t", "y").sel(l=LP)
     RKTY = A.mask(S.RKTY, "r", "k", "t", "y")
     BRIDGE = A.mask(S.R_BRIDGE, "r")
     life = xr.DataArray(ds.gpus.set_index("gpu").lifetime_years.reindex(list(S.G)).to_numpy(dtype=float), coords={"g": A.coords["g"]}, dims=["g"])
@@ -139,15 +146,15 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
     orphan = ~(in_group & LJTY.any("t")).any("j")  # (r, l, y): pooled tokens made where the group has no demand
 
     # -- variables ----------------------------------------------------------------------
-    flow_ub = xr.where(share < 1, share * need, INF)
+    flow_ub = xr.where(share.sel(l=LM) < 1, share.sel(l=LM) * need, INF)
     open_ = m.add_variables(0, 1, coords=A.index("r", "y"), name="open")
     buy = m.add_variables(0, INF, coords=A.index("r", "g", "v"), mask=RGV, name="buy")
     alloc = m.add_variables(0, INF, coords=A.index("r", "g", "l", "t", "y"), mask=RGLTY, name="alloc")
     alloc_train = m.add_variables(0, INF, coords=A.index("r", "g", "l", "y"), mask=RGLY_TRAIN, name="alloc_train")
-    flow = m.add_variables(0, flow_ub, coords=A.index("r", "m", "l", "t", "y"), mask=E, name="flow")
-    pool = m.add_variables(0, xr.where(orphan, 0.0, INF), coords=A.index("r", "l", "t", "y"), mask=POOL, name="pool")
-    unserved = m.add_variables(0, INF, coords=A.index("m", "l", "t", "y"), mask=MLTY, name="unserved")
-    unserved_pool = m.add_variables(0, INF, coords=A.index("l", "j", "t", "y"), mask=LJTY, name="unserved_pool")
+    flow = m.add_variables(0, flow_ub, coords=A.index("r", "m", "l", "t", "y", l=LM), mask=E, name="flow")
+    pool = m.add_variables(0, xr.where(orphan, 0.0, INF), coords=A.index("r", "l", "t", "y", l=LP), mask=POOL, name="pool")
+    unserved = m.add_variables(0, INF, coords=A.index("m", "l", "t", "y", l=LM), mask=MLTY, name="unserved")
+    unserved_pool = m.add_variables(0, INF, coords=A.index("l", "j", "t", "y", l=LP), mask=LJTY, name="unserved_pool")
     mw = m.add_variables(0, A.param(par.max_mw, "r"), coords=A.index("r", "y"), name="mw")
     energy = m.add_variables(0, A.param(par.tier_cap_mw, "r", "k", "t").fillna(INF), coords=A.index("r", "k", "t", "y"), mask=RKTY, name="energy")
     bridge = m.add_variables(0, A.param(par.bridge_max_mw, "r", fill=0.0), coords=A.index("r", "y"), mask=BRIDGE, name="bridge")
@@ -155,21 +162,21 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
 
     # -- demand (docs/formulation.md §1) --------------------------------------------------
     served = flow.sum("r") + unserved  # (m, l, t, y)
-    m.add_constraints(served >= (1 - shift) * need, mask=MLTY & (shift < 1), name="demand_slice")
+    m.add_constraints(served >= (1 - shift.sel(l=LM)) * need, mask=MLTY & (shift.sel(l=LM) < 1), name="demand_slice")
     m.add_constraints((h * served).sum("t") == (h * need).sum("t"), mask=MLTY.any("t"), name="demand_year")
     pooled = (pool * in_group).sum("r") + unserved_pool  # (l, j, t, y)
-    m.add_constraints(pooled >= (1 - shift) * pool_need, mask=LJTY & (shift < 1), name="demand_pool_slice")
+    m.add_constraints(pooled >= (1 - shift.sel(l=LP)) * pool_need, mask=LJTY & (shift.sel(l=LP) < 1), name="demand_pool_slice")
     m.add_constraints((h.where(LJTY, 0.0) * pooled).sum("t") == (h * pool_need).sum("t"), mask=LJTY.any("t"), name="demand_pool_year")
     mtok_per_year = SECONDS_PER_HOUR * w  # Mtok in a year per Mtok/s held in slice t
-    cost.append((phi * usd_to_musd(value * mtok_per_year) * unserved).sum())
-    cost.append((phi * usd_to_musd(value * mtok_per_year) * unserved_pool).sum())
-    transit = A.param(par.transit_usd_per_mtok, "r", "m", "l", fill=0.0)
+    cost.append((phi * usd_to_musd(value.sel(l=LM) * mtok_per_year) * unserved).sum())
+    cost.append((phi * usd_to_musd(value.sel(l=LP) * mtok_per_year) * unserved_pool).sum())
+    transit = A.param(par.transit_usd_per_mtok, "r", "m", "l", fill=0.0).sel(l=LM)
     cost.append((phi * usd_to_musd(transit * mtok_per_year) * flow).sum())
 
     # -- throughput (§2) ------------------------------------------------------------------
     capacity = (tpu * alloc).sum("g")  # (r, l, t, y), Mtok/s
-    m.add_constraints(flow.sum("m") - capacity <= 0, mask=E.any("m"), name="throughput_metro")
-    m.add_constraints(pool - capacity <= 0, mask=POOL, name="throughput_pool")
+    m.add_constraints(flow.sum("m") - capacity.sel(l=LM) <= 0, mask=E.any("m"), name="throughput_metro")
+    m.add_constraints(pool - capacity.sel(l=LP) <= 0, mask=POOL, name="throughput_pool")
     fleet = (buy * active).sum("v")  # (r, g, y)
     has_fleet = (RGV & active).any("v")
     m.add_constraints(alloc.sum("l") + alloc_train.sum("l") - fleet <= 0, mask=(RGLTY.any("l") | RGLY_TRAIN.any("l")) & has_fleet, name="throughput_fleet")
@@ -178,9 +185,9 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
 
     # -- training (§3) --------------------------------------------------------------------
     if S.P:
-        host = m.add_variables(0, 1, coords=A.index("p", "r"), mask=A.mask(S.PR, "p", "r"), name="host")
-        skip = m.add_variables(0, 1, coords=A.index("p"), name="skip")
         hosts = A.mask(S.PR, "p", "r")
+        host = m.add_variables(0, 1, coords=A.index("p", "r"), mask=hosts, name="host")
+        skip = m.add_variables(0, 1, coords=A.index("p"), name="skip")
         start = A.param(par.program_start_year, "p")
         runs = year >= start  # (p, y)
         on_layer = A.label(par.program_layer, "p") == xr.DataArray(list(S.L), coords={"l": A.coords["l"]}, dims=["l"])  # (p, l)
@@ -210,7 +217,8 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
         take = m.add_variables(0, 1, coords=A.index("q"), name="take")
         site_of = A.label(par.tranche_site, "q").rename("r")
         online = A.param(par.tranche_online_year, "q")
-        grid_supply = (A.param(par.tranche_mw, "q") * (online <= year) * take).groupby(site_of).sum().reindex(r=A.coords["r"]).fillna(0)  # (r, y), 0 at sites with no tranche
+        supply = A.param(par.tranche_mw, "q") * (online <= year) * xr.ones_like(w)  # (q, y, t): on the grid row's own dims, so no merge across dims
+        grid_supply = (supply * take).groupby(site_of).sum().reindex(r=A.coords["r"]).fillna(0)  # (r, t, y), 0 at sites with no tranche
         cost.append((usd_to_musd(A.param(par.tranche_overnight_usd, "q") * par.crf_interconnect) * (phi * (year >= online)).sum("y") * take).sum())
     m.add_constraints(energy.sum("k") - grid_supply <= A.param(par.existing_mw, "r", fill=0.0), mask=drawn, name="power_grid")
     m.add_constraints(draw - energy.sum("k") - bridge_energy.fillna(0) == 0, mask=drawn, name="power_energy")
@@ -225,7 +233,8 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
 
     # -- linking (§7): U = min(ub(flow), (1 − s) D p_t + s N / w_t), N = Σ_t w_t D p_t ---
     def most_in_slice(d: xr.DataArray) -> xr.DataArray:
-        return (1 - shift) * d + shift * (w * d).sum("t") / w
+        s = shift.sel(l=d.l)
+        return (1 - s) * d + s * (w * d).sum("t") / w
 
     flow_cap = (h * np.minimum(most_in_slice(need), flow_ub)).where(E, 0.0).sum("t")  # (r, m, l, y)
     m.add_constraints((h * flow).sum("t") - flow_cap * open_ <= 0, mask=E.any("t"), name="linking_flow")
