@@ -1,4 +1,4 @@
-"""Smoke benchmark for CI: size S through both peers, no timing assertions."""
+"""Smoke benchmark for CI: size S through both peers (and S, M through the linopy peer), no timing assertions."""
 
 from __future__ import annotations
 
@@ -37,9 +37,12 @@ def test_generated_instances_are_valid_datasets(tmp_path):
     assert len(ds.regions) == SIZES["M"].sites and len(ds.metros) == SIZES["M"].metros
 
 
-def test_linopy_peer_agrees_at_s_when_installed():
+@pytest.mark.parametrize("size", ["S", "M"])
+def test_linopy_peer_agrees_when_installed(size):
+    """The vectorised linopy peer has tokensite's columns and LP optimum (the world case S and the generated M)."""
     pytest.importorskip("linopy", reason="benchmark-only extra: pip install '.[bench]'")
-    ts = run("tokensite", "S", "--relax")
-    lin = run("linopy", "S")
+    ts = run("tokensite", size, "--relax")
+    lin = run("linopy", size)
+    assert ts["status"] == "optimal" and lin["status"] == "Optimal"
     assert lin["columns"] == ts["variables"]
     assert lin["objective_usd"] == pytest.approx(ts["objective_usd"], rel=1e-6)
