@@ -26,9 +26,9 @@ class SolverOptions:
     """HiGHS threads; 0 lets HiGHS choose (all cores)."""
     relax: bool = False
     """Solve the LP relaxation only (integers and binaries made continuous)."""
-    route_k: int | None = None
+    route_k: int = 0
     """Route generation from the k nearest and k cheapest eligible sites per metro and layer
-    (tokensite/routes.py); 0 solves with every route; unset, k = 10 where the case is large enough to pay."""
+    (tokensite/routes.py); 0, the default, solves with every route."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,10 @@ def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
         if f.name not in table:
             continue
         v = table[f.name]
-        want = {"float": (int, float), "int": (int,), "int | None": (int,), "bool": (bool,)}.get(str(f.type), (object,))
+        want = {"float": (int, float), "int": (int,), "bool": (bool,)}.get(str(f.type), (object,))
         if isinstance(v, bool) and str(f.type) != "bool" or not isinstance(v, want):
             raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must be a {f.type}")
-        if str(f.type) in ("float", "int", "int | None") and v < 0:
+        if str(f.type) in ("float", "int") and v < 0:
             raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must not be negative")
         values[f.name] = v
     if cls is SolverOptions:

@@ -29,6 +29,10 @@ optimum is.
 
 The final plan is checked against the full route set the same way, at the LP with every integer
 fixed: a dropped route that prices out there is added and that LP re-solved, until none does.
+
+Opt-in (``[solver] route_k``, default 0): a flow from an idle site prices out although it would need
+new capacity there (that site's capacity rows hold 0 ≤ 0 with dual 0), so on the L benchmark one
+round adds back 32,594 of 39,289 dropped routes (docs/formulation.md, "Route generation").
 """
 
 from __future__ import annotations
@@ -45,13 +49,8 @@ from tokensite.model.linking import metro_slice_caps
 from tokensite.model.params import Params
 from tokensite.results.delivered import delivered_usd_per_mtok
 
-DEFAULT_K = 10
 RC_TOL = 1e-7  # HiGHS's default dual_feasibility_tolerance, in its (scaled) cost units
 RUNNING_TERMS = ("gpu", "power", "facility")
-WORTH_PRUNING = 0.5  # prune only if the starting set keeps at most this share of the flow columns ...
-MIN_FLOW_COLUMNS = 100_000  # ... and only where there are this many (unless route_k is set): on the world case (43k
-# flows, 49 % kept at k = 10) generation added 2,250 of 2,712 routes back in 3 LP rounds and saved nothing (measured
-# side by side on a loaded machine: both ended at the 180 s limit, 1.97 % and 2.01 % of spend above the bound)
 
 
 @dataclass(frozen=True)
@@ -91,15 +90,13 @@ def starting_routes(routes: pd.DataFrame, cost: dict[tuple[str, str], float], tr
 
 
 def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: int | None) -> RouteSet | None:
-    """The pruned route set for column generation, or None to solve with every route.
-
-    ``k`` None (the default) prunes with :data:`DEFAULT_K` only where it pays: at least
-    :data:`MIN_FLOW_COLUMNS` flow columns, of which the starting set keeps at most
-    :data:`WORTH_PRUNING`. A positive ``k`` prunes whatever the size; 0 never does."""
-    if k == 0:
+    """The pruned route set for column generation with ``k`` sites per metro and layer, or None
+    (every route) when ``k`` is 0 or None: generation is opt-in until its pricing stops adding back
+    the routes of idle sites (docs/formulation.md, "Route generation")."""
+    if not k:
         return None
     cols = np.array([j for j, (name, _) in enumerate(comp.col_names) if name == "flow"], dtype=np.int32)
-    if not len(cols) or (k is None and len(cols) < MIN_FLOW_COLUMNS):
+    if not len(cols):
         return None
     index = [comp.col_names[j][1] for j in cols]
     keys: dict[tuple, int] = {}
@@ -107,11 +104,9 @@ def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: i
     cap = metro_slice_caps(ix, par)
     upper = np.asarray(comp.lp.col_upper_)[cols]
     ub = np.minimum(upper, np.array([cap.get((mm, l, t, y), 0.0) for (_r, mm, l, t, y) in index]))
-    keep = starting_routes(routes[routes.layer.isin(ix.L_METRO)], running_cost_usd_per_mtok(ix, par), par.transit_usd_per_mtok, k or DEFAULT_K)
+    keep = starting_routes(routes[routes.layer.isin(ix.L_METRO)], running_cost_usd_per_mtok(ix, par), par.transit_usd_per_mtok, k)
     key_list = tuple(keys)
     start = np.array([key in keep for key in key_list], dtype=bool)
-    if k is None and start[route].mean() > WORTH_PRUNING:
-        return None
     return RouteSet(cols, route, key_list, ub, start)
 
 
