@@ -227,3 +227,49 @@ def map_cmd(
     else:
         path = map_png(res, results_dir / f"map{suffix}.png", year, layer, box)
     out.print(f"map in {path}")
+
+
+@app.command()
+def sweep(
+    case: Path = typer.Argument(..., help="Base case file (.toml)"),
+    grid: Path = typer.Option(..., "--grid", help="Grid file: [grid] lists to combine, or [cases.<name>] tables (docs/data-format.md)"),
+    workers: int = typer.Option(None, "--workers", help="Start a local Dask cluster of N worker processes (one HiGHS thread each)"),
+    scheduler: str = typer.Option(None, "--scheduler", help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
+    out_dir: Path = typer.Option(None, "--out", help="Sweep folder (cases/, sweep.csv, sweep.png, report.html)", show_default="results/<case name>-sweep"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) per case", show_default=_case_default("time_limit_s")),
+    no_report: bool = typer.Option(False, "--no-report", help="Write each case's results CSVs only (no plan tables, maps or report)"),
+) -> None:
+    """Solve many cases, each a set of overrides; rerun to finish what is missing (finished cases are skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tokensite.scenarios.sweep import read_grid, run_sweep
+
+    for problem in solver_option_problems(time_limit_s):
+        _fail(UserError(problem))
+    try:
+        base = load_case(case)
+        cases = read_grid(grid)
+        target = out_dir or Path("results") / f"{base.name}-sweep"
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+            task = bar.add_task("sweep", total=len(cases))
+
+            def on_start(todo: int, skipped: int) -> None:
+                if skipped:
+                    out.print(f"  {skipped} case(s) already solved from the same inputs: skipped")
+
+            def on_done(row: dict) -> None:
+                bar.advance(task)
+                if not row.get("skipped"):
+                    obj = "" if row.get("objective_usd") is None else f"  objective {row['objective_usd']:,.0f} USD"
+                    why = f"  {row['error']}" if row.get("status") == "failed" else ""
+                    out.print(escape(f"  {row['case']}: {row['status']}{obj}{why}"), soft_wrap=True)
+
+            frame = run_sweep(base, cases, target, workers=workers, scheduler=scheduler, time_limit_s=time_limit_s,
+                              report=not no_report, on_start=on_start, on_done=on_done)
+    except UserError as e:
+        _fail(e)
+        return
+    failed = int((frame.status == "failed").sum())
+    out.print(f"{len(frame)} case(s), {failed} failed; sweep in {target / 'sweep.csv'}")
+    if failed:
+        raise typer.Exit(1)
