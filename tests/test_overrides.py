@@ -42,7 +42,7 @@ def test_queue_shift_moves_the_online_year(case):
     ("queue_shift:Z", 1, "site 'Z' has no tranche"),
     ("scale.wind", 1.0, "unknown scale field 'wind'"),
     ("regions.csv:name*", 2.0, "is not a number to multiply"),
-    ("queue_shift:A", 1.5, "whole number of years"),
+    ("queue_shift:A", "two", "a queue shift is a number of years"),
     ("pue", 1.0, "not an override key"),
 ])
 def test_bad_override_is_named(case, key, value, names):

@@ -273,3 +273,41 @@ def sweep(
     out.print(f"{len(frame)} case(s), {failed} failed; sweep in {target / 'sweep.csv'}")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def stochastic(
+    case: Path = typer.Argument(..., help="Base case file (.toml)"),
+    scenarios: Path = typer.Option(..., "--scenarios", help="CSV: name, probability, then one column per override key (docs/data-format.md)"),
+    method: str = typer.Option("ef", "--method", help="ef: extensive form by HiGHS; ph: Progressive Hedging under mpiexec"),
+    ranks: int = typer.Option(2, "--ranks", help="MPI ranks for --method ph (even: PH hub and xhat spoke)"),
+    ph_iterations: int = typer.Option(50, "--ph-iterations", help="PH iteration limit (--method ph)"),
+    out_dir: Path = typer.Option(None, "--out", help="Results folder", show_default="results/<case name>-stochastic"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) for the recourse problem and each deterministic solve",
+                                       show_default=_case_default("time_limit_s")),
+    mip_rel_gap: float = typer.Option(None, "--gap", help="Relative gap in [0, 1)", show_default=_case_default("mip_rel_gap")),
+    no_report: bool = typer.Option(False, "--no-report", help="Scenario results CSVs only (no plan tables, maps or report per scenario)"),
+) -> None:
+    """One build for all scenarios (two-stage stochastic plan): expected cost, EVPI and VSS."""
+    from tokensite.scenarios.stochastic import read_scenarios, run_stochastic
+
+    for problem in solver_option_problems(time_limit_s, mip_rel_gap):
+        _fail(UserError(problem))
+    try:
+        base = load_case(case)
+        scen = read_scenarios(scenarios)
+        target = out_dir or Path("results") / f"{base.name}-stochastic"
+        with out.status(f"solving {len(scen)} scenario(s) by {method} ..."):
+            s = run_stochastic(base, scen, target, method=method, ranks=ranks, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap,
+                               report=not no_report, ph_iterations=ph_iterations)
+    except UserError as e:
+        _fail(e)
+        return
+
+    def usd(key: str) -> str:
+        return "n/a" if s.get(key) is None else f"{s[key]:,.0f} USD"
+
+    gap = "n/a" if s["recourse_gap"] is None else f"{100 * s['recourse_gap']:.3f} %"
+    out.print(f"[bold]{s['status']}[/bold] ({s['method']}, gap {gap}): expected cost {usd('expected_cost_usd')}; "
+              f"EVPI {usd('evpi_usd')}; VSS {usd('vss_usd')}")
+    out.print(f"results in {target}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -17,6 +17,7 @@ from tokensite.dataset import Dataset
 from tokensite.dataset.checks import check_case
 from tokensite.compile import Compiled, compile_model
 from tokensite.model import build_model
+from tokensite.model.stages import fix_first_stage
 from tokensite.results import Results
 from tokensite.results.explain import explain
 from tokensite.results.extract import extract
@@ -48,11 +49,16 @@ def solve(
     on_incumbent: Callable[[dict], None] | None = None,
     skip_families: tuple[str, ...] = (),
     on_compiled: Callable[[Compiled], None] | None = None,
+    fixed_build: Mapping[str, Mapping] | None = None,
+    on_values: Callable[[dict[str, dict]], None] | None = None,
     **overrides: Any,
 ) -> Results:
     """Solve a case and return its :class:`Results`.
 
     ``on_compiled`` receives the standard-form model (benchmarks save it for the bare peer).
+    ``fixed_build`` ({first-stage variable: {index: value}}, :mod:`tokensite.model.stages`) fixes what
+    is built, so only operations are solved (a stochastic plan's build evaluated in one scenario).
+    ``on_values`` receives the plan's variable values ({variable: {index: value}}), e.g. to read its build.
     ``overrides`` set solver options (``time_limit_s``, ``mip_rel_gap``, ``threads``, ``relax``).
     The dataset is read with the case's data overrides applied (``Case.overrides``); a ``dataset``
     passed in is used as given.
@@ -73,6 +79,8 @@ def solve(
     stage("read", t)
     t = perf_counter()
     m, ix, par = build_model(ds, case, skip=skip_families)
+    if fixed_build is not None:
+        fix_first_stage(m, fixed_build)
     stage("build", t)
     t = perf_counter()
     comp = compile_model(m)
@@ -83,7 +91,11 @@ def solve(
     progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
     out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd)
     stage("solve", t)
+    if on_values and out.values is not None:
+        on_values(out.values)
     case_summary = _case_summary(case, list(ix.L), skip_families)
+    if fixed_build is not None:
+        case_summary["fixed_build"] = True  # operations only: never reopened as the case's own plan
     t = perf_counter()
     frames = extract(ds, m, ix, par, comp, out)
     if frames:

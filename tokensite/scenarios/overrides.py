@@ -7,7 +7,8 @@ Keys (one override = key and value):
 * ``<file>.csv:<column>`` — every row's cell set to the value; ``<file>.csv:<column>[<col>=<v>]``
   only the rows whose ``<col>`` is ``<v>``; a trailing ``*`` multiplies the cells by the value instead
   (blank cells stay blank): ``power_prices.csv:price_usd_per_mwh[site_id=us-nova-campus]*``;
-* ``queue_shift:<site_id>`` — whole years added to the wait of every queue tranche of that site.
+* ``queue_shift:<site_id>`` — years added to the wait of every queue tranche of that site (its online
+  year is the request year plus the wait rounded up).
 
 A key naming an unknown file, column, filter value or site raises :class:`OverrideError` naming it.
 """
@@ -51,7 +52,7 @@ class CellOverride:
 @dataclass(frozen=True)
 class QueueShift:
     site: str
-    years: int
+    years: float
     key: str
 
 
@@ -75,9 +76,9 @@ def parse(key: str, value: object) -> DataOverride | tuple[str, float]:
             raise OverrideError(f"override {key} = {value!r}: a multiplier must not be negative")
         return m["field"], v
     if m := QUEUE.match(key):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise OverrideError(f"override {key} = {value!r}: a queue shift is a whole number of years, e.g. 2")
-        return QueueShift(m["site"], int(value), key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise OverrideError(f"override {key} = {value!r}: a queue shift is a number of years, e.g. 2")
+        return QueueShift(m["site"], value, key)
     if m := CELL.match(key):
         files = {**REQUIRED, **OPTIONAL}
         if m["file"] not in files:

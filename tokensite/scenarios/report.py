@@ -81,3 +81,29 @@ def write_sweep_report(frame: pd.DataFrame, out: str | Path) -> Path:
     path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>tokensite sweep</title><style>{CSS}</style></head><body>{body}</body></html>")
     return path
 
+
+
+def stochastic_section(summary: dict, scenarios: pd.DataFrame) -> str:
+    """The stochastic plan's section of a report: expected cost, EVPI, VSS, and each scenario's cost."""
+    def line(label: str, key: str) -> str:
+        v = summary.get(key)
+        return f"<tr><td>{label}</td><td>{usd(v) if v is not None else 'n/a'}</td></tr>"
+
+    gap = summary.get("recourse_gap")
+    rows = (line("expected cost of the here-and-now build (RP)", "expected_cost_usd")
+            + line("wait-and-see: each future planned alone (WS)", "wait_and_see_usd")
+            + line("EVPI = RP − WS (what knowing the future is worth)", "evpi_usd")
+            + line("mean-value plan evaluated in each future (EEV)", "eev_usd")
+            + line("VSS = EEV − RP (what planning for the spread is worth)", "vss_usd"))
+    return (f"<h2>Stochastic plan ({html.escape(str(summary['method']))}, {len(scenarios)} scenarios)</h2>"
+            f"<p>Recourse problem status <b>{html.escape(str(summary['status']))}</b>; objective {usd(summary.get('recourse_objective_usd'))}, "
+            f"bound {usd(summary.get('recourse_bound_usd'))}, gap {'n/a' if gap is None else f'{100 * gap:.3f} %'}; "
+            f"{summary.get('recourse_s')} s.</p><table><tbody>{rows}</tbody></table>{_table(scenarios)}")
+
+
+def write_stochastic_report(summary: dict, scenarios: pd.DataFrame, out: str | Path) -> Path:
+    out = Path(out)
+    body = f"<h1>tokensite stochastic plan</h1>{stochastic_section(summary, scenarios)}<p>Each scenario's operations under the build: scenarios/&lt;name&gt;/report.html.</p>"
+    path = out / "report.html"
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>tokensite stochastic</title><style>{CSS}</style></head><body>{body}</body></html>")
+    return path
