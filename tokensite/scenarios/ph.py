@@ -141,7 +141,7 @@ def run_ph_mpi(base: Any, scenarios: list, out: Path, ranks: int = 2, time_limit
         raise UserError(f"--ranks {ranks}: PH needs an even number of ranks, at least 2 (hub and xhat spoke)")
     if base.path is None:
         raise UserError("PH runs from a case file; this case has none")
-    out = Path(out)
+    out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     scen_csv = out / "ph_scenarios.csv"
     keys = list(dict.fromkeys(k for s in scenarios for k, _ in s.overrides))
@@ -161,7 +161,7 @@ def run_ph_mpi(base: Any, scenarios: list, out: Path, ranks: int = 2, time_limit
     t0 = time.perf_counter()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=limit * 2 + MPI_TIMEOUT_MARGIN_S, env=env)
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=limit * 2 + MPI_TIMEOUT_MARGIN_S, env=env, cwd=out)  # mpi-sppy writes its logs here
     except subprocess.TimeoutExpired:
         raise UserError(f"PH under mpiexec did not finish within {limit * 2 + MPI_TIMEOUT_MARGIN_S:g} s") from None
     (out / "ph.log").write_text(r.stdout + r.stderr)
