@@ -91,6 +91,16 @@ def test_two_scenarios_build_what_neither_alone_would(two_sites, tmp_path):
     assert "VSS" in (out / "report.html").read_text()
 
 
+def test_a_tranche_that_lands_after_the_horizon_in_one_scenario(tmp_path):
+    """A's only tranche (free, 10 MW, online 2021) moves to 2031 in ``late``, past the 2026 horizon: there it is
+    a free binary with no effect, elsewhere take[A-q1]. A's existing 100 MW serve either way: 638 USD in both."""
+    pytest.importorskip("mpisppy", reason="the stochastic extra is not installed: pip install 'tokensite[stochastic]'")
+    case = write_case(tmp_path, write(tmp_path / "data", base()), [2026], extra="[solver]\nmip_rel_gap = 1e-9\n")
+    s = run_stochastic(case, [Scenario("now", 0.5, ()), Scenario("late", 0.5, (("queue_shift:A", 10),))], tmp_path / "out", report=False)
+    assert s["status"] == "optimal" and s["expected_cost_usd"] == pytest.approx(638.0, rel=1e-7)
+    assert s["mean_value_overrides"] == [["queue_shift:A", 5.0]]
+
+
 def _units_of_plan(path: Path) -> dict[str, float]:
     b = pd.read_csv(path)
     b = b[(b.variable == "buy") & (b.value.abs() > 1e-9)]

@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg.linearize_proximal_terms = True
     cfg.linearize_binary_proximal_terms = True
     cfg.xhatshuffle = True
+    cfg.turn_off_names_check = True  # matched by position: see tokensite.scenarios.stochastic.solve_ef
     names = [s.name for s in scenarios]
     hub = vanilla.ph_hub(cfg, creator, None, names, rho_setter=cost_rho)
     spoke = vanilla.xhatshuffle_spoke(cfg, creator, None, names)

@@ -216,7 +216,9 @@ def solve_ef(cases: dict[str, Case], probabilities: dict[str, float]) -> Recours
     models = _models(cases)
     keys = first_stage_keys(models)
     names = list(cases)
-    ef = ExtensiveForm({"solver": "appsi_highs"}, names, lambda name, **_: _attach(name, models, keys, probabilities[name]))
+    # mpi-sppy matches first-stage variables by position; their names differ only where a tranche is
+    # take_after_horizon in some scenarios (first_stage_keys puts every scenario in one order)
+    ef = ExtensiveForm({"solver": "appsi_highs", "turn_off_names_check": True}, names, lambda name, **_: _attach(name, models, keys, probabilities[name]))
     first = cases[names[0]]
     results = ef.solve_extensive_form(solver_options=_ef_solver_options(first))
     cond = str(results.solver.termination_condition)
