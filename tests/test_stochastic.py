@@ -89,6 +89,8 @@ def test_two_scenarios_build_what_neither_alone_would(two_sites, tmp_path):
         fleet = pd.read_csv(out / "scenarios" / name / "fleet.csv")
         assert dict(zip(fleet.site_id, fleet.units_bought)) == {"A": 1, "B": 1}
     assert "VSS" in (out / "report.html").read_text()
+    via = run_stochastic(two_sites, TWO, tmp_path / "ef-mpisppy", method="ef-mpisppy", report=False)  # mpi-sppy's EF agrees
+    assert _units(tmp_path / "ef-mpisppy") == {"A": 1.0, "B": 1.0} and via["recourse_objective_usd"] == pytest.approx(1057.0, rel=1e-7)
 
 
 def test_a_tranche_that_lands_after_the_horizon_in_one_scenario(tmp_path):

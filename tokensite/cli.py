@@ -279,7 +279,7 @@ def sweep(
 def stochastic(
     case: Path = typer.Argument(..., help="Base case file (.toml)"),
     scenarios: Path = typer.Option(..., "--scenarios", help="CSV: name, probability, then one column per override key (docs/data-format.md)"),
-    method: str = typer.Option("ef", "--method", help="ef: extensive form by HiGHS; ph: Progressive Hedging under mpiexec"),
+    method: str = typer.Option("ef", "--method", help="ef: extensive form by tokensite's HiGHS phases; ef-mpisppy: mpi-sppy's extensive form by HiGHS branch and bound; ph: Progressive Hedging under mpiexec"),
     ranks: int = typer.Option(2, "--ranks", help="MPI ranks for --method ph (even: PH hub and xhat spoke)"),
     ph_iterations: int = typer.Option(50, "--ph-iterations", help="PH iteration limit (--method ph)"),
     out_dir: Path = typer.Option(None, "--out", help="Results folder", show_default="results/<case name>-stochastic"),

@@ -4,8 +4,10 @@ A scenario is a name, a probability and overrides (as in a sweep). The first sta
 :data:`tokensite.model.stages.FIRST_STAGE`) is shared by every scenario; the second stage
 (operations) is each scenario's own. The recourse problem (RP) is solved by
 
-* ``ef``: the extensive form built by mpi-sppy (``mpisppy.opt.ef.ExtensiveForm``) from one tokensite
-  model per scenario, solved by HiGHS (``appsi_highs``); or
+* ``ef``: the extensive form built here (:mod:`tokensite.model.extensive`) and solved by tokensite's own
+  HiGHS phases (measured to find plans where the next one finds none in the same time);
+* ``ef-mpisppy``: the extensive form built by mpi-sppy (``mpisppy.opt.ef.ExtensiveForm``) from one tokensite
+  model per scenario, solved by HiGHS's branch and bound (``appsi_highs``); or
 * ``ph``: Progressive Hedging with an xhat incumbent (:mod:`tokensite.scenarios.ph`, run under
   ``mpiexec -n N python -m mpi4py -m tokensite.stochastic``), proximal terms linearised.
 
@@ -163,20 +165,32 @@ def first_stage_keys(models: dict[str, tuple]) -> list[tuple[str, object]]:
     return union
 
 
-def _attach(name: str, models: dict[str, tuple], keys: list, probability: float):
-    """One scenario's model with its root node: the first-stage variables in the shared order (a
-    tranche this scenario lacks is a free binary with no cost or effect: it lands after the horizon)."""
+def nonant_list(name: str, models: dict[str, tuple], keys: list) -> list:
+    """One scenario's first-stage variables in the shared order. A tranche this scenario lacks is a free
+    binary ``take_after_horizon[q]`` with no cost or effect (requested now, it lands after the horizon)."""
     import pyomo.environ as pyo
+
+    from tokensite.model.ledger import ledger
+    from tokensite.model.stages import first_stage_vars
+
+    m = models[name][0]
+    if m.component("take_after_horizon") is None:
+        have = dict(first_stage_vars(m))
+        absent = [k[1] for k in keys if k not in have]
+        m.take_after_horizon = pyo.Var(absent, domain=pyo.Binary, doc="tranche landing after this scenario's horizon")
+        ledger(m).rounding.use_if_positive += list(m.take_after_horizon.values())
+        m._nonants = [have[k] if k in have else m.take_after_horizon[k[1]] for k in keys]
+    return m._nonants
+
+
+def _attach(name: str, models: dict[str, tuple], keys: list, probability: float):
+    """One scenario's model with mpi-sppy's root node: the first-stage variables and their cost."""
     from mpisppy.utils import sputils
 
-    from tokensite.model.stages import first_stage_cost, first_stage_vars
+    from tokensite.model.stages import first_stage_cost
 
     m, _, par = models[name]
-    have = dict(first_stage_vars(m))
-    absent = [k[1] for k in keys if k not in have]
-    m.take_after_horizon = pyo.Var(absent, domain=pyo.Binary, doc="tranche landing after this scenario's horizon")
-    varlist = [have[k] if k in have else m.take_after_horizon[k[1]] for k in keys]
-    sputils.attach_root_node(m, first_stage_cost(m, par), varlist)
+    sputils.attach_root_node(m, first_stage_cost(m, par), nonant_list(name, models, keys))
     m._mpisppy_probability = probability
     return m
 
@@ -205,8 +219,32 @@ def build_of(keys: list, values: dict[tuple, float]) -> Build:
     return out
 
 
+def solve_ef_direct(cases: dict[str, Case], probabilities: dict[str, float]) -> RecourseSolution:
+    """The extensive form built here (:func:`tokensite.model.extensive.extensive_form`) and solved by
+    tokensite's own HiGHS phases (interior-point bound, rounding, local search, branch and bound if the
+    gap is missed) to the first case's gap (of the expected spend) and time limit."""
+    from tokensite.compile import compile_model
+    from tokensite.model.extensive import extensive_form
+    from tokensite.solve import solve as solve_compiled
+
+    t0 = time.perf_counter()
+    models = _models(cases)
+    keys = first_stage_keys(models)
+    nonants = {n: nonant_list(n, models, keys) for n in cases}
+    ef = extensive_form({n: m for n, (m, _, _) in models.items()}, probabilities, nonants)
+    comp = compile_model(ef)
+    built_s = time.perf_counter() - t0
+    out = solve_compiled(comp, cases[next(iter(cases))].solver)
+    detail = {"engine": "tokensite phases", "ef_variables": int(comp.lp.num_col_), "ef_constraints": int(comp.lp.num_row_),
+              "build_s": round(built_s, 3), "spend_gap": out.spend_gap, "message": out.message}
+    if out.values is None:
+        return RecourseSolution({}, None, out.bound, out.status, "ef", time.perf_counter() - t0, detail)
+    values = {k: float(out.values[k[0]][k[1]]) for k in keys}
+    return RecourseSolution(build_of(keys, values), out.objective, out.bound, out.status, "ef", time.perf_counter() - t0, detail)
+
+
 def solve_ef(cases: dict[str, Case], probabilities: dict[str, float]) -> RecourseSolution:
-    """The extensive form through mpi-sppy, solved by HiGHS to the first case's gap and time limit."""
+    """The extensive form through mpi-sppy, solved by HiGHS's branch and bound to the first case's gap and time limit."""
     try:
         import pyomo.environ as pyo
         from mpisppy.opt.ef import ExtensiveForm
@@ -225,7 +263,7 @@ def solve_ef(cases: dict[str, Case], probabilities: dict[str, float]) -> Recours
     lower = results.problem.lower_bound
     bound = float(lower) if lower is not None and math.isfinite(float(lower)) else None
     if not ef.tree_solution_available:
-        return RecourseSolution({}, None, bound, cond, "ef", time.perf_counter() - t0, {})
+        return RecourseSolution({}, None, bound, cond, "ef-mpisppy", time.perf_counter() - t0, {})
     values = {}
     for name in names:
         m = ef.local_scenarios[name]
@@ -234,7 +272,7 @@ def solve_ef(cases: dict[str, Case], probabilities: dict[str, float]) -> Recours
     objective = float(ef.get_objective_value())
     status = "optimal" if cond == "optimal" else "time_limit" if "Limit" in cond or cond == "maxTimeLimit" else cond
     detail = {"termination": cond, "ef_variables": int(ef.ef.nvariables()), "ef_constraints": int(ef.ef.nconstraints())}
-    return RecourseSolution(build_of(keys, values), objective, bound, status, "ef", time.perf_counter() - t0, detail)
+    return RecourseSolution(build_of(keys, values), objective, bound, status, "ef-mpisppy", time.perf_counter() - t0, detail)
 
 
 # ---------------------------------------------------------------- evaluation and outputs
@@ -284,8 +322,8 @@ def run_stochastic(case: str | Path | Case, scenarios: list[Scenario], out: str 
     from tokensite.results.report import write_outputs
     from tokensite.scenarios.report import write_stochastic_report
 
-    if method not in ("ef", "ph"):
-        raise UserError(f"--method {method!r} must be ef or ph")
+    if method not in ("ef", "ef-mpisppy", "ph"):
+        raise UserError(f"--method {method!r} must be ef, ef-mpisppy or ph")
     base = case if isinstance(case, Case) else load_case(case)
     out = Path(out)
     check_overrides(base, [kv for s in scenarios for kv in s.overrides])
@@ -295,6 +333,8 @@ def run_stochastic(case: str | Path | Case, scenarios: list[Scenario], out: str 
     t0 = time.perf_counter()
     if recourse is None:
         if method == "ef":
+            recourse = solve_ef_direct(cases, probs)
+        elif method == "ef-mpisppy":
             recourse = solve_ef(cases, probs)
         else:
             from tokensite.scenarios.ph import MAX_ITERATIONS, run_ph_mpi
@@ -302,7 +342,9 @@ def run_stochastic(case: str | Path | Case, scenarios: list[Scenario], out: str 
             recourse = run_ph_mpi(base, scenarios, out, ranks=ranks, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap,
                                   iterations=ph_iterations or MAX_ITERATIONS)
     if not recourse.build:
-        raise UserError(f"the {method} solve found no build (status {recourse.status})")
+        bound = "none" if recourse.bound is None else f"{_usd(recourse.bound):,.0f} USD"
+        raise UserError(f"the {method} solve found no build in {recourse.seconds:,.0f} s (status {recourse.status}; best bound {bound}); "
+                        "give it more time (--time-limit) or fewer scenarios")
     rows, plans = [], {}
     mv_case = apply_to_case(base, mean_value_overrides(base, scenarios), name="mean_value").with_solver(**solver)
     mv_res, mv_values = _deterministic(mv_case)
