@@ -227,3 +227,87 @@ def map_cmd(
     else:
         path = map_png(res, results_dir / f"map{suffix}.png", year, layer, box)
     out.print(f"map in {path}")
+
+
+@app.command()
+def sweep(
+    case: Path = typer.Argument(..., help="Base case file (.toml)"),
+    grid: Path = typer.Option(..., "--grid", help="Grid file: [grid] lists to combine, or [cases.<name>] tables (docs/data-format.md)"),
+    workers: int = typer.Option(None, "--workers", help="Start a local Dask cluster of N worker processes (one HiGHS thread each)"),
+    scheduler: str = typer.Option(None, "--scheduler", help="Use an existing Dask cluster, e.g. tcp://10.0.0.5:8786"),
+    out_dir: Path = typer.Option(None, "--out", help="Sweep folder (cases/, sweep.csv, sweep.png, report.html)", show_default="results/<case name>-sweep"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) per case", show_default=_case_default("time_limit_s")),
+    no_report: bool = typer.Option(False, "--no-report", help="Write each case's results CSVs only (no plan tables, maps or report)"),
+) -> None:
+    """Solve many cases, each a set of overrides; rerun to finish what is missing (finished cases are skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tokensite.scenarios.sweep import read_grid, run_sweep
+
+    for problem in solver_option_problems(time_limit_s):
+        _fail(UserError(problem))
+    try:
+        base = load_case(case)
+        cases = read_grid(grid)
+        target = out_dir or Path("results") / f"{base.name}-sweep"
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out) as bar:
+            task = bar.add_task("sweep", total=len(cases))
+
+            def on_start(todo: int, skipped: int) -> None:
+                if skipped:
+                    out.print(f"  {skipped} case(s) already solved from the same inputs: skipped")
+
+            def on_done(row: dict) -> None:
+                bar.advance(task)
+                if not row.get("skipped"):
+                    obj = "" if row.get("objective_usd") is None else f"  objective {row['objective_usd']:,.0f} USD"
+                    why = f"  {row['error']}" if row.get("status") == "failed" else ""
+                    out.print(escape(f"  {row['case']}: {row['status']}{obj}{why}"), soft_wrap=True)
+
+            frame = run_sweep(base, cases, target, workers=workers, scheduler=scheduler, time_limit_s=time_limit_s,
+                              report=not no_report, on_start=on_start, on_done=on_done)
+    except UserError as e:
+        _fail(e)
+        return
+    failed = int((frame.status == "failed").sum())
+    out.print(f"{len(frame)} case(s), {failed} failed; sweep in {target / 'sweep.csv'}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stochastic(
+    case: Path = typer.Argument(..., help="Base case file (.toml)"),
+    scenarios: Path = typer.Option(..., "--scenarios", help="CSV: name, probability, then one column per override key (docs/data-format.md)"),
+    method: str = typer.Option("ef", "--method", help="ef: extensive form by tokensite's HiGHS phases; ef-mpisppy: mpi-sppy's extensive form by HiGHS branch and bound; ph: Progressive Hedging under mpiexec"),
+    ranks: int = typer.Option(2, "--ranks", help="MPI ranks for --method ph (even: PH hub and xhat spoke)"),
+    ph_iterations: int = typer.Option(50, "--ph-iterations", help="PH iteration limit (--method ph)"),
+    out_dir: Path = typer.Option(None, "--out", help="Results folder", show_default="results/<case name>-stochastic"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) for the recourse problem and each deterministic solve",
+                                       show_default=_case_default("time_limit_s")),
+    mip_rel_gap: float = typer.Option(None, "--gap", help="Relative gap in [0, 1)", show_default=_case_default("mip_rel_gap")),
+    no_report: bool = typer.Option(False, "--no-report", help="Scenario results CSVs only (no plan tables, maps or report per scenario)"),
+) -> None:
+    """One build for all scenarios (two-stage stochastic plan): expected cost, EVPI and VSS."""
+    from tokensite.scenarios.stochastic import read_scenarios, run_stochastic
+
+    for problem in solver_option_problems(time_limit_s, mip_rel_gap):
+        _fail(UserError(problem))
+    try:
+        base = load_case(case)
+        scen = read_scenarios(scenarios)
+        target = out_dir or Path("results") / f"{base.name}-stochastic"
+        with out.status(f"solving {len(scen)} scenario(s) by {method} ..."):
+            s = run_stochastic(base, scen, target, method=method, ranks=ranks, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap,
+                               report=not no_report, ph_iterations=ph_iterations)
+    except UserError as e:
+        _fail(e)
+        return
+
+    def usd(key: str) -> str:
+        return "n/a" if s.get(key) is None else f"{s[key]:,.0f} USD"
+
+    gap = "n/a" if s["recourse_gap"] is None else f"{100 * s['recourse_gap']:.3f} %"
+    out.print(f"[bold]{s['status']}[/bold] ({s['method']}, gap {gap}): expected cost {usd('expected_cost_usd')}; "
+              f"EVPI {usd('evpi_usd')}; VSS {usd('vss_usd')}")
+    out.print(f"results in {target}")

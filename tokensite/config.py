@@ -61,6 +61,9 @@ class Case:
     finance: Finance = field(default_factory=Finance)
     scale: Scale = field(default_factory=Scale)
     path: Path | None = None
+    overrides: tuple[tuple[str, Any], ...] = ()
+    """Data overrides ``(key, value)`` of a scenario (docs/data-format.md, "Overrides"), applied to the
+    dataset's raw cells before validation by :mod:`tokensite.scenarios.overrides`; () for none."""
 
     def year_weights(self) -> dict[int, int]:
         """Calendar years each planning year stands for (gap to the next; 1 for the last)."""
@@ -172,4 +175,5 @@ def case_from_summary(case: dict) -> Case:
         finance=Finance(**case["finance"]),
         scale=Scale(**case["scale"]),
         path=Path(case["path"]) if case.get("path") else None,
+        overrides=tuple((str(k), v) for k, v in case.get("overrides", [])),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -13,14 +13,16 @@ from types import MappingProxyType
 from typing import Any
 
 from tokensite.config import Case, load_case
-from tokensite.dataset import Dataset, read_dataset
+from tokensite.dataset import Dataset
 from tokensite.dataset.checks import check_case
 from tokensite.compile import Compiled, compile_model
 from tokensite.model import build_model
+from tokensite.model.stages import fix_first_stage
 from tokensite.results import Results
 from tokensite.results.explain import explain
 from tokensite.results.extract import extract
 from tokensite.routes import route_set
+from tokensite.scenarios.overrides import read_case_dataset
 from tokensite.solve import solve as solve_compiled
 from tokensite.units import optional_musd_to_usd
 
@@ -48,12 +50,19 @@ def solve(
     on_incumbent: Callable[[dict], None] | None = None,
     skip_families: tuple[str, ...] = (),
     on_compiled: Callable[[Compiled], None] | None = None,
+    fixed_build: Mapping[str, Mapping] | None = None,
+    on_values: Callable[[dict[str, dict]], None] | None = None,
     **overrides: Any,
 ) -> Results:
     """Solve a case and return its :class:`Results`.
 
     ``on_compiled`` receives the standard-form model (benchmarks save it for the bare peer).
+    ``fixed_build`` ({first-stage variable: {index: value}}, :mod:`tokensite.model.stages`) fixes what
+    is built, so only operations are solved (a stochastic plan's build evaluated in one scenario).
+    ``on_values`` receives the plan's variable values ({variable: {index: value}}), e.g. to read its build.
     ``overrides`` set solver options (``time_limit_s``, ``mip_rel_gap``, ``threads``, ``relax``).
+    The dataset is read with the case's data overrides applied (``Case.overrides``); a ``dataset``
+    passed in is used as given.
     Raises :class:`~tokensite.errors.UserError` subclasses for bad input.
     """
     times: dict[str, float] = {}
@@ -66,11 +75,13 @@ def solve(
     t = perf_counter()
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
     case = case.with_solver(**overrides)
-    ds = dataset or read_dataset(case.data_dir)
+    ds = dataset or read_case_dataset(case)
     check_case(case, ds)
     stage("read", t)
     t = perf_counter()
     m, ix, par = build_model(ds, case, skip=skip_families)
+    if fixed_build is not None:
+        fix_first_stage(m, fixed_build)
     stage("build", t)
     t = perf_counter()
     comp = compile_model(m)
@@ -82,7 +93,11 @@ def solve(
     routes = route_set(comp, ix, par, ds.routes, case.solver.route_k)
     out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd, routes=routes)
     stage("solve", t)
+    if on_values and out.values is not None:
+        on_values(out.values)
     case_summary = _case_summary(case, list(ix.L), skip_families)
+    if fixed_build is not None:
+        case_summary["fixed_build"] = True  # operations only: never reopened as the case's own plan
     t = perf_counter()
     frames = extract(ds, m, ix, par, comp, out)
     if frames:
@@ -132,7 +147,7 @@ def load_or_solve(case_path: str | Path, out: str | Path | None = None, **overri
     folder = Path(out) if out is not None else Path("results") / case.name
     if (folder / "summary.json").is_file():
         cached = Results.from_dir(folder)
-        if cached.summary.get("inputs_sha256") and cached.summary.get("inputs_sha256") == _digest_for(case, overrides):
+        if cached.summary.get("inputs_sha256") and cached.summary.get("inputs_sha256") == case_digest(case, **overrides):
             return cached
     res = solve(case, **overrides)
     if res.objective_usd is not None:
@@ -141,13 +156,17 @@ def load_or_solve(case_path: str | Path, out: str | Path | None = None, **overri
 
 
 def _case_summary(case: Case, layers: list[str], skip_families: tuple[str, ...]) -> dict:
-    return {
+    """The case as solved; ``overrides`` only when there are some (so a plain case's digest is as before)."""
+    out = {
         "name": case.name, "path": str(case.path) if case.path else None, "data": str(case.data_dir), "years": list(case.years),
         "discount_rate": case.discount_rate, "layers": layers, "solver": asdict(case.solver), "finance": asdict(case.finance),
         "scale": asdict(case.scale), "skipped_families": list(skip_families),
     }
+    if case.overrides:
+        out["overrides"] = [list(o) for o in case.overrides]
+    return out
 
 
-def _digest_for(case: Case, overrides: dict) -> str:
-    """The digest a solve of ``case`` with ``overrides`` would record, without solving."""
+def case_digest(case: Case, **overrides: Any) -> str:
+    """The ``inputs_sha256`` a solve of ``case`` with solver ``overrides`` would record, without solving."""
     return inputs_digest(_case_summary(case.with_solver(**overrides), [], ()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -179,8 +180,12 @@ def _missing_column_hints(name: str, raw: pd.DataFrame, known: list[str], proble
                 problems[i] = replace(p, value=meant, fix=f"did you mean `{p.column}`? rename the header {meant!r}")
 
 
+Edit = Callable[[str, pd.DataFrame], pd.DataFrame]
+"""A change to one file's raw cells (strings, blank = NA, indexed by CSV line) before it is validated."""
+
+
 def _read_file(folder: Path, name: str, model: type[pa.DataFrameModel], problems: list[Problem],
-               misspelt: list[tuple[Problem, str]], raw_ids: dict[tuple[str, str], set]) -> pd.DataFrame | None:
+               misspelt: list[tuple[Problem, str]], raw_ids: dict[tuple[str, str], set], edit: Edit | None = None) -> pd.DataFrame | None:
     """One file: its valid rows, indexed by CSV line (None if unusable); problems and warnings recorded."""
     file = folder / name
     if not file.is_file():
@@ -202,6 +207,8 @@ def _read_file(folder: Path, name: str, model: type[pa.DataFrameModel], problems
             problems.append(Problem(name, int(line), "-", "has more cells than the header", str(raw.at[line, "__extra__"]),
                                     "remove the extra cells, or quote values that contain commas (a decimal comma?)"))
         raw = raw.drop(columns="__extra__")
+    if edit is not None:
+        raw = edit(name, raw)
     for col in raw.columns:
         raw_ids[(name, col)] = set(raw[col].dropna())
     if raw.empty and name in NEEDS_ROWS:
@@ -217,8 +224,11 @@ def _read_file(folder: Path, name: str, model: type[pa.DataFrameModel], problems
     return frame
 
 
-def read_dataset(path: str | Path, strict: bool = False) -> Dataset:
+def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = None) -> Dataset:
     """Read and validate a dataset folder into a frozen :class:`Dataset`.
+
+    ``edit`` changes each file's raw cells before validation (scenario overrides,
+    :mod:`tokensite.scenarios.overrides`), so an edited value is checked like any input.
 
     Raises :class:`DatasetError` with every root problem found (file, line, column, value, fix),
     the count of follow-on problems they explain, and the plausibility warnings. The warnings of
@@ -232,7 +242,7 @@ def read_dataset(path: str | Path, strict: bool = False) -> Dataset:
     frames: dict[str, pd.DataFrame | None] = {}
     raw_ids: dict[tuple[str, str], set] = {}
     for name, model in {**REQUIRED, **OPTIONAL}.items():
-        frames[name] = _read_file(folder, name, model, problems, misspelt, raw_ids)
+        frames[name] = _read_file(folder, name, model, problems, misspelt, raw_ids, edit)
     damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
     roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)
     problems += roots
