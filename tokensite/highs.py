@@ -37,6 +37,22 @@ def quiet_highs(log: bool) -> highspy.Highs:
         os.close(saved)
 
 
+_process_threads: int | None = None  # HiGHS fixes its thread pool at the first run in a process
+
+
+def process_threads(asked: int, warnings: list[str]) -> int:
+    """The thread count HiGHS can use in this process: the first one asked for. A later run asking
+    for another count fails in HiGHS ("Not Set"), so it gets the first one and a warning instead."""
+    global _process_threads
+    if _process_threads is None:
+        _process_threads = asked
+    if asked != _process_threads:
+        note = f"WARNING: HiGHS runs with threads = {_process_threads} in this process (threads = {asked} was asked; HiGHS fixes it at the first solve)"
+        if note not in warnings:
+            warnings.append(note)
+    return _process_threads
+
+
 def new_highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool, warnings: list[str]) -> highspy.Highs:
     h = quiet_highs(log)
     h.setOptionValue("output_flag", True)
@@ -44,8 +60,7 @@ def new_highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool, 
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("mip_rel_gap", 0.0)  # the spend gap decides (branch_and_bound interrupts)
     h.setOptionValue("mip_abs_gap", 0.0)
-    if options.threads:
-        h.setOptionValue("threads", int(options.threads))
+    h.setOptionValue("threads", process_threads(int(options.threads), warnings))
 
     def keep_warning(e: object) -> None:
         text = (e.message or "").strip()

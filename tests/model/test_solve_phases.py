@@ -88,3 +88,15 @@ def test_units_are_rounded_by_fleet_not_by_purchase():
     cols = np.array([0, 1, 2])
     assert rounded_units(cols, [np.array([0]), np.array([0, 1])], x).tolist() == [1.0, 0.0, 2.0]
     assert rounded_units(cols, [np.array([0]), np.array([0, 1]), np.array([1])], np.array([0.3, 1.4, 0.0])).tolist() == [1.0, 2.0, 0.0]
+
+
+def test_a_second_thread_count_in_one_process_still_solves(tmp_path):
+    """HiGHS fixes its thread pool at the first run in a process; a later solve asking for another
+    count used to end in status error. It now runs with the first count and says so."""
+    from tokensite import highs
+
+    first = solve_tiny(tmp_path / "a", base(), threads=1)
+    other = 2 if highs._process_threads == 1 else 1
+    res = solve_tiny(tmp_path / "b", base(), threads=other)
+    assert res.objective_usd == pytest.approx(first.objective_usd, rel=1e-9)
+    assert any("threads" in w for w in res.summary["solver_warnings"])
