@@ -315,6 +315,10 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
         if status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             msg += ": the LP relaxation already fails, so no integer plan can exist (check demand, caps and eligibility)"
         return _solution(comp, status, None, None, t0, progress, warnings, msg)
+    if not comp.integer.any() and not options.relax:  # a plain LP (e.g. a build held fixed): its plan is a vertex
+        h.setOptionValue("run_crossover", "on")
+        if run_until(h, deadline) != "optimal":
+            return _solution(comp, "time_limit", None, None, t0, progress, warnings, "no time left for the LP's crossover")
     lp = _plan(h, comp)
     bound = lp.objective + left
     if options.relax or not comp.integer.any():
