@@ -155,85 +155,26 @@ class Site:
     training: bool = False
 
 
-S = Site
-SITES: list[Site] = [
-    # United States (EIA 2023 industrial prices by state)
-    S("us-nova-campus", "Northern Virginia campus (Loudoun/Prince William)", "US", "PJM-DOM", "campus", (39.0, -77.6), "America/New_York", ("US-VA", "industrial", 2023), "US-PJM-DOM", "us", "temperate", 1500, 2027, None, True, True),
-    S("us-nova-metro", "Ashburn colocation", "US", "PJM-DOM", "metro", "WAS", "America/New_York", ("US-VA", "industrial", 2023), "US-PJM-DOM", "us", "temperate", 400, 2026, "nova"),
-    S("us-ohio-campus", "Central Ohio campus (New Albany)", "US", "PJM", "campus", "CMH", "America/New_York", ("US-OH", "industrial", 2023), "US-PJM", "us", "temperate", 1200, 2027, None, True, True),
-    S("us-chicago-metro", "Chicago colocation", "US", "PJM-COMED", "metro", "CHI", "America/Chicago", ("US-IL", "industrial", 2023), "US-PJM", "us", "temperate", 300, 2026, "chicago"),
-    S("us-chicago-edge", "Chicago edge", "US", "PJM-COMED", "edge", "CHI", "America/Chicago", ("US-IL", "commercial", 2023), "US-PJM", "us", "edge", 20, 2026),
-    S("us-dfw-metro", "Dallas-Fort Worth colocation", "US", "ERCOT", "metro", "DFW", "America/Chicago", ("US-TX", "industrial", 2023), "US-ERCOT", "san_antonio", "hot", 500, 2026, "dfw"),
-    S("us-abilene-campus", "West Texas campus (Abilene)", "US", "ERCOT", "campus", (32.45, -99.73), "America/Chicago", ("US-TX", "industrial", 2023), "US-ERCOT", "san_antonio", "hot", 2000, 2027, None, True, True),
-    S("us-sat-metro", "San Antonio colocation", "US", "ERCOT", "metro", "SAT", "America/Chicago", ("US-TX", "industrial", 2023), "US-ERCOT", "san_antonio", "hot", 300, 2026),
-    S("us-houston-edge", "Houston edge", "US", "ERCOT", "edge", "HOU", "America/Chicago", ("US-TX", "commercial", 2023), "US-ERCOT", "us", "edge", 20, 2026),
-    S("us-desmoines-campus", "Des Moines campus", "US", "MISO", "campus", "DSM", "America/Chicago", ("US-IA", "industrial", 2023), "US-MISO", "us", "temperate", 1200, 2027, None, False, True),
-    S("us-omaha-campus", "Omaha campus", "US", "SPP", "campus", "OMA", "America/Chicago", ("US-NE", "industrial", 2023), "US-SPP", "us", "temperate", 1000, 2027, None, True, True),
-    S("us-atlanta-metro", "Atlanta colocation", "US", "SOCO", "metro", "ATL", "America/New_York", ("US-GA", "industrial", 2023), "US-SE", "us", "hot", 600, 2026, "atlanta"),
-    S("us-georgia-campus", "Georgia campus (Douglas County)", "US", "SOCO", "campus", (33.7, -84.75), "America/New_York", ("US-GA", "industrial", 2023), "US-SE", "us", "hot", 1200, 2027, None, True, True),
-    S("us-phoenix-metro", "Phoenix colocation", "US", "AZPS", "metro", "PHX", "America/Phoenix", ("US-AZ", "industrial", 2023), "US-AZNM", "us", "hot", 500, 2026, "phoenix"),
-    S("us-quincy-campus", "Quincy, WA hydro campus", "US", "BPA", "campus", (47.23, -119.85), "America/Los_Angeles", ("US-WA", "industrial", 2023), "US-NWPP", "us", "temperate", 800, 2027, None, False, True),
-    S("us-hillsboro-metro", "Hillsboro (Portland) colocation", "US", "BPA", "metro", "PDX", "America/Los_Angeles", ("US-OR", "industrial", 2023), "US-NWPP", "us", "temperate", 400, 2026),
-    S("us-siliconvalley-metro", "Silicon Valley colocation", "US", "CAISO", "metro", "SFO", "America/Los_Angeles", ("US-CA", "industrial", 2023), "US-CAISO", "silicon_valley", "temperate", 300, 2026),
-    S("us-la-edge", "Los Angeles edge", "US", "CAISO", "edge", "LAX", "America/Los_Angeles", ("US-CA", "commercial", 2023), "US-CAISO", "us", "edge", 20, 2026),
-    S("us-nyc-metro", "New York / New Jersey colocation", "US", "NYISO", "metro", "NYC", "America/New_York", ("US-NY", "industrial", 2023), "US-NYISO", "us", "temperate", 300, 2026),
-    S("us-nyc-edge", "New York edge", "US", "NYISO", "edge", "NYC", "America/New_York", ("US-NY", "commercial", 2023), "US-NYISO", "us", "edge", 20, 2026),
-    S("us-boston-metro", "Boston colocation", "US", "ISONE", "metro", "BOS", "America/New_York", ("US-MA", "industrial", 2023), "US-ISONE", "us", "temperate", 200, 2026),
-    S("us-slc-campus", "Salt Lake City campus", "US", "PACE", "campus", "SLC", "America/Denver", ("US-UT", "industrial", 2023), "US-AZNM", "us", "temperate", 800, 2027, None, True, True),
-    S("us-reno-campus", "Reno (Tahoe-Reno Industrial Center) campus", "US", "NEVP", "campus", (39.53, -119.81), "America/Los_Angeles", ("US-NV", "industrial", 2023), "US-AZNM", "reno", "temperate", 800, 2027, None, True, True),
-    S("us-lasvegas-metro", "Las Vegas colocation", "US", "NEVP", "metro", "LAS", "America/Los_Angeles", ("US-NV", "industrial", 2023), "US-AZNM", "us", "hot", 300, 2026),
-    S("us-miami-edge", "Miami edge", "US", "FPL", "edge", "MIA", "America/New_York", ("US-FL", "commercial", 2023), "US-SE", "us", "edge", 20, 2026),
-    # Canada (Hydro-Quebec city comparison; Alberta estimate)
-    S("ca-quebec-campus", "Quebec hydro campus (Beauharnois)", "CA", "HQ", "campus", (45.31, -73.87), "America/Montreal", ("CA-QC-MTL", "large_industrial", 2022), "CA-QC", "low_cost", "cold", 800, 2027, None, False, True),
-    S("ca-montreal-metro", "Montreal colocation", "CA", "HQ", "metro", "MTL", "America/Montreal", ("CA-QC-MTL", "large_industrial", 2022), "CA-QC", "low_cost", "cold", 200, 2026),
-    S("ca-toronto-metro", "Toronto colocation", "CA", "IESO", "metro", "TOR", "America/Toronto", ("CA-ON-TOR", "large_industrial", 2022), "CA-ON", "us", "cold", 300, 2026),
-    S("ca-alberta-campus", "Alberta campus (Calgary region)", "CA", "AESO", "campus", "YYC", "America/Edmonton", ("CA-AB", "large_industrial", 2024), "CA-AB", "low_cost", "cold", 1200, 2027, None, True, True),
-    # Nordics
-    S("no-stavanger-campus", "Norway campus (NO2, Stavanger region)", "NO", "NO2", "campus", (58.97, 5.73), "Europe/Oslo", ("NO", "large_industrial", 2024), "NO", "low_cost", "cold", 600, 2027, None, False, True),
-    S("no-oslo-metro", "Oslo colocation", "NO", "NO1", "metro", "OSL", "Europe/Oslo", ("NO", "large_industrial", 2024), "NO", "low_cost", "cold", 150, 2026),
-    S("se-lulea-campus", "Lulea campus (SE1)", "SE", "SE1", "campus", (65.58, 22.15), "Europe/Stockholm", ("SE", "large_industrial", 2024), "SE-SE1", "low_cost", "cold", 600, 2027, None, False, True),
-    S("se-stockholm-metro", "Stockholm colocation", "SE", "SE3", "metro", "STO", "Europe/Stockholm", ("SE", "large_industrial", 2024), "SE", "low_cost", "cold", 200, 2026),
-    S("fi-kajaani-campus", "Finland campus (Kajaani)", "FI", "FI", "campus", (64.23, 27.73), "Europe/Helsinki", ("FI", "non_household", "2024-H1"), "FI", "low_cost", "cold", 500, 2027, None, False, True),
-    S("fi-helsinki-metro", "Helsinki colocation", "FI", "FI", "metro", "HEL", "Europe/Helsinki", ("FI", "non_household", "2024-H1"), "FI", "low_cost", "cold", 200, 2026),
-    S("is-keflavik-campus", "Iceland campus (Keflavik)", "IS", "IS", "campus", (63.99, -22.62), "Atlantic/Reykjavik", ("IS", "large_industrial", 2024), "IS", "low_cost", "cold", 300, 2027, None, False, True),
-    # Western Europe
-    S("ie-dublin-metro", "Dublin colocation", "IE", "SEM", "metro", "DUB", "Europe/Dublin", ("IE", "non_household", "2024-H1"), "IE", "us", "temperate", 300, 2028, "dublin"),
-    S("gb-london-metro", "London (Slough) colocation", "GB", "GB", "metro", "LON", "Europe/London", ("GB", "large_industrial", 2024), "GB", "london", "temperate", 400, 2026, "london"),
-    S("gb-london-edge", "London edge", "GB", "GB", "edge", "LON", "Europe/London", ("GB", "large_industrial", 2024), "GB", "london", "edge", 20, 2026),
-    S("nl-amsterdam-metro", "Amsterdam colocation", "NL", "NL", "metro", "AMS", "Europe/Amsterdam", ("NL", "large_industrial", 2024), "NL", "us", "temperate", 300, 2026),
-    S("nl-eemshaven-campus", "Eemshaven campus (designated hyperscale site)", "NL", "NL", "campus", (53.44, 6.83), "Europe/Amsterdam", ("NL", "large_industrial", 2024), "NL", "us", "temperate", 600, 2027, None, False, True),
-    S("de-frankfurt-metro", "Frankfurt colocation", "DE", "DE", "metro", "FRA", "Europe/Berlin", ("DE", "large_industrial", 2024), "DE", "frankfurt", "temperate", 400, 2026, "frankfurt"),
-    S("de-frankfurt-edge", "Frankfurt edge", "DE", "DE", "edge", "FRA", "Europe/Berlin", ("DE", "large_industrial", 2024), "DE", "frankfurt", "edge", 20, 2026),
-    S("de-berlin-metro", "Berlin colocation", "DE", "DE", "metro", "BER", "Europe/Berlin", ("DE", "large_industrial", 2024), "DE", "frankfurt", "temperate", 200, 2026),
-    S("fr-paris-metro", "Paris colocation", "FR", "FR", "metro", "PAR", "Europe/Paris", ("FR", "large_industrial", 2024), "FR", "us", "temperate", 300, 2026),
-    S("fr-grandest-campus", "France campus (Grand Est)", "FR", "FR", "campus", (48.69, 6.18), "Europe/Paris", ("FR", "large_industrial", 2024), "FR", "us", "temperate", 1000, 2027, None, False, True),
-    S("es-madrid-metro", "Madrid colocation", "ES", "ES", "metro", "MAD", "Europe/Madrid", ("ES", "large_industrial", 2024), "ES", "us", "hot", 300, 2026),
-    S("es-aragon-campus", "Aragon campus", "ES", "ES", "campus", (41.65, -0.88), "Europe/Madrid", ("ES", "large_industrial", 2024), "ES", "low_cost", "hot", 800, 2027, None, False, True),
-    # Gulf
-    S("ae-abudhabi-campus", "Abu Dhabi campus", "AE", "AE", "campus", "ABU", "Asia/Dubai", ("AE", "large_industrial", 2024), "AE", "low_cost", "hot", 2000, 2027, None, True, True),
-    S("ae-dubai-metro", "Dubai colocation", "AE", "AE", "metro", "DXB", "Asia/Dubai", ("AE", "large_industrial", 2024), "AE", "low_cost", "hot", 200, 2026),
-    S("sa-riyadh-campus", "Riyadh campus", "SA", "SA", "campus", "RUH", "Asia/Riyadh", ("SA", "large_industrial", 2024), "SA", "low_cost", "hot", 1500, 2027, None, True, True),
-    S("qa-doha-metro", "Doha colocation", "QA", "QA", "metro", "DOH", "Asia/Qatar", ("QA", "large_industrial", 2024), "QA", "low_cost", "hot", 200, 2026),
-    # Asia-Pacific
-    S("in-mumbai-metro", "Mumbai colocation", "IN", "IN-W", "metro", "BOM", "Asia/Kolkata", ("IN", "large_industrial", 2024), "IN", "low_cost", "hot", 500, 2026, "mumbai"),
-    S("in-chennai-campus", "Chennai campus", "IN", "IN-S", "campus", (12.98, 80.16), "Asia/Kolkata", ("IN", "large_industrial", 2024), "IN", "low_cost", "hot", 800, 2027, None, True, True),
-    S("in-delhi-edge", "Delhi edge", "IN", "IN-N", "edge", "DEL", "Asia/Kolkata", ("IN", "large_industrial", 2024), "IN", "low_cost", "edge", 20, 2026),
-    S("jp-tokyo-metro", "Tokyo (Inzai) colocation", "JP", "TEPCO", "metro", "TYO", "Asia/Tokyo", ("JP", "large_industrial", 2024), "JP", "tokyo", "temperate", 400, 2026, "tokyo"),
-    S("jp-tokyo-edge", "Tokyo edge", "JP", "TEPCO", "edge", "TYO", "Asia/Tokyo", ("JP", "large_industrial", 2024), "JP", "tokyo", "edge", 20, 2026),
-    S("jp-osaka-metro", "Osaka colocation", "JP", "KEPCO", "metro", "OSA", "Asia/Tokyo", ("JP", "large_industrial", 2024), "JP", "osaka", "temperate", 300, 2026),
-    S("sg-singapore-metro", "Singapore colocation", "SG", "SG", "metro", "SIN", "Asia/Singapore", ("SG", "large_industrial", 2024), "SG", "singapore", "hot", 300, 2026, "singapore"),
-    S("my-johor-campus", "Johor campus", "MY", "MY", "campus", "JHB", "Asia/Kuala_Lumpur", ("SG", "large_industrial", 2024), "MY", "low_cost", "hot", 1000, 2027, None, True, True),
-    S("kr-seoul-metro", "Seoul colocation", "KR", "KR", "metro", "SEL", "Asia/Seoul", ("KR", "large_industrial", 2024), "KR", "us", "temperate", 300, 2026),
-    S("tw-taipei-metro", "Taipei colocation", "TW", "TW", "metro", "TPE", "Asia/Taipei", ("TW", "large_industrial", 2024), "TW", "us", "hot", 200, 2026),
-    S("au-sydney-metro", "Sydney colocation", "AU", "NEM-NSW", "metro", "SYD", "Australia/Sydney", ("AU", "large_industrial", 2024), "AU", "us", "temperate", 400, 2026),
-    S("au-melbourne-metro", "Melbourne colocation", "AU", "NEM-VIC", "metro", "MEL", "Australia/Melbourne", ("AU", "large_industrial", 2024), "AU", "us", "temperate", 200, 2026),
-    # Latin America and Africa
-    S("br-saopaulo-metro", "Sao Paulo colocation", "BR", "BR-SE", "metro", "SAO", "America/Sao_Paulo", ("BR", "large_industrial", 2024), "BR", "us", "hot", 300, 2026),
-    S("cl-santiago-metro", "Santiago colocation", "CL", "CL-SEN", "metro", (-33.4489, -70.6693), "America/Santiago", ("CL", "large_industrial", 2024), "CL", "us", "temperate", 200, 2026),
-    S("mx-queretaro-campus", "Queretaro campus", "MX", "MX", "campus", "QRO", "America/Mexico_City", ("MX", "large_industrial", 2024), "MX", "low_cost", "temperate", 600, 2027, None, True, True),
-    S("za-johannesburg-metro", "Johannesburg colocation", "ZA", "ZA", "metro", "JNB", "Africa/Johannesburg", ("ZA", "large_industrial", 2024), "ZA", "us", "temperate", 200, 2026),
-    S("ke-nairobi-metro", "Nairobi colocation", "KE", "KE", "metro", "NBO", "Africa/Nairobi", ("ZA", "large_industrial", 2024), "ZA", "us", "temperate", 100, 2026),
-]
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+def load_sites(path: Path) -> list[Site]:
+    """The candidate sites as data (``reference/world_sites.csv``), one named column per field."""
+    df = pd.read_csv(path, dtype={"price_year": str, "at_metro": str, "vacancy_market": str})
+    sites = []
+    for r in df.itertuples(index=False):
+        at = r.at_metro if not _blank(r.at_metro) else (float(r.lat), float(r.lon))
+        year = None if _blank(r.price_year) else (int(r.price_year) if r.price_year.isdigit() else r.price_year)
+        sites.append(Site(site_id=r.site_id, name=r.name, country=r.country, grid_zone=r.grid_zone, kind=r.kind, at=at,
+                          tz=r.tz, price=(r.price_region, r.price_sector, year), carbon=r.carbon_region,
+                          capex=r.capex_market, climate=r.climate, max_mw=r.max_mw, earliest_year=int(r.earliest_year),
+                          market=None if _blank(r.vacancy_market) else r.vacancy_market,
+                          bridge=bool(r.bridge), training=bool(r.training_allowed)))
+    return sites
+
+
+SITES: list[Site] = load_sites(REF / "world_sites.csv")
 
 # Facility capex (USD per MW of facility): Cushman & Wakefield US average and range,
 # Turner & Townsend market figures (USD per W = USD million per MW), team default for
