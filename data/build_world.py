@@ -61,6 +61,35 @@ def price(region_id: str, sector: str, year: str | int | None = None) -> tuple[f
     return value, basis, row.source
 
 
+# Large-load tariffs (large_load_tariffs.csv) for countries outside the US and the EU core: the row
+# used per country (tariff_class prefix). A conversion at the team's FX rate makes it derived.
+ref_tariffs = pd.read_csv(REF / "large_load_tariffs.csv")
+TARIFF_ROW = {
+    "KR": "industrial (B)", "TW": "industrial average (rate review)", "SA": "industrial", "AE": "industrial slab",
+    "MY": "average base tariff", "IN": "HT I(A)", "CN": "industrial average", "ID": "I-4/TT", "ZA": "average standard",
+    "KE": "C15", "NG": "Band A", "AR": "average industrial", "CO": "average unit cost", "MX": "average electricity",
+    "CL": "average electricity", "PE": "average electricity", "BR": "average industrial", "IT": "non-domestic",
+    "HK": "average net tariff", "JP": "overall average",
+}
+
+
+def tariff(country: str) -> tuple[float, str, str]:
+    rows = ref_tariffs[(ref_tariffs.country_iso2 == country) & ref_tariffs.tariff_class.str.startswith(TARIFF_ROW[country])]
+    row = rows.iloc[-1]
+    basis = row.basis
+    if basis == "published" and str(row.fx_basis).startswith("team approx"):
+        basis = "derived"
+    return float(row.usd_per_mwh), basis, row.source
+
+
+def site_price(s: "Site") -> tuple[float, str, str]:
+    """Firm price of a site: the large-load tariff of its country where one is published, else
+    the power_prices.csv row the site names."""
+    if s.country in TARIFF_ROW:
+        return tariff(s.country)
+    return price(*s.price)
+
+
 def carbon(region_id: str) -> tuple[float, str, str]:
     row = ref_carbon.loc[region_id]
     return float(row.gco2_per_kwh), row.basis, row.source
@@ -98,6 +127,9 @@ METROS: dict[str, str] = {  # reference metro id -> IANA time zone
     "DFW": "America/Chicago", "HOU": "America/Chicago", "MIA": "America/New_York", "WAS": "America/New_York",
     "ATL": "America/New_York", "PHX": "America/Phoenix", "BOS": "America/New_York",
     "SFO": "America/Los_Angeles", "SEA": "America/Los_Angeles", "DEN": "America/Denver",
+    # 2026-12: mainland China and Peru (issue 10: regions missing from the demand)
+    "SHA": "Asia/Shanghai", "BJS": "Asia/Shanghai", "CAN": "Asia/Shanghai", "SZX": "Asia/Shanghai",
+    "LIM": "America/Lima",
 }
 # Jurisdiction groups used by residency rules (EU/EEA members share one).
 JURISDICTION = {
@@ -105,7 +137,7 @@ JURISDICTION = {
     "GB": "GB", "FR": "EU", "DE": "EU", "ES": "EU", "IT": "EU", "NL": "EU", "IE": "EU", "SE": "EU",
     "FI": "EU", "NO": "EU", "IS": "EU", "DK": "EU", "AE": "GCC", "SA": "GCC", "QA": "GCC",
     "IN": "IN", "JP": "JP", "SG": "SG", "MY": "MY", "KR": "KR", "TW": "TW", "HK": "HK", "ID": "ID",
-    "AU": "AU", "ZA": "ZA", "KE": "KE", "NG": "NG",
+    "AU": "AU", "ZA": "ZA", "KE": "KE", "NG": "NG", "CN": "CN", "PE": "PE",
 }
 # Santiago: the reference row SCL holds Santiago de los Caballeros (Dominican Republic,
 # 19.46 N, 0.7 M) -- a transcription error. Santiago de Chile's coordinates and UN WUP
@@ -150,90 +182,114 @@ class Site:
     climate: str  # cold | temperate | hot (PUE default for campuses)
     max_mw: float
     earliest_year: int
-    market: str | None = None  # key into MARKET_VACANCY for existing_mw
+    market: str | None = None  # vacancy market name (world_sites.csv; no longer used for existing_mw)
     bridge: bool = False
     training: bool = False
+    max_mw_basis: tuple[str, str] = ("estimate", "TEAM-EST")
+    existing: tuple[float, str, str] | None = None  # energised grid MW (value, basis, source)
+    bridge_max: tuple[float, str, str] | None = None  # announced on-site generation MW
+    coord_basis: tuple[str, str] | None = None  # basis and source of (lat, lon) when not a reference metro
+    earliest_basis: tuple[str, str] = ("estimate", "TEAM-EST")
+    full_power_year: tuple[int, str, str] | None = None  # year the announced MW is energised
 
 
-S = Site
-SITES: list[Site] = [
-    # United States (EIA 2023 industrial prices by state)
-    S("us-nova-campus", "Northern Virginia campus (Loudoun/Prince William)", "US", "PJM-DOM", "campus", (39.0, -77.6), "America/New_York", ("US-VA", "industrial", 2023), "US-PJM-DOM", "us", "temperate", 1500, 2027, None, True, True),
-    S("us-nova-metro", "Ashburn colocation", "US", "PJM-DOM", "metro", "WAS", "America/New_York", ("US-VA", "industrial", 2023), "US-PJM-DOM", "us", "temperate", 400, 2026, "nova"),
-    S("us-ohio-campus", "Central Ohio campus (New Albany)", "US", "PJM", "campus", "CMH", "America/New_York", ("US-OH", "industrial", 2023), "US-PJM", "us", "temperate", 1200, 2027, None, True, True),
-    S("us-chicago-metro", "Chicago colocation", "US", "PJM-COMED", "metro", "CHI", "America/Chicago", ("US-IL", "industrial", 2023), "US-PJM", "us", "temperate", 300, 2026, "chicago"),
-    S("us-chicago-edge", "Chicago edge", "US", "PJM-COMED", "edge", "CHI", "America/Chicago", ("US-IL", "commercial", 2023), "US-PJM", "us", "edge", 20, 2026),
-    S("us-dfw-metro", "Dallas-Fort Worth colocation", "US", "ERCOT", "metro", "DFW", "America/Chicago", ("US-TX", "industrial", 2023), "US-ERCOT", "san_antonio", "hot", 500, 2026, "dfw"),
-    S("us-abilene-campus", "West Texas campus (Abilene)", "US", "ERCOT", "campus", (32.45, -99.73), "America/Chicago", ("US-TX", "industrial", 2023), "US-ERCOT", "san_antonio", "hot", 2000, 2027, None, True, True),
-    S("us-sat-metro", "San Antonio colocation", "US", "ERCOT", "metro", "SAT", "America/Chicago", ("US-TX", "industrial", 2023), "US-ERCOT", "san_antonio", "hot", 300, 2026),
-    S("us-houston-edge", "Houston edge", "US", "ERCOT", "edge", "HOU", "America/Chicago", ("US-TX", "commercial", 2023), "US-ERCOT", "us", "edge", 20, 2026),
-    S("us-desmoines-campus", "Des Moines campus", "US", "MISO", "campus", "DSM", "America/Chicago", ("US-IA", "industrial", 2023), "US-MISO", "us", "temperate", 1200, 2027, None, False, True),
-    S("us-omaha-campus", "Omaha campus", "US", "SPP", "campus", "OMA", "America/Chicago", ("US-NE", "industrial", 2023), "US-SPP", "us", "temperate", 1000, 2027, None, True, True),
-    S("us-atlanta-metro", "Atlanta colocation", "US", "SOCO", "metro", "ATL", "America/New_York", ("US-GA", "industrial", 2023), "US-SE", "us", "hot", 600, 2026, "atlanta"),
-    S("us-georgia-campus", "Georgia campus (Douglas County)", "US", "SOCO", "campus", (33.7, -84.75), "America/New_York", ("US-GA", "industrial", 2023), "US-SE", "us", "hot", 1200, 2027, None, True, True),
-    S("us-phoenix-metro", "Phoenix colocation", "US", "AZPS", "metro", "PHX", "America/Phoenix", ("US-AZ", "industrial", 2023), "US-AZNM", "us", "hot", 500, 2026, "phoenix"),
-    S("us-quincy-campus", "Quincy, WA hydro campus", "US", "BPA", "campus", (47.23, -119.85), "America/Los_Angeles", ("US-WA", "industrial", 2023), "US-NWPP", "us", "temperate", 800, 2027, None, False, True),
-    S("us-hillsboro-metro", "Hillsboro (Portland) colocation", "US", "BPA", "metro", "PDX", "America/Los_Angeles", ("US-OR", "industrial", 2023), "US-NWPP", "us", "temperate", 400, 2026),
-    S("us-siliconvalley-metro", "Silicon Valley colocation", "US", "CAISO", "metro", "SFO", "America/Los_Angeles", ("US-CA", "industrial", 2023), "US-CAISO", "silicon_valley", "temperate", 300, 2026),
-    S("us-la-edge", "Los Angeles edge", "US", "CAISO", "edge", "LAX", "America/Los_Angeles", ("US-CA", "commercial", 2023), "US-CAISO", "us", "edge", 20, 2026),
-    S("us-nyc-metro", "New York / New Jersey colocation", "US", "NYISO", "metro", "NYC", "America/New_York", ("US-NY", "industrial", 2023), "US-NYISO", "us", "temperate", 300, 2026),
-    S("us-nyc-edge", "New York edge", "US", "NYISO", "edge", "NYC", "America/New_York", ("US-NY", "commercial", 2023), "US-NYISO", "us", "edge", 20, 2026),
-    S("us-boston-metro", "Boston colocation", "US", "ISONE", "metro", "BOS", "America/New_York", ("US-MA", "industrial", 2023), "US-ISONE", "us", "temperate", 200, 2026),
-    S("us-slc-campus", "Salt Lake City campus", "US", "PACE", "campus", "SLC", "America/Denver", ("US-UT", "industrial", 2023), "US-AZNM", "us", "temperate", 800, 2027, None, True, True),
-    S("us-reno-campus", "Reno (Tahoe-Reno Industrial Center) campus", "US", "NEVP", "campus", (39.53, -119.81), "America/Los_Angeles", ("US-NV", "industrial", 2023), "US-AZNM", "reno", "temperate", 800, 2027, None, True, True),
-    S("us-lasvegas-metro", "Las Vegas colocation", "US", "NEVP", "metro", "LAS", "America/Los_Angeles", ("US-NV", "industrial", 2023), "US-AZNM", "us", "hot", 300, 2026),
-    S("us-miami-edge", "Miami edge", "US", "FPL", "edge", "MIA", "America/New_York", ("US-FL", "commercial", 2023), "US-SE", "us", "edge", 20, 2026),
-    # Canada (Hydro-Quebec city comparison; Alberta estimate)
-    S("ca-quebec-campus", "Quebec hydro campus (Beauharnois)", "CA", "HQ", "campus", (45.31, -73.87), "America/Montreal", ("CA-QC-MTL", "large_industrial", 2022), "CA-QC", "low_cost", "cold", 800, 2027, None, False, True),
-    S("ca-montreal-metro", "Montreal colocation", "CA", "HQ", "metro", "MTL", "America/Montreal", ("CA-QC-MTL", "large_industrial", 2022), "CA-QC", "low_cost", "cold", 200, 2026),
-    S("ca-toronto-metro", "Toronto colocation", "CA", "IESO", "metro", "TOR", "America/Toronto", ("CA-ON-TOR", "large_industrial", 2022), "CA-ON", "us", "cold", 300, 2026),
-    S("ca-alberta-campus", "Alberta campus (Calgary region)", "CA", "AESO", "campus", "YYC", "America/Edmonton", ("CA-AB", "large_industrial", 2024), "CA-AB", "low_cost", "cold", 1200, 2027, None, True, True),
-    # Nordics
-    S("no-stavanger-campus", "Norway campus (NO2, Stavanger region)", "NO", "NO2", "campus", (58.97, 5.73), "Europe/Oslo", ("NO", "large_industrial", 2024), "NO", "low_cost", "cold", 600, 2027, None, False, True),
-    S("no-oslo-metro", "Oslo colocation", "NO", "NO1", "metro", "OSL", "Europe/Oslo", ("NO", "large_industrial", 2024), "NO", "low_cost", "cold", 150, 2026),
-    S("se-lulea-campus", "Lulea campus (SE1)", "SE", "SE1", "campus", (65.58, 22.15), "Europe/Stockholm", ("SE", "large_industrial", 2024), "SE-SE1", "low_cost", "cold", 600, 2027, None, False, True),
-    S("se-stockholm-metro", "Stockholm colocation", "SE", "SE3", "metro", "STO", "Europe/Stockholm", ("SE", "large_industrial", 2024), "SE", "low_cost", "cold", 200, 2026),
-    S("fi-kajaani-campus", "Finland campus (Kajaani)", "FI", "FI", "campus", (64.23, 27.73), "Europe/Helsinki", ("FI", "non_household", "2024-H1"), "FI", "low_cost", "cold", 500, 2027, None, False, True),
-    S("fi-helsinki-metro", "Helsinki colocation", "FI", "FI", "metro", "HEL", "Europe/Helsinki", ("FI", "non_household", "2024-H1"), "FI", "low_cost", "cold", 200, 2026),
-    S("is-keflavik-campus", "Iceland campus (Keflavik)", "IS", "IS", "campus", (63.99, -22.62), "Atlantic/Reykjavik", ("IS", "large_industrial", 2024), "IS", "low_cost", "cold", 300, 2027, None, False, True),
-    # Western Europe
-    S("ie-dublin-metro", "Dublin colocation", "IE", "SEM", "metro", "DUB", "Europe/Dublin", ("IE", "non_household", "2024-H1"), "IE", "us", "temperate", 300, 2028, "dublin"),
-    S("gb-london-metro", "London (Slough) colocation", "GB", "GB", "metro", "LON", "Europe/London", ("GB", "large_industrial", 2024), "GB", "london", "temperate", 400, 2026, "london"),
-    S("gb-london-edge", "London edge", "GB", "GB", "edge", "LON", "Europe/London", ("GB", "large_industrial", 2024), "GB", "london", "edge", 20, 2026),
-    S("nl-amsterdam-metro", "Amsterdam colocation", "NL", "NL", "metro", "AMS", "Europe/Amsterdam", ("NL", "large_industrial", 2024), "NL", "us", "temperate", 300, 2026),
-    S("nl-eemshaven-campus", "Eemshaven campus (designated hyperscale site)", "NL", "NL", "campus", (53.44, 6.83), "Europe/Amsterdam", ("NL", "large_industrial", 2024), "NL", "us", "temperate", 600, 2027, None, False, True),
-    S("de-frankfurt-metro", "Frankfurt colocation", "DE", "DE", "metro", "FRA", "Europe/Berlin", ("DE", "large_industrial", 2024), "DE", "frankfurt", "temperate", 400, 2026, "frankfurt"),
-    S("de-frankfurt-edge", "Frankfurt edge", "DE", "DE", "edge", "FRA", "Europe/Berlin", ("DE", "large_industrial", 2024), "DE", "frankfurt", "edge", 20, 2026),
-    S("de-berlin-metro", "Berlin colocation", "DE", "DE", "metro", "BER", "Europe/Berlin", ("DE", "large_industrial", 2024), "DE", "frankfurt", "temperate", 200, 2026),
-    S("fr-paris-metro", "Paris colocation", "FR", "FR", "metro", "PAR", "Europe/Paris", ("FR", "large_industrial", 2024), "FR", "us", "temperate", 300, 2026),
-    S("fr-grandest-campus", "France campus (Grand Est)", "FR", "FR", "campus", (48.69, 6.18), "Europe/Paris", ("FR", "large_industrial", 2024), "FR", "us", "temperate", 1000, 2027, None, False, True),
-    S("es-madrid-metro", "Madrid colocation", "ES", "ES", "metro", "MAD", "Europe/Madrid", ("ES", "large_industrial", 2024), "ES", "us", "hot", 300, 2026),
-    S("es-aragon-campus", "Aragon campus", "ES", "ES", "campus", (41.65, -0.88), "Europe/Madrid", ("ES", "large_industrial", 2024), "ES", "low_cost", "hot", 800, 2027, None, False, True),
-    # Gulf
-    S("ae-abudhabi-campus", "Abu Dhabi campus", "AE", "AE", "campus", "ABU", "Asia/Dubai", ("AE", "large_industrial", 2024), "AE", "low_cost", "hot", 2000, 2027, None, True, True),
-    S("ae-dubai-metro", "Dubai colocation", "AE", "AE", "metro", "DXB", "Asia/Dubai", ("AE", "large_industrial", 2024), "AE", "low_cost", "hot", 200, 2026),
-    S("sa-riyadh-campus", "Riyadh campus", "SA", "SA", "campus", "RUH", "Asia/Riyadh", ("SA", "large_industrial", 2024), "SA", "low_cost", "hot", 1500, 2027, None, True, True),
-    S("qa-doha-metro", "Doha colocation", "QA", "QA", "metro", "DOH", "Asia/Qatar", ("QA", "large_industrial", 2024), "QA", "low_cost", "hot", 200, 2026),
-    # Asia-Pacific
-    S("in-mumbai-metro", "Mumbai colocation", "IN", "IN-W", "metro", "BOM", "Asia/Kolkata", ("IN", "large_industrial", 2024), "IN", "low_cost", "hot", 500, 2026, "mumbai"),
-    S("in-chennai-campus", "Chennai campus", "IN", "IN-S", "campus", (12.98, 80.16), "Asia/Kolkata", ("IN", "large_industrial", 2024), "IN", "low_cost", "hot", 800, 2027, None, True, True),
-    S("in-delhi-edge", "Delhi edge", "IN", "IN-N", "edge", "DEL", "Asia/Kolkata", ("IN", "large_industrial", 2024), "IN", "low_cost", "edge", 20, 2026),
-    S("jp-tokyo-metro", "Tokyo (Inzai) colocation", "JP", "TEPCO", "metro", "TYO", "Asia/Tokyo", ("JP", "large_industrial", 2024), "JP", "tokyo", "temperate", 400, 2026, "tokyo"),
-    S("jp-tokyo-edge", "Tokyo edge", "JP", "TEPCO", "edge", "TYO", "Asia/Tokyo", ("JP", "large_industrial", 2024), "JP", "tokyo", "edge", 20, 2026),
-    S("jp-osaka-metro", "Osaka colocation", "JP", "KEPCO", "metro", "OSA", "Asia/Tokyo", ("JP", "large_industrial", 2024), "JP", "osaka", "temperate", 300, 2026),
-    S("sg-singapore-metro", "Singapore colocation", "SG", "SG", "metro", "SIN", "Asia/Singapore", ("SG", "large_industrial", 2024), "SG", "singapore", "hot", 300, 2026, "singapore"),
-    S("my-johor-campus", "Johor campus", "MY", "MY", "campus", "JHB", "Asia/Kuala_Lumpur", ("SG", "large_industrial", 2024), "MY", "low_cost", "hot", 1000, 2027, None, True, True),
-    S("kr-seoul-metro", "Seoul colocation", "KR", "KR", "metro", "SEL", "Asia/Seoul", ("KR", "large_industrial", 2024), "KR", "us", "temperate", 300, 2026),
-    S("tw-taipei-metro", "Taipei colocation", "TW", "TW", "metro", "TPE", "Asia/Taipei", ("TW", "large_industrial", 2024), "TW", "us", "hot", 200, 2026),
-    S("au-sydney-metro", "Sydney colocation", "AU", "NEM-NSW", "metro", "SYD", "Australia/Sydney", ("AU", "large_industrial", 2024), "AU", "us", "temperate", 400, 2026),
-    S("au-melbourne-metro", "Melbourne colocation", "AU", "NEM-VIC", "metro", "MEL", "Australia/Melbourne", ("AU", "large_industrial", 2024), "AU", "us", "temperate", 200, 2026),
-    # Latin America and Africa
-    S("br-saopaulo-metro", "Sao Paulo colocation", "BR", "BR-SE", "metro", "SAO", "America/Sao_Paulo", ("BR", "large_industrial", 2024), "BR", "us", "hot", 300, 2026),
-    S("cl-santiago-metro", "Santiago colocation", "CL", "CL-SEN", "metro", (-33.4489, -70.6693), "America/Santiago", ("CL", "large_industrial", 2024), "CL", "us", "temperate", 200, 2026),
-    S("mx-queretaro-campus", "Queretaro campus", "MX", "MX", "campus", "QRO", "America/Mexico_City", ("MX", "large_industrial", 2024), "MX", "low_cost", "temperate", 600, 2027, None, True, True),
-    S("za-johannesburg-metro", "Johannesburg colocation", "ZA", "ZA", "metro", "JNB", "Africa/Johannesburg", ("ZA", "large_industrial", 2024), "ZA", "us", "temperate", 200, 2026),
-    S("ke-nairobi-metro", "Nairobi colocation", "KE", "KE", "metro", "NBO", "Africa/Nairobi", ("ZA", "large_industrial", 2024), "ZA", "us", "temperate", 100, 2026),
-]
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+def load_sites(path: Path) -> list[Site]:
+    """The candidate sites as data (``reference/world_sites.csv``), one named column per field."""
+    df = pd.read_csv(path, dtype={"price_year": str, "at_metro": str, "vacancy_market": str})
+    sites = []
+    for r in df.itertuples(index=False):
+        at = r.at_metro if not _blank(r.at_metro) else (float(r.lat), float(r.lon))
+        year = None if _blank(r.price_year) else (int(r.price_year) if r.price_year.isdigit() else r.price_year)
+        sites.append(Site(site_id=r.site_id, name=r.name, country=r.country, grid_zone=r.grid_zone, kind=r.kind, at=at,
+                          tz=r.tz, price=(r.price_region, r.price_sector, year), carbon=r.carbon_region,
+                          capex=r.capex_market, climate=r.climate, max_mw=r.max_mw, earliest_year=int(r.earliest_year),
+                          market=None if _blank(r.vacancy_market) else r.vacancy_market,
+                          bridge=bool(r.bridge), training=bool(r.training_allowed),
+                          max_mw_basis=(r.max_mw_basis, r.max_mw_source)))
+    return sites
+
+
+def load_campuses(announcements: Path, overlay: Path) -> list[Site]:
+    """Every announced AI campus (``campus_announcements.csv``) as a candidate site at its real
+    location, with its announced MW, first-power year, energised grid and bridge power.
+    ``campus_sites.csv`` adds what the announcement does not say: grid zone, price area, climate."""
+    ann = pd.read_csv(announcements).set_index("campus")
+    extra = pd.read_csv(overlay, dtype={"price_year": str})
+    sites = []
+    for r in extra.itertuples(index=False):
+        a = ann.loc[r.campus]
+        src = a.source
+        year = None if _blank(r.price_year) else int(r.price_year)
+        coord_src = a.coord_source if a.coord_source != "TEAM-EST" else "TEAM-EST"
+        coord_basis = ("published" if coord_src != "TEAM-EST" else "estimate", coord_src)
+        first = int(a.first_power_year)
+        existing = None
+        if not _blank(r.energised_mw) and float(r.energised_mw) > 0:
+            existing = (float(r.energised_mw), r.energised_basis, src)
+        bridge = None
+        if not _blank(r.bridge_max_mw):
+            bridge = (float(r.bridge_max_mw), r.bridge_basis, src if r.bridge_basis != "estimate" else "TEAM-EST")
+        full = None
+        if not _blank(a.full_build_year):
+            full = (int(a.full_build_year), "published", src)
+        elif not _blank(r.full_power_year):
+            full = (int(r.full_power_year), "estimate", "TEAM-EST")
+        sites.append(Site(site_id=r.site_id, name=f"{r.campus} ({a.operator})", country=a.country_iso2,
+                          grid_zone=r.grid_zone, kind="campus", at=(float(a.lat), float(a.lon)), tz=r.tz,
+                          price=(r.price_region, r.price_sector, year), carbon=r.carbon_region, capex=r.capex_market,
+                          climate=r.climate, max_mw=float(a.announced_mw), earliest_year=max(BASE_YEAR, first),
+                          bridge=bridge is not None, training=bool(r.training_allowed),
+                          max_mw_basis=(a.basis, src), existing=existing, bridge_max=bridge,
+                          coord_basis=coord_basis, earliest_basis=(a.basis, src), full_power_year=full))
+    return sites
+
+
+SITES: list[Site] = load_sites(REF / "world_sites.csv") + load_campuses(REF / "campus_announcements.csv", REF / "campus_sites.csv")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return 6371.0 * math.acos(max(-1.0, min(1.0, c)))
+
+
+EDGE_SLO_MS = 5.0  # layers.csv edge SLO
+EDGE_SITE_MW = 100.0  # estimate: the telco / colocation micro-sites of one metro together
+
+
+def _coords(at: str | tuple[float, float]) -> tuple[float, float]:
+    if isinstance(at, tuple):
+        return at
+    if at == "SCL":
+        return SCL_FIX["lat"], SCL_FIX["lon"]
+    r = ref_metros.loc[at]
+    return float(r.lat), float(r.lon)
+
+
+def edge_sites(sites: list[Site]) -> list[Site]:
+    """One edge candidate in every metro that has no site within the edge SLO (estimated RTT,
+    tokensite/dataset/geo.py: 1 ms + 1.655 x km / 100). It copies the price area, carbon and
+    cost market of the nearest site in its country."""
+    out = []
+    for mid, tz in METROS.items():
+        lat, lon = _coords(mid)
+        near = [(_km(lat, lon, *_coords(x.at)), x) for x in sites]
+        if min(1.0 + 1.655 * d / 100.0 for d, _ in near) <= EDGE_SLO_MS:
+            continue
+        country = ref_metros.loc[mid].country_iso2
+        parent = min((d, x) for d, x in near if x.country == country)[1] if any(x.country == country for _, x in near) else None
+        assert parent is not None, f"no site in {country} to take the prices of edge site for {mid}"
+        out.append(Site(site_id=f"{country.lower()}-{mid.lower()}-edge", name=f"{ref_metros.loc[mid]['name']} edge (telco/colocation micro-sites)",
+                        country=country, grid_zone=parent.grid_zone, kind="edge", at=mid, tz=tz, price=parent.price,
+                        carbon=parent.carbon, capex=parent.capex, climate="edge", max_mw=EDGE_SITE_MW, earliest_year=BASE_YEAR))
+    return out
+
+
+SITES += edge_sites(SITES)
 
 # Facility capex (USD per MW of facility): Cushman & Wakefield US average and range,
 # Turner & Townsend market figures (USD per W = USD million per MW), team default for
@@ -260,19 +316,11 @@ PUE = {
     "metro": (1.54, "published", "UPTIME-PUE"),
     "edge": (1.45, "estimate", "TEAM-EST"),
 }
-# existing_mw for colocation metros: vacant capacity = inventory x vacancy, where both
-# are published; otherwise a small team estimate of leasable capacity.
-MARKET_VACANCY = {
-    "nova": (2930.1 * 0.0048, "derived", "CBRE-NA-H2-2024-PR"),
-    "frankfurt": (656 * 0.006, "derived", "JLL-EMEA-Q2-2023;KF-EMEA-2025"),
-    "chicago": (1120 * 0.019, "derived", "HSW-US-DC-2025;CBRE-NA-H2-2024"),
-    "dfw": (1650 * 0.019, "derived", "HSW-US-DC-2025;CBRE-NA-H2-2024"),
-    "atlanta": (1000.4 * 0.019, "derived", "CBRE-NA-H2-2024-PR;CBRE-NA-H2-2024"),
-    "phoenix": (602.8 * 0.019, "derived", "CBRE-NA-H2-2024-PR;CBRE-NA-H2-2024"),
-}
 # Site development cost: US campuses buy the average parcel (224 acres) at the average
 # price per acre (Cushman & Wakefield, both published); elsewhere team estimates.
 US_CAMPUS_SITE_USD = 224 * 244_000
+AI_SHARE_2025 = 0.25  # JLL-GDCO-2026: AI share of data-centre capacity in 2025
+EDGE_CAPEX_PREMIUM = 1.5  # small telco/colocation micro-sites cost more per MW than a hall (estimate)
 FIXED_OM_USD_PER_MW_YEAR = 0.35e6  # dc_costs.csv, estimate
 CONSTRUCTION_YEARS = 2  # dc_costs.csv, 24 months, estimate
 BRIDGE = {  # on-site gas generation while the grid connection is pending (estimates)
@@ -285,7 +333,11 @@ BRIDGE = {  # on-site gas generation while the grid connection is pending (estim
 def site_coords(site: Site) -> tuple[float, float, str, str]:
     if isinstance(site.at, str):
         r = ref_metros.loc[site.at]
+        if site.at == "SCL":
+            return SCL_FIX["lat"], SCL_FIX["lon"], "estimate", "TEAM-EST"
         return float(r.lat), float(r.lon), "published", r.source
+    if site.coord_basis:
+        return site.at[0], site.at[1], *site.coord_basis
     return site.at[0], site.at[1], "estimate", "TEAM-EST"
 
 
@@ -307,15 +359,23 @@ def build_regions() -> pd.DataFrame:
         if s.country == "SG":
             pue = (1.3, "published", "STRAITSTIMES-SG-2022")
         mark(f, "pue", pue[1], pue[2])
-        if s.kind == "campus":
+        if s.existing:
+            existing = s.existing
+        elif s.kind == "campus":
             existing = (0.0, "estimate", "TEAM-EST")
-        elif s.market:
-            existing = MARKET_VACANCY.get(s.market, (10.0, "estimate", "TEAM-EST"))
+        elif s.kind == "metro" and s.max_mw_basis[0] != "estimate":
+            # the AI share of the market's capacity is energised today: JLL's 25 % (2025) x the
+            # market figure of max_mw (operational, or operational + pipeline; derived)
+            existing = (AI_SHARE_2025 * float(s.max_mw), "derived", f"JLL-GDCO-2026;{s.max_mw_basis[1]}")
+        elif s.kind == "metro":  # the same AI share of a market size that is itself an estimate
+            existing = (AI_SHARE_2025 * float(s.max_mw), "estimate", "JLL-GDCO-2026;TEAM-EST")
         else:
-            existing = (10.0 if s.kind == "metro" else 2.0, "estimate", "TEAM-EST")
+            existing = (2.0, "estimate", "TEAM-EST")
         mark(f, "existing_mw", existing[1], existing[2])
-        mark(f, "max_mw", "estimate", "TEAM-EST")
+        mark(f, "max_mw", *s.max_mw_basis)
         capex = FACILITY_CAPEX[s.capex]
+        if s.kind == "edge":  # telco / colocation micro-site: the market figure times the edge premium
+            capex = (capex[0] * EDGE_CAPEX_PREMIUM, "estimate", f"{capex[2]};TEAM-EST")
         mark(f, "facility_capex_usd_per_mw", capex[1], capex[2])
         if s.kind == "campus" and s.country == "US":
             site_fixed = (US_CAMPUS_SITE_USD, "derived", "CW-DCCOST-2025")
@@ -327,7 +387,7 @@ def build_regions() -> pd.DataFrame:
             site_fixed = (2e6, "estimate", "TEAM-EST")
         mark(f, "site_fixed_usd", site_fixed[1], site_fixed[2])
         mark(f, "fixed_om_usd_per_mw_year", "estimate", "TEAM-EST")
-        ey_basis = ("published", "BUSINESSPOST-2021") if s.site_id == "ie-dublin-metro" else ("estimate", "TEAM-EST")
+        ey_basis = ("published", "BUSINESSPOST-2021") if s.site_id == "ie-dublin-metro" else s.earliest_basis
         mark(f, "earliest_year", *ey_basis)
         ci, cb, cs = carbon(s.carbon)
         mark(f, "carbon_kg_per_mwh", cb, cs)
@@ -340,12 +400,13 @@ def build_regions() -> pd.DataFrame:
             carbon_kg_per_mwh=ci, training_allowed=s.training,
             bridge_capex_usd_per_mw=BRIDGE["capex_usd_per_mw"] if s.bridge else None,
             bridge_price_usd_per_mwh=BRIDGE["price_usd_per_mwh"] if s.bridge else None,
-            bridge_max_mw=BRIDGE["max_mw"] if s.bridge else None,
+            bridge_max_mw=(s.bridge_max[0] if s.bridge_max else BRIDGE["max_mw"]) if s.bridge else None,
         )
         if s.bridge:
-            for c in ("bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw"):
+            for c in ("bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh"):
                 mark(f, c, "estimate", "TEAM-EST")
-        srcs = sorted({src, pue[2], capex[2], cs, site_fixed[2], existing[2], "TEAM-EST"})
+            mark(f, "bridge_max_mw", *(s.bridge_max[1:] if s.bridge_max else ("estimate", "TEAM-EST")))
+        srcs = sorted({*src.split(";"), pue[2], *capex[2].split(";"), cs, site_fixed[2], *existing[2].split(";"), *s.max_mw_basis[1].split(";"), "TEAM-EST"})
         row["source"] = ";".join(srcs)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -400,7 +461,7 @@ def build_power_prices() -> pd.DataFrame:
     f = "power_prices.csv"
     rows = []
     for s in SITES:
-        base, b, src = price(*s.price)
+        base, b, src = site_price(s)
         spread = SPREADS.get(s.carbon)
         for h in SLICE_STARTS:
             sl = f"h{h:02d}"
@@ -419,70 +480,77 @@ def build_power_prices() -> pd.DataFrame:
 
 
 # --- interconnection queue ----------------------------------------------------
-# (site_id, mw, request_year, wait_years, cost_usd_per_kw, basis of wait, source of wait, basis of cost, source of cost)
+# Load-side connection waits (load_connection_waits.csv), not generator-queue durations. The
+# market exceptions are data: reference/queue_rules.csv (scope site or zone, one row per tranche,
+# ``share:x`` = that share of max_mw - existing_mw). Sites without a rule: an announced campus
+# gets its announced schedule; other campuses three equal tranches filed 2022/2024/2026 and
+# metros two filed 2022/2024 (filing years and sizes are estimates), each online after the JLL
+# 4-year wait for primary markets; edge micro-sites one tranche in a year (below large-load size).
 PJM_COST = (240.0, "published", "LBNL-IC-PJM")
 MISO_COST = (156.0, "published", "LBNL-IC-MISO")
 LARGE_LOAD_COST = (150.0, "estimate", "TEAM-EST")
-ISO_WAIT = {  # years from request to energisation
-    "PJM": (5.0, "estimate", "TEAM-EST"), "PJM-COMED": (5.0, "estimate", "TEAM-EST"),
-    "ERCOT": (4.5, "published", "ENVERUS-2025"), "CAISO": (9.2, "published", "ENVERUS-2025"),
-    "ISONE": (3.8, "published", "ENVERUS-2025"), "NYISO": (6.53, "published", "ENVERUS-2025"),
-    "MISO": (5.0, "estimate", "TEAM-EST"), "SPP": (5.0, "estimate", "TEAM-EST"),
-    "SOCO": (4.0, "estimate", "TEAM-EST"), "FPL": (4.0, "estimate", "TEAM-EST"),
-    "AZPS": (4.0, "estimate", "TEAM-EST"), "BPA": (4.0, "estimate", "TEAM-EST"),
-    "PACE": (4.0, "estimate", "TEAM-EST"), "NEVP": (4.0, "estimate", "TEAM-EST"),
-}
-INTL_WAIT = (2.0, "estimate", "TEAM-EST")
+LOAD_WAIT = (4.0, "published", "JLL-GDCO-2026")
+ref_queue_rules = pd.read_csv(REF / "queue_rules.csv", dtype={"mw": str})
+ref_campuses = pd.read_csv(REF / "campus_announcements.csv")
 
 
-def build_queue() -> pd.DataFrame:
+def _tranches_for(s: Site, remaining_mw: float) -> list[dict]:
+    rules = ref_queue_rules[(ref_queue_rules.scope == "site") & (ref_queue_rules.key == s.site_id)]
+    if rules.empty and s.full_power_year is None and not s.existing and s.site_id not in _announced_ids():
+        rules = ref_queue_rules[(ref_queue_rules.scope == "zone") & (ref_queue_rules.key == s.grid_zone)]
+    out = []
+    for r in rules.itertuples(index=False):
+        share = r.mw.startswith("share:")
+        mw = remaining_mw * float(r.mw[6:]) if share else float(r.mw)
+        years = range(r.request_year, 2030) if r.tranche == "yearly" else [r.request_year]
+        for req in years:
+            out.append(dict(mw=mw, req=int(req), wait=(float(r.wait_years), r.wait_basis, r.wait_source), mw_basis=(r.mw_basis, r.mw_source)))
+    if out:
+        return out
+    if s.site_id in _announced_ids():
+        a = _announcement(s.site_id)
+        filed = int(str(a.as_of)[:4])
+        first = max(BASE_YEAR, int(a.first_power_year))
+        full = s.full_power_year[0] if s.full_power_year else first + CONSTRUCTION_YEARS
+        full_basis = s.full_power_year[1:] if s.full_power_year else ("estimate", "TEAM-EST")
+        filed = min(filed, first - 1)
+        half = remaining_mw / 2
+        return [dict(mw=half, req=filed, wait=(float(first - filed), a.basis, a.source), mw_basis=("estimate", "TEAM-EST")),
+                dict(mw=remaining_mw - half, req=filed, wait=(float(max(full, first) - filed), *full_basis), mw_basis=("estimate", "TEAM-EST"))]
+    if s.kind == "campus":
+        return [dict(mw=remaining_mw / 3, req=y, wait=LOAD_WAIT, mw_basis=("estimate", "TEAM-EST")) for y in (2022, 2024, 2026)]
+    if s.kind == "metro":
+        return [dict(mw=remaining_mw / 2, req=y, wait=LOAD_WAIT, mw_basis=("estimate", "TEAM-EST")) for y in (2022, 2024)]
+    return [dict(mw=remaining_mw, req=2025, wait=(1.0, "estimate", "TEAM-EST"), mw_basis=("estimate", "TEAM-EST"))]
+
+
+def _announced_ids() -> set[str]:
+    return set(pd.read_csv(REF / "campus_sites.csv").site_id)
+
+
+def _announcement(site_id: str) -> pd.Series:
+    overlay = pd.read_csv(REF / "campus_sites.csv").set_index("site_id")
+    return ref_campuses.set_index("campus").loc[overlay.loc[site_id, "campus"]]
+
+
+def build_queue(regions: pd.DataFrame) -> pd.DataFrame:
     f = "interconnect_queue.csv"
+    existing = regions.set_index("site_id").existing_mw
     rows = []
-
-    def add(site_id: str, mw: float, req: int, wait: tuple, cost: tuple, mw_basis: tuple = ("estimate", "TEAM-EST")) -> None:
-        n = sum(r["site_id"] == site_id for r in rows) + 1
-        rows.append(dict(tranche_id=f"{site_id}-q{n}", site_id=site_id, mw=mw, request_year=req,
-                         wait_years=wait[0], cost_usd_per_kw=cost[0], source=";".join(sorted({wait[2], cost[2], mw_basis[1]}))))
-        mark(f, "mw", *mw_basis)
-        mark(f, "request_year", "estimate", "TEAM-EST")  # a scenario choice: when the developer files
-        mark(f, "wait_years", wait[1], wait[2])
-        mark(f, "cost_usd_per_kw", cost[1], cost[2])
-
     for s in SITES:
-        zone = s.grid_zone
-        if s.site_id in ("us-nova-campus", "us-nova-metro"):
-            # Dominion: <=100 MW keeps the previous 3-4 years; >100 MW new requests 4-7 years.
-            add(s.site_id, 100, 2025, (4.0, "published", "AXIOS-DOM-2024"), PJM_COST, ("published", "BLOOMBERG-DOM-2024"))
-            add(s.site_id, 500 if s.kind == "campus" else 200, 2026, (7.0, "published", "BLOOMBERG-DOM-2024"), PJM_COST)
-            continue
-        if s.site_id == "ie-dublin-metro":
-            add(s.site_id, 100, 2026, (2.0, "derived", "BUSINESSPOST-2021"), LARGE_LOAD_COST)
-            continue
-        if s.site_id == "nl-amsterdam-metro":
-            # 670 MVA municipal budget 2020-2030 ~ 67 MVA a year (power factor 1 assumed).
-            for y in range(2026, 2031):
-                add(s.site_id, 67, y - 1, (1.0, "estimate", "TEAM-EST"), LARGE_LOAD_COST, ("derived", "CLOUD7-AMS-2020"))
-            continue
-        if s.site_id == "sg-singapore-metro":
-            for y in range(2026, 2031):
-                add(s.site_id, 60, y - 1, (1.0, "estimate", "TEAM-EST"), LARGE_LOAD_COST, ("published", "STRAITSTIMES-SG-2022"))
-            continue
-        if s.site_id == "nl-eemshaven-campus":
-            # Hyperscale (>70 MW) allowed only at designated sites such as Eemshaven.
-            add(s.site_id, 300, 2025, INTL_WAIT, LARGE_LOAD_COST)
-            add(s.site_id, 300, 2026, (3.0, "estimate", "TEAM-EST"), LARGE_LOAD_COST)
-            continue
-        wait = ISO_WAIT.get(zone, INTL_WAIT)
-        cost = PJM_COST if zone.startswith("PJM") else MISO_COST if zone == "MISO" else LARGE_LOAD_COST
-        if s.kind == "campus":
-            add(s.site_id, 300, 2025, wait, cost)
-            add(s.site_id, 500, 2026, wait, cost)
-            add(s.site_id, 500, 2027, wait, cost)
-        elif s.kind == "metro":
-            add(s.site_id, 100, 2025, wait, cost)
-            add(s.site_id, 100, 2026, wait, cost)
-        else:
-            add(s.site_id, 10, 2025, (min(wait[0], 2.0), "estimate", "TEAM-EST"), cost)
+        cost = PJM_COST if s.grid_zone.startswith("PJM") else MISO_COST if s.grid_zone == "MISO" else LARGE_LOAD_COST
+        remaining = max(float(s.max_mw) - float(existing[s.site_id]), 0.0)
+        for n, t in enumerate(_tranches_for(s, remaining), start=1):
+            if t["mw"] <= 0:
+                continue
+            wait, mw_basis = t["wait"], t["mw_basis"]
+            rows.append(dict(tranche_id=f"{s.site_id}-q{n}", site_id=s.site_id, mw=round(t["mw"], 1), request_year=t["req"],
+                             wait_years=wait[0], cost_usd_per_kw=cost[0],
+                             source=";".join(sorted({*wait[2].split(";"), *cost[2].split(";"), *mw_basis[1].split(";")}))))
+            mark(f, "mw", *mw_basis)
+            mark(f, "request_year", "estimate", "TEAM-EST")  # a scenario choice: when the developer files
+            mark(f, "wait_years", wait[1], wait[2])
+            mark(f, "cost_usd_per_kw", cost[1], cost[2])
     return pd.DataFrame(rows)
 
 
@@ -500,6 +568,22 @@ NETWORK_USD_PER_GPU = 5000.0  # dc_costs.csv, estimate (HGX only; NVL72 rack pri
 GPU_LIFETIME_YEARS = 5  # dc_costs.csv, estimate
 
 
+# kW per GPU at system level (gpu_system_power.csv): the DGX/NVL system or rack power per
+# accelerator, host CPUs, NVLink/network trays and fans included; cooling plant is in the PUE.
+SYSTEM_POWER_ROW = {
+    "H100": "NVIDIA DGX H100 / H200", "H200": "NVIDIA DGX H100 / H200", "B200": "NVIDIA DGX B200",
+    "GB300": "NVIDIA GB300 NVL72 (Supermicro)", "VR200": "NVIDIA Vera Rubin NVL72",
+}
+ref_system_power = pd.read_csv(REF / "gpu_system_power.csv").set_index("system")
+
+
+def system_kw_per_gpu(gpu: str) -> tuple[float, str, str]:
+    r = ref_system_power.loc[SYSTEM_POWER_ROW[gpu]]
+    if pd.notna(r.kw_per_accelerator_high) and gpu == "VR200":  # Max-Q to Max-P range: its midpoint
+        return round((float(r.kw_per_accelerator) + float(r.kw_per_accelerator_high)) / 2, 3), "derived", r.source
+    return float(r.kw_per_accelerator), r.basis, r.source
+
+
 def build_gpus() -> pd.DataFrame:
     f = "gpus.csv"
     rows = []
@@ -509,17 +593,14 @@ def build_gpus() -> pd.DataFrame:
         if per_unit == 8:
             p += NETWORK_USD_PER_GPU
             pb = "estimate"
-        tdp, tb, ts = gpu_attr(ref, "tdp")
-        if tdp > 100:
-            tdp /= 1000.0
-        kw = round(tdp * RACK_OVER_TDP, 3)
+        kw, kb, ks = system_kw_per_gpu(gpu)
         rows.append(dict(gpu=gpu, first_year=int(first), gpus_per_unit=per_unit, capex_usd_per_gpu=p,
                          kw_per_gpu=kw, lifetime_years=GPU_LIFETIME_YEARS, supply_units_per_year=None,
-                         source=";".join(sorted({fs, ps, ts, "AWESOMEAGENTS-GB200"}))))
+                         source=";".join(sorted({fs, ps, ks}))))
         mark(f, "first_year", fb, fs)
         mark(f, "gpus_per_unit", "published", "MLPERF-v4.1" if per_unit == 8 else "AWESOMEAGENTS-GB200")
         mark(f, "capex_usd_per_gpu", pb, ps)
-        mark(f, "kw_per_gpu", worst(tb, "published"), f"{ts};AWESOMEAGENTS-GB200")
+        mark(f, "kw_per_gpu", kb, ks)
         mark(f, "lifetime_years", "estimate", "TEAM-EST")
     return pd.DataFrame(rows)
 
@@ -600,41 +681,157 @@ def global_tokens_per_s_2026() -> float:
 
 def build_layers() -> pd.DataFrame:
     for c in ["slo_rtt_ms", "max_site_share", "util_max", "power_fraction", "value_usd_per_mtok", "max_shift"]:
-        n = int(LAYERS[c].notna().sum())
-        if c == "slo_rtt_ms":
-            mark("layers.csv", c, "estimate", "TEAM-EST", n)
-        else:
-            mark("layers.csv", c, "estimate", "TEAM-EST", n)
+        mark("layers.csv", c, "estimate", "TEAM-EST", int(LAYERS[c].notna().sum()))
     return LAYERS.assign(source="TEAM-EST;latency_rules.csv")
 
 
-def build_demand(metros: pd.DataFrame) -> pd.DataFrame:
-    total = global_tokens_per_s_2026()
-    pop_share = metros.population_m / metros.population_m.sum()
+# --- calibration to published AI power -------------------------------------------
+# World AI data-centre capacity (GW): the low path runs from JLL's 25.75 GW (2025) to JLL's
+# 100 GW (2030), the high path from McKinsey's 156 GW (2030) / 3.5 = 44.6 GW (2025) to 156 GW;
+# both geometric between their end points. The demand aims at the geometric path from JLL's
+# 2025 figure to the geometric mean of the two 2030 figures (124.9 GW), inside the band each year.
+ref_power = pd.read_csv(REF / "ai_power_projections.csv")
+ref_mix = pd.read_csv(REF / "compute_mix.csv")
+
+
+def _proj(region: str, metric: str, year: int, source: str) -> float:
+    r = ref_power[(ref_power.region == region) & (ref_power.metric == metric) & (ref_power.year == year) & (ref_power.source == source)]
+    return float(r.iloc[0].value)
+
+
+def _geometric(y: int, y0: int, v0: float, y1: int, v1: float) -> float:
+    return v0 * (v1 / v0) ** ((y - y0) / (y1 - y0))
+
+
+JLL_2025 = _proj("World", "AI data-centre capacity", 2025, "JLL-GDCO-2026")
+JLL_2030 = _proj("World", "AI data-centre capacity", 2030, "JLL-GDCO-2026")
+MCK_2030 = _proj("World", "AI-related data-centre capacity demand", 2030, "MCK-COMPUTE-2025")
+MCK_2025 = MCK_2030 / 3.5  # "3.5x 2025 level" (notes of the same row)
+TARGET_2030 = math.sqrt(JLL_2030 * MCK_2030)
+CALIBRATION_SOURCES = "JLL-GDCO-2026;MCK-COMPUTE-2025;IEA-EAI-REGION-GN;DELOITTE-TMT-2026;MCK-WORKLOADS-2025"
+
+
+def world_band_gw(y: int) -> tuple[float, float, float]:
+    """(low, target, high) world AI data-centre GW in year y."""
+    return (_geometric(y, 2025, JLL_2025, 2030, JLL_2030), _geometric(y, 2025, JLL_2025, 2030, TARGET_2030),
+            _geometric(y, 2025, MCK_2025, 2030, MCK_2030))
+
+
+# IEA base case, data-centre electricity by region (TWh) 2024 and 2030: each region's share of
+# the world, linear in between, splits the world AI figure (AI is taken to sit where data centres do).
+IEA_REGIONS = ["United States", "China", "Europe", "Asia Pacific excl. China", "Rest of world"]
+REGION_OF_COUNTRY = {
+    "US": "United States", "CN": "China",
+    **{c: "Europe" for c in ("GB", "FR", "DE", "ES", "IT", "NL", "IE", "SE", "FI", "NO", "IS", "DK")},
+    **{c: "Asia Pacific excl. China" for c in ("JP", "IN", "KR", "TW", "SG", "MY", "ID", "AU", "HK")},
+}
+
+
+def region_of(country: str) -> str:
+    return REGION_OF_COUNTRY.get(country, "Rest of world")
+
+
+def region_share(region: str, y: int) -> float:
+    def share(year: int) -> float:
+        total = sum(_proj(r, "data-centre electricity consumption", year, "IEA-EAI-REGION-GN") for r in IEA_REGIONS)
+        return _proj(region, "data-centre electricity consumption", year, "IEA-EAI-REGION-GN") / total
+    return share(2024) + (share(2030) - share(2024)) * (y - 2024) / 6
+
+
+def inference_share(y: int) -> float:
+    """Inference share of AI compute: Deloitte two-thirds (2026), McKinsey more than half by 2030
+    (its lower bound, 50 %), linear in between."""
+    rows = ref_mix[ref_mix.metric == "inference share of AI compute"].set_index(["year", "source"]).value
+    s26, s30 = rows[(2026, "DELOITTE-TMT-2026")] / 100, rows[(2030, "MCK-WORKLOADS-2025")] / 100
+    return s26 + (s30 - s26) * (min(max(y, 2026), 2030) - 2026) / 4
+
+
+PUE_REFERENCE = 1.30  # UPTIME-2024-REPORT, the PUE of new large facilities (regions.csv)
+
+
+def _newest_gpu(gpus: pd.DataFrame, y: int) -> pd.Series:
+    return gpus[gpus.first_year <= y].sort_values("first_year").iloc[-1]
+
+
+def tokens_per_s_per_mw(gpus: pd.DataFrame, throughput: pd.DataFrame, layer: str, y: int) -> float:
+    """Tokens/s one MW of facility draw makes on the newest GPU of year y (PUE_REFERENCE)."""
+    g = _newest_gpu(gpus, y)
+    tps = float(throughput[(throughput.gpu == g.gpu) & (throughput.layer == layer)].tokens_per_s_per_gpu.iloc[0])
+    pf = float(LAYERS.set_index("layer").power_fraction[layer])
+    return tps / (g.kw_per_gpu / 1000.0 * pf * PUE_REFERENCE)
+
+
+def layer_split(y: int) -> dict[str, float]:
+    """Share of inference power by metro layer in year y (estimates: no published split exists)."""
+    raw = {l: LAYER_SHARE_2026[l] * LAYER_GROWTH_PER_YEAR[l] ** (y - BASE_YEAR) for l in LAYER_SHARE_2026}
+    total = sum(raw.values())
+    return {l: v / total for l, v in raw.items()}
+
+
+DEMAND_SCALE = 1.0  # correction of the newest-GPU assumption from the solved plan (CALIBRATION.md)
+
+
+def build_demand(metros: pd.DataFrame, regions: pd.DataFrame, queue: pd.DataFrame, gpus: pd.DataFrame, throughput: pd.DataFrame) -> pd.DataFrame:
+    """Token demand with the token construction's shape (population within a region, layer mix)
+    and the published power's scale: region r's inference MW in year y is world AI GW x IEA
+    regional share x inference share; a layer's tokens/s is its MW x tokens/s per MW of the
+    newest GPU, divided by the layer's peak profile multiplier so that the peak draw, not the
+    mean, meets the capacity figure."""
+    m = metros.assign(region=metros.country.map(region_of))
+    pop_share = m.population_m / m.groupby("region").population_m.transform("sum")
+    peak = {l: max(PROFILES.get(l, [1.0])) for l in LAYER_SHARE_2026}
+    residual = {(r, y): residual_training_mw(r, y) for r in IEA_REGIONS for y in YEARS}
     rows = []
-    for layer, share in LAYER_SHARE_2026.items():
-        for y in YEARS:
-            growth = LAYER_GROWTH_PER_YEAR[layer] ** (y - BASE_YEAR)
-            for mid, ps in zip(metros.metro_id, pop_share):
-                rows.append(dict(metro_id=mid, layer=layer, year=y,
-                                 tokens_per_s=round(total * share * growth * ps, 1),
-                                 source="TUNGUZ-TOKENS-2025;VTM-GOOGLE-2026;TRADABLE-TOKENS-2025;UN-WUP-2018;TEAM-EST"))
-                mark("demand.csv", "tokens_per_s", "estimate", rows[-1]["source"])
+    src = f"{CALIBRATION_SOURCES};MLPERF-v4.1;UN-WUP-2018;TEAM-EST"
+    for y in YEARS:
+        world_gw = world_band_gw(y)[1] * DEMAND_SCALE
+        split = layer_split(y)
+        for layer in LAYER_SHARE_2026:
+            per_mw = tokens_per_s_per_mw(gpus, throughput, layer, y)
+            for mid, region, ps in zip(m.metro_id, m.region, pop_share):
+                mw = world_gw * 1000 * region_share(region, y) * inference_share(y) * split[layer] * ps
+                if layer == "batch":
+                    mw += residual[(region, y)] * ps
+                rows.append(dict(metro_id=mid, layer=layer, year=y, tokens_per_s=round(mw * per_mw / peak[layer], 1), source=src))
+                mark("demand.csv", "tokens_per_s", "estimate", src)
     return pd.DataFrame(rows)
 
 
-def build_training() -> pd.DataFrame:
-    rows = [
-        ("frontier-us-2026", 2026, 2.0e8, 200.0, "US"),
-        ("frontier-us-2028", 2028, 6.0e8, 500.0, "US"),
-        ("sovereign-gcc-2027", 2027, 1.0e8, 150.0, "GCC"),
-        ("open-weights-eu-2028", 2028, 1.0e8, 100.0, "EU"),
-    ]
-    for _ in rows:
-        for c in ("start_year", "tokens_per_s", "min_campus_mw"):
-            mark("training.csv", c, "estimate", "TEAM-EST")
-    return pd.DataFrame(rows, columns=["program_id", "start_year", "tokens_per_s", "min_campus_mw", "jurisdictions"]).assign(
-        layer="training", source="TEAM-EST")
+# Training: (1 - inference share) of the AI target. Frontier runs are whole programs
+# (reference/training_programs.csv) of the size EPRI/Epoch give for the largest runs (1 GW in 2026,
+# as Colossus 2 and Prometheus; 1.5 GW in 2028, the middle of 1-2 GW; 2 GW in 2030, since the
+# 4-16 GW runs of 2030 exceed any one campus). A program's min_campus_mw is the size of the campus a
+# real programme runs at, so that it can land only there: the solver rounds a program onto the
+# campus its relaxation used most and fixes the tranches the relaxation left untouched, so a
+# program split between campuses would leave no plan (tokensite/improve.py, ``one_of``). The rest of
+# the training share (fine-tuning, post-training, experiments: no single campus, no latency) rides on
+# the pooled batch layer, as batch tokens of the same MW (see SOURCES.md).
+PROGRAM_REGION = {"US": "United States", "CN": "China", "EU;GB": "Europe", "GCC;CA;MX": "Rest of world",
+                  "JP;IN;KR;MY;AU;SG": "Asia Pacific excl. China"}
+
+
+def residual_training_mw(region: str, y: int) -> float:
+    """Training MW of region in year y beyond the frontier programs running then (>= 0)."""
+    programs = sum(float(p.mw) for p in program_rows().itertuples() if PROGRAM_REGION[p.jurisdictions] == region and p.start_year <= y)
+    return max(world_band_gw(y)[1] * DEMAND_SCALE * 1000 * region_share(region, y) * (1 - inference_share(y)) - programs, 0.0)
+
+
+def program_rows() -> pd.DataFrame:
+    return pd.read_csv(REF / "training_programs.csv")
+
+
+def build_training(regions: pd.DataFrame, queue: pd.DataFrame, gpus: pd.DataFrame, throughput: pd.DataFrame) -> pd.DataFrame:
+    """The frontier programs of reference/training_programs.csv; tokens/s = MW x training tokens/s
+    per MW of the newest GPU of the start year at PUE 1.3."""
+    rows = []
+    for r in program_rows().itertuples(index=False):
+        per_mw = tokens_per_s_per_mw(gpus, throughput, "training", r.start_year)
+        rows.append(dict(program_id=r.program_id, start_year=r.start_year, tokens_per_s=round(r.mw * per_mw, -3),
+                         min_campus_mw=float(r.min_campus_mw), jurisdictions=r.jurisdictions, layer="training", source=r.source))
+        mark("training.csv", "start_year", "estimate", "TEAM-EST")
+        mark("training.csv", "tokens_per_s", r.basis if r.basis != "published" else "derived", r.source)
+        mark("training.csv", "min_campus_mw", "derived" if r.program_id.startswith("us-") else "estimate", r.source)
+    return pd.DataFrame(rows)
 
 
 # --- latency ----------------------------------------------------------------------
@@ -648,7 +845,7 @@ LAT_CITY_SITES = {
     "Sao Paulo": ["br-saopaulo-metro"], "Sao Paulo (sa-east-1)": ["br-saopaulo-metro"], "Ireland": ["ie-dublin-metro"],
     "Mumbai": ["in-mumbai-metro"], "Seoul": ["kr-seoul-metro"], "Singapore": ["sg-singapore-metro"],
     "Stockholm": ["se-stockholm-metro"], "Paris": ["fr-paris-metro"], "UAE": ["ae-dubai-metro"],
-    "Ohio": ["us-ohio-campus"], "Oregon": ["us-hillsboro-metro"], "N. California": ["us-siliconvalley-metro"],
+    "Ohio": ["us-prometheus-meta"], "Oregon": ["us-hillsboro-metro"], "N. California": ["us-siliconvalley-metro"],
 }
 LAT_CITY_METROS = {
     "Dallas": "DFW", "Toronto": "TOR", "Washington DC": "WAS", "N. Virginia": "WAS", "Frankfurt": "FRA",
@@ -683,17 +880,20 @@ def build_policy() -> pd.DataFrame:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     metros = build_metros()
+    regions = build_regions()
+    gpus, throughput = build_gpus(), build_throughput()
+    queue = build_queue(regions)
     frames = {
-        "regions.csv": build_regions(),
+        "regions.csv": regions,
         "metros.csv": metros,
         "layers.csv": build_layers(),
-        "gpus.csv": build_gpus(),
-        "throughput.csv": build_throughput(),
+        "gpus.csv": gpus,
+        "throughput.csv": throughput,
         "timeslices.csv": build_timeslices(),
         "power_prices.csv": build_power_prices(),
-        "demand.csv": build_demand(metros),
-        "interconnect_queue.csv": build_queue(),
-        "training.csv": build_training(),
+        "demand.csv": build_demand(metros, regions, queue, gpus, throughput),
+        "interconnect_queue.csv": queue,
+        "training.csv": build_training(regions, queue, gpus, throughput),
         "latency.csv": build_latency(),
         "profiles.csv": build_profiles(),
         "policy.csv": build_policy(),
@@ -713,4 +913,16 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--calibrate", metavar="RESULTS_DIR", type=Path,
+                    help="write data/world/CALIBRATION.md from a solved world plan instead of rebuilding")
+    args = ap.parse_args()
+    if args.calibrate:
+        from calibration import calibration_markdown
+
+        (OUT / "CALIBRATION.md").write_text(calibration_markdown(args.calibrate, OUT) + "\n")
+        print(f"wrote {OUT / 'CALIBRATION.md'}")
+    else:
+        main()

@@ -36,7 +36,7 @@ def test_help_shows_defaults_and_no_bool_placeholders():
     assert r.returncode == 0
     text = " ".join(r.stdout.split())
     assert "<bool>" not in text
-    assert "180 in models/world.toml" in text  # the case file's time limit
+    assert "600 in models/world.toml" in text  # the case file's time limit
     assert "0.01 in models/world.toml" in text and "results/<case name>" in text
 
 

@@ -30,11 +30,18 @@ WORLD = ROOT / "models" / "world.toml"
 #   of LP use: plan 163,652,086,649 USD, 0.74 % of spend above the same bound, found in about 90 s of
 #   solve, so the status is optimal (the case allows 180 s). Then a trim of GPU purchases one unit
 #   too big (26 units in 139 re-solves): plan 163,580,974,079 USD, 0.41 % of spend.
+# - 2026-12-02, issue 10: the world rebuilt to match published AI power (demand calibrated to
+#   JLL/McKinsey/IEA GW, ~230x the old tokens), 106 sites (the 23 announced campuses, sites in AR, CO,
+#   HK, ID, IT, NG, PE and mainland China, edge micro-sites), system-level GPU power, load-side
+#   connection waits and large-load tariffs, seven frontier training programs: bound
+#   5,055,939,313,520 USD, plan 5,060,434,180,896 USD, 0.20 % of spend above the bound, optimal in
+#   190 s of solve on 2 shared cores (the case now allows 600 s). 113,162 columns and 39,539 rows
+#   (from 71,067 and 25,797): 37 more sites, 5 more metros and 7 programs instead of 4.
 # - 2026-12-02, issue 12: layers that cannot shift (training, interactive, edge) hold their slice rows as
-#   equalities with no year row, the same LP with 318 fewer rows (25,479) and a strict interior.
-PINNED_OBJECTIVE_USD = 163_581_000_000
-PINNED_VARIABLES = 71_067
-PINNED_CONSTRAINTS = 25_479
+#   equalities with no year row: the same LP with a strict interior, 348 fewer rows (39,191).
+PINNED_OBJECTIVE_USD = 5_060_434_000_000
+PINNED_VARIABLES = 113_162
+PINNED_CONSTRAINTS = 39_191
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,52 @@
+"""The world plan against the published AI power figures it was calibrated to (data/calibration.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tokensite import read_dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "data"))
+import calibration  # noqa: E402
+
+
+def test_bands_are_the_published_end_points():
+    """Hand-checked: JLL 25.75 GW x 4 = 100 GW... the 2030 band is JLL's 100 GW to McKinsey's 156 GW;
+    the US 2030 low end is EPRI/Epoch's 50 GW; 2025 ends are JLL 25.75 GW and 156 / 3.5 = 44.57 GW."""
+    b = {(x.region, x.year): x for x in calibration.bands([2025, 2030])}
+    assert b[("World", 2030)].low_gw == pytest.approx(100.0)
+    assert b[("World", 2030)].high_gw == pytest.approx(156.0)
+    assert b[("World", 2025)].low_gw == pytest.approx(25.75)
+    assert b[("World", 2025)].high_gw == pytest.approx(156.0 / 3.5)
+    assert b[("United States", 2030)].low_gw == pytest.approx(50.0)
+    # IEA base case 2030: US 426 of 426 + 277 + 113 + 101 + 29 = 946 TWh
+    assert b[("United States", 2030)].high_gw == pytest.approx(156.0 * 426 / 946)
+
+
+def test_model_by_region_sums_peaks_and_energy():
+    regions = pd.DataFrame(dict(site_id=["a", "b", "c"], country=["US", "US", "DE"]))
+    sites = pd.DataFrame(dict(site_id=["a", "b", "c"], year=[2030] * 3, peak_draw_mw=[1000.0, 500.0, 250.0]))
+    alloc = pd.DataFrame(dict(site_id=["a", "c"], year=[2030] * 2, draw_mw=[800.0, 100.0]))
+    m = calibration.model_by_region(sites, alloc, regions).set_index(["region", "year"])
+    assert m.loc[("United States", 2030), "gw"] == pytest.approx(1.5)
+    assert m.loc[("Europe", 2030), "gw"] == pytest.approx(0.25)
+    assert m.loc[("World", 2030), "gw"] == pytest.approx(1.75)
+    assert m.loc[("United States", 2030), "twh"] == pytest.approx(800 * 8760 / 1e6)
+
+
+@pytest.fixture(scope="module")
+def table(world_results):
+    regions = read_dataset(ROOT / "data" / "world").regions
+    model = calibration.model_by_region(world_results.sites, world_results.allocation, regions)
+    return calibration.band_table(model, sorted(world_results.sites.year.unique())).set_index(["region", "year"])
+
+
+def test_world_and_us_2030_draw_are_inside_the_published_band(table):
+    for region in ("World", "United States"):
+        row = table.loc[(region, 2030)]
+        assert row.low_gw <= row.model_gw <= row.high_gw, (region, row.model_gw, row.low_gw, row.high_gw)
