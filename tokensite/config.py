@@ -118,15 +118,20 @@ def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
     return cls(**values)
 
 
+def read_toml(path: Path, what: str, error: type[Exception] = CaseError) -> dict[str, Any]:
+    """A TOML file's tables; raises ``error`` naming the file when it is missing or not TOML."""
+    if not path.is_file():
+        raise error(f"{path}: no such {what}")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{path}: not valid TOML: {e}") from None
+
+
 def load_case(path: str | Path) -> Case:
     """Read a case TOML file. Raises :class:`CaseError` naming the file and key at fault."""
     path = Path(path)
-    if not path.is_file():
-        raise CaseError(f"{path}: no such case file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise CaseError(f"{path}: not valid TOML: {e}") from None
+    raw = read_toml(path, "case file")
     unknown = sorted(set(raw) - {"case", "solver", "finance", "scale"})
     if unknown:
         raise CaseError(f"{path}: unknown table(s) {', '.join(unknown)} — known: [case], [solver], [finance], [scale]")

@@ -22,7 +22,6 @@ import os
 import re
 import secrets
 import time
-import tomllib
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from tokensite.config import Case, load_case
+from tokensite.config import Case, load_case, read_toml
 from tokensite.errors import UserError
 from tokensite.results import Results
 from tokensite.scenarios.overrides import CELL, QUEUE, SCALE, OverrideError, apply_to_case, check_overrides, parse
@@ -87,12 +86,7 @@ def read_grid(path: str | Path) -> list[SweepCase]:
     Raises :class:`UserError` naming the file and what is wrong (every key is parsed here, so a
     misspelt override stops the sweep before anything is solved)."""
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such grid file")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise UserError(f"{path}: not valid TOML: {e}") from None
+    raw = read_toml(path, "grid file", UserError)
     unknown = sorted(set(raw) - {"grid", "cases"})
     if unknown or len(raw) != 1:
         raise UserError(f"{path}: needs exactly one of [grid] (values to combine) or [cases.<name>] (named cases)"
