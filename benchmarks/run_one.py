@@ -38,7 +38,8 @@ def run_tokensite(size: str, relax: bool, time_limit: float, save: str | None) -
             lp = comp.lp
             np.savez(save, start=np.asarray(lp.a_matrix_.start_), index=np.asarray(lp.a_matrix_.index_), value=np.asarray(lp.a_matrix_.value_),
                      cost=np.asarray(lp.col_cost_), col_lower=np.asarray(lp.col_lower_), col_upper=np.asarray(lp.col_upper_),
-                     row_lower=np.asarray(lp.row_lower_), row_upper=np.asarray(lp.row_upper_), integer=comp.integer, offset=comp.offset)
+                     row_lower=np.asarray(lp.row_lower_), row_upper=np.asarray(lp.row_upper_), integer=comp.integer, offset=comp.offset,
+                     objective_scale=comp.objective_scale)
 
     t0 = time.perf_counter()
     res = tokensite.solve(case_path(size), relax=relax, time_limit_s=time_limit, on_compiled=keep)
@@ -73,7 +74,7 @@ def run_bare(matrix: str, time_limit: float) -> dict:
     t2 = time.perf_counter()
     x = np.array(h.getSolution().col_value)
     t3 = time.perf_counter()
-    return dict(peer="bare", status=h.modelStatusToString(h.getModelStatus()), objective_usd=(h.getInfo().objective_function_value + float(d["offset"])) * 1e6,
+    return dict(peer="bare", status=h.modelStatusToString(h.getModelStatus()), objective_usd=(h.getInfo().objective_function_value / float(d["objective_scale"]) + float(d["offset"])) * 1e6,
                 overhead_s=round((t1 - t0) + (t3 - t2), 3), solve_s=round(t2 - t1, 3), columns=int(len(x)), peak_mb=round(peak_mb(), 1))
 
 
