@@ -103,6 +103,17 @@ def test_a_tranche_that_lands_after_the_horizon_in_one_scenario(tmp_path):
     assert s["mean_value_overrides"] == [["queue_shift:A", 5.0]]
 
 
+def test_a_mean_value_plan_without_a_tranche_is_evaluated_where_it_exists(tmp_path):
+    """The reverse: with ``late`` at 0.75 the mean shift is 7.5 years, so the mean-value world has no
+    A-q1 (online 2029, after 2026) while ``now`` has it. The mean-value plan did not take it (0), and
+    A's existing 100 MW still serve: 638 USD in both, EEV 638 (this raised 'no value for take[A-q1]')."""
+    pytest.importorskip("mpisppy", reason="the stochastic extra is not installed: pip install 'tokensite[stochastic]'")
+    case = write_case(tmp_path, write(tmp_path / "data", base()), [2026], extra="[solver]\nmip_rel_gap = 1e-9\n")
+    s = run_stochastic(case, [Scenario("now", 0.25, ()), Scenario("late", 0.75, (("queue_shift:A", 10),))], tmp_path / "out", report=False)
+    assert s["mean_value_overrides"] == [["queue_shift:A", 7.5]]
+    assert s["eev_usd"] == pytest.approx(638.0, rel=1e-7) and s["expected_cost_usd"] == pytest.approx(638.0, rel=1e-7)
+
+
 def _units_of_plan(path: Path) -> dict[str, float]:
     b = pd.read_csv(path)
     b = b[(b.variable == "buy") & (b.value.abs() > 1e-9)]

@@ -46,15 +46,16 @@ def first_stage_cost(m: pyo.ConcreteModel, par: Params) -> pyo.Expression:
 
 def fix_first_stage(m: pyo.ConcreteModel, values: Mapping[str, Mapping]) -> int:
     """Fix the first-stage variables at ``values`` ({name: {index: value}}; integers rounded, values
-    clipped to the bounds). A first-stage variable of the model missing from ``values`` raises
-    ValueError; a value for an index the model lacks (a tranche that lands after this scenario's
-    horizon) is ignored. Returns how many variables were fixed."""
+    clipped to the bounds). A tranche missing from ``values`` was not in the plan's own world (a
+    queue shift put it after that horizon), so it was not taken: 0. Any other first-stage variable
+    missing raises ValueError; a value for an index the model lacks (a tranche that lands after this
+    scenario's horizon) is ignored. Returns how many variables were fixed."""
     n = 0
     for (name, idx), v in first_stage_vars(m):
         given = values.get(name, {})
-        if idx not in given:
+        if idx not in given and name != "take":
             raise ValueError(f"no value for first-stage variable {name}[{idx}]")
-        x = float(given[idx])
+        x = float(given.get(idx, 0.0))
         x = round(x) if v.is_integer() or v.is_binary() else x
         lb, ub = v.lb, v.ub
         x = max(x, lb) if lb is not None else x
