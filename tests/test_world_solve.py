@@ -126,7 +126,12 @@ def test_killed_solve_leaves_no_results_folder(tmp_path):
 
 
 def test_solve_writes_every_results_file(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "tokensite", "solve", str(ROOT / "models" / "us-interactive.toml"), "--out", str(tmp_path / "r"), "--time-limit", "30"],
+    """The CLI's results folder on a tiny case (the calibrated world's us-interactive case needs about 100 s
+    for its first plan, more than this test is about)."""
+    from tests.tiny import base, write, write_case
+
+    case = write_case(tmp_path, write(tmp_path / "data", base()), [2026])
+    r = subprocess.run([sys.executable, "-m", "tokensite", "solve", str(case), "--out", str(tmp_path / "r"), "--time-limit", "30"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     names = {p.name for p in (tmp_path / "r").iterdir()}
