@@ -206,6 +206,7 @@ ID_RULES = [
     ("latency.csv", "metro_id", "metros.csv", "metro_id"),
     ("profiles.csv", "layer", "layers.csv", "layer"),
     ("profiles.csv", "slice", "timeslices.csv", "slice"),
+    ("token_values.csv", "layer", "layers.csv", "layer"),
 ]
 KEYS = [
     ("throughput.csv", ["gpu", "layer"]),
@@ -213,6 +214,7 @@ KEYS = [
     ("demand.csv", ["metro_id", "layer", "year"]),
     ("latency.csv", ["site_id", "metro_id"]),
     ("profiles.csv", ["layer", "slice"]),
+    ("token_values.csv", ["layer", "year"]),
 ]
 RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, profile_means]
 

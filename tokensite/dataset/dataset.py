@@ -45,6 +45,7 @@ class Dataset:
     latency: pd.DataFrame
     profiles: pd.DataFrame
     policy: pd.DataFrame
+    token_values: pd.DataFrame
     rtt: pd.DataFrame
     routes: pd.DataFrame
     metro_profiles: pd.DataFrame
@@ -172,6 +173,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
         latency=latency,
         profiles=f["profiles.csv"],
         policy=f["policy.csv"],
+        token_values=f["token_values.csv"],
         rtt=rtt,
         routes=_routes(rtt, f["layers.csv"]),
         metro_profiles=_metro_profiles(f["metros.csv"], f["layers.csv"], f["timeslices.csv"], f["profiles.csv"]),

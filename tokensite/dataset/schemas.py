@@ -144,6 +144,12 @@ class Policy(_Base):
     carbon_price_usd_per_t: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="carbon price, USD per t CO2; blank = none")
 
 
+class TokenValues(_Base):
+    layer: Series[str] = pa.Field(description="layer in layers.csv")
+    year: Series[int] = pa.Field(ge=1990, le=2200, description="first year the value holds")
+    value_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, description="value of a served million tokens from this year on, USD")
+
+
 REQUIRED = {
     "regions.csv": Regions,
     "metros.csv": Metros,
@@ -156,7 +162,7 @@ REQUIRED = {
     "interconnect_queue.csv": InterconnectQueue,
     "training.csv": Training,
 }
-OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy}
+OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues}
 # Optional columns (the loader adds them, blank, when a file leaves them out).
 OPTIONAL_COLUMNS = {
     "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw"],

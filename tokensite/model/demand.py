@@ -22,7 +22,7 @@ over the metros of pool group j (a jurisdiction where residency applies, else th
 served by pool[r,l,t,y] at any site of the group. Pooled tokens made where the group has
 no demand are fixed at 0.
 
-Costs registered: unserved tokens at the layer's value, value_l · unserved · 3600 w_t, and
+Costs registered: unserved tokens at the layer's value in that year, value_{l,y} · unserved · 3600 w_t, and
 network transit, transit_usd_per_mtok · flow · 3600 w_t (both per year, MUSD).
 Price rows: ``c_demand_year`` (token_year) and ``c_demand_slice`` (token_slice).
 """
@@ -89,9 +89,9 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     mtok_per_year = {t: SECONDS_PER_HOUR * par.hours[t] for t in ix.T}  # Mtok in a year per Mtok/s held in slice t
     value = par.value_usd_per_mtok
     for mm, l, t, y in ix.MLTY:
-        add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved[mm, l, t, y])
+        add_cost(m, "unserved tokens", y, usd_to_musd(value[(l, y)] * mtok_per_year[t]) * m.unserved[mm, l, t, y])
     for l, j, t, y in ix.LJTY:
-        add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved_pool[l, j, t, y])
+        add_cost(m, "unserved tokens", y, usd_to_musd(value[(l, y)] * mtok_per_year[t]) * m.unserved_pool[l, j, t, y])
     for r, mm, l, t, y in ix.E:
         c = par.transit_usd_per_mtok.get((r, mm, l), 0.0)
         if c:

@@ -61,14 +61,27 @@ def utilisation(res: Results) -> pd.DataFrame:
     return used
 
 
+def token_value(res: Results) -> dict[tuple[str, int], float]:
+    """{(layer, year): USD/Mtok} of the plan (token_values.csv by year; layers.csv where it has none)."""
+    if "token_values" in res.frames:
+        tv = res.token_values
+        return {(l, int(y)): float(v) for l, y, v in zip(tv.layer, tv.year, tv.value_usd_per_mtok)}
+    return {(l, int(y)): float(v) for l, v in zip(res.layers.layer, res.layers.value_usd_per_mtok) for y in res.plan.year.unique()}
+
+
+def value_at(value: dict[tuple[str, int], float], layer: pd.Series, year: pd.Series | int) -> pd.Series:
+    years = year if isinstance(year, pd.Series) else pd.Series(year, index=layer.index)
+    return pd.Series([value[(l, int(y))] for l, y in zip(layer, years)], index=layer.index, dtype=float)
+
+
 def profit(res: Results) -> pd.DataFrame:
-    value = dict(zip(res.layers.layer, res.layers.value_usd_per_mtok))
-    s = res.served.assign(revenue_usd=lambda d: d.served_tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * d.layer.map(value))
+    value = token_value(res)
+    s = res.served.assign(revenue_usd=lambda d: d.served_tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * value_at(value, d.layer, d.year))
     rev = s.groupby("year").revenue_usd.sum()
     tr = res.training
     for y in rev.index:
         hosted = tr[tr.hosted & (tr.start_year <= y)]
-        rev[y] += float((hosted.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * hosted.layer.map(value)).sum())
+        rev[y] += float((hosted.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * value_at(value, hosted.layer, y)).sum())
     p = res.plan.groupby("year")[["capex_usd", "opex_usd"]].sum()
     out = p.assign(revenue_usd=rev.reindex(p.index).fillna(0.0)).reset_index()
     out["profit_usd"] = out.revenue_usd - out.capex_usd - out.opex_usd
