@@ -172,3 +172,12 @@ def test_demand_cost_above_value_states_the_cheapest_site(tmp_path):
     (detail,) = details(res, "demand", metro_id="M1")
     assert "at the cheapest eligible site, A, serving it would cost 0.0" in detail and "against a value of 0.01 USD/Mtok" in detail, detail
     assert "marginal cost" not in detail
+
+
+def test_training_campus_power(tmp_path):
+    """Program P needs 2 GPUs of 1 kW (2 kW at PUE 1) on US campus B; with B's grid cut to 1 kW and no
+    tranche or bridge, no allowed campus can power it by 2026, and that is the reason given."""
+    fr = base()
+    add_training(fr, min_campus_mw=0.001)
+    set_site(fr, "B", existing_mw=0.001)
+    assert reasons(solve_tiny(tmp_path, fr, layers=["training"]), "training") == ["campus_power"]

@@ -3,6 +3,7 @@ and the notebooks extra gives a user what they need to open them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -20,9 +21,15 @@ def test_notebooks_extra_brings_jupyter():
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    """One folder for all notebooks, as a user's: 01 writes results/world there, 02 and 03 reopen it."""
-    return tmp_path_factory.mktemp("notebooks")
+def workdir(tmp_path_factory, world_dir):
+    """One folder for all notebooks, as a user's: 01 reopens results/world there, 02 and 03 too.
+
+    The folder holds the session's world solve (tests/conftest.py) as `tokensite solve` writes it, so
+    01's ``load_or_solve`` takes its cached path (same inputs digest) instead of a second world solve
+    of several minutes; the solve path itself is what conftest's fixture and tests/test_world_solve.py run."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    shutil.copytree(world_dir, folder / "results" / "world")
+    return folder
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.ipynb")))

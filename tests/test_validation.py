@@ -100,6 +100,13 @@ def test_rule_names_file_line_column(tmp_path, rule, mutate, file, line, column,
     assert " — " in str(hits[0])  # every problem says how to fix it
 
 
+def test_site_layers_must_be_known(tmp_path):
+    fr = base()
+    fr["regions.csv"]["layers"] = ["interactive;chat", ""]
+    with pytest.raises(DatasetError, match="regions.csv:2: layers: unknown layer 'chat'"):
+        read_dataset(write(tmp_path / "d", fr))
+
+
 OPTIONAL_CASES = [
     ("latency site exists", "latency.csv", "site_id,metro_id,rtt_ms,transit_usd_per_mtok\nZ,M1,5,\n", 2, "site_id", "unknown"),
     ("latency metro exists", "latency.csv", "site_id,metro_id,rtt_ms,transit_usd_per_mtok\nA,M7,5,\n", 2, "metro_id", "unknown"),
@@ -166,3 +173,18 @@ def test_residency_removes_foreign_routes(tmp_path):
     frames["layers.csv"].loc[0, "residency"] = "jurisdiction"
     ds = read_dataset(write(tmp_path / "d", frames))
     assert ds.routes.empty
+
+
+def test_on_device_tokens_are_reported_not_planned(tmp_path):
+    """on_device.csv adds no demand: the plan is the base plan (638 USD, tests/model/test_demand.py)
+    and the results carry the on-device rows as given."""
+    from tests.tiny import solve_tiny
+
+    fr = base()
+    fr["on_device.csv"] = pd.DataFrame({"metro_id": ["M1"], "layer": ["interactive"], "year": ["2026"], "tokens_per_s": ["5000"]})
+    res = solve_tiny(tmp_path, fr)
+    assert res.objective_usd == pytest.approx(638, rel=1e-6)
+    assert res.on_device.tokens_per_s.tolist() == [5000.0]
+    fr["on_device.csv"].loc[0, "metro_id"] = "M9"
+    with pytest.raises(DatasetError, match="on_device.csv:2: metro_id"):
+        read_dataset(write(tmp_path / "bad", fr))

@@ -125,3 +125,23 @@ def test_token_value_is_the_latest_row_by_year(tmp_path, rows, served):
         assert profit(res).revenue_usd.iloc[0] == pytest.approx(MTOK_PER_YEAR * value_2026, rel=1e-6)
     else:
         assert value_2026 == 0.01 and res.objective_usd == pytest.approx(MTOK_PER_YEAR * 0.01, rel=1e-6)
+
+
+def test_a_site_serves_only_the_layers_it_lists(tmp_path):
+    """regions.csv ``layers``: A (10 USD/MWh) and B (100 USD/MWh) are both within the SLO. Open to every
+    layer, A serves M1: 200 + 1 kW x 8,760 h x 10 = 287.6. Listed for agentic only, A has no route for
+    interactive and B serves it: 200 + 876 = 1,076."""
+    import pandas as pd
+
+    fr = base()
+    both_sites_in_slo(fr)
+    set_price(fr, "A", 10)
+    set_price(fr, "B", 100)
+    fr["regions.csv"]["layers"] = ""
+    assert solve_tiny(tmp_path / "open", fr).objective_usd == pytest.approx(287.6, rel=1e-6)
+    for f in ("layers.csv", "throughput.csv"):
+        fr[f] = pd.concat([fr[f], fr[f].assign(layer="agentic")], ignore_index=True)
+    fr["demand.csv"] = pd.concat([fr["demand.csv"], fr["demand.csv"].assign(layer="agentic", tokens_per_s="0")], ignore_index=True)  # a layer with no demand
+    set_site(fr, "A", layers="agentic")
+    res = solve_tiny(tmp_path / "batch_only", fr)
+    assert res.objective_usd == pytest.approx(1076, rel=1e-6) and set(res.flows.site_id) == {"B"}

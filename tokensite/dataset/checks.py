@@ -165,6 +165,14 @@ def bridge_all_or_none(frames: Frames) -> list[Problem]:
     return out
 
 
+@_needs("regions.csv", "layers.csv")
+def site_layers_exist(frames: Frames) -> list[Problem]:
+    """Every layer a site lists in ``layers`` is in layers.csv."""
+    r, known = frames["regions.csv"], set(frames["layers.csv"].layer)
+    return [Problem("regions.csv", line, "layers", f"unknown layer {l!r}", str(r.at[line, "layers"]), f"use layers from layers.csv ({', '.join(sorted(known))}) separated by ';', or leave it blank for every layer")
+            for line in _line(r) for l in parse_jurisdictions(r.at[line, "layers"]) if l not in known]
+
+
 @_needs("regions.csv")
 def min_below_max(frames: Frames) -> list[Problem]:
     """A site's min_mw, where given, fits under its max_mw."""
@@ -207,6 +215,8 @@ ID_RULES = [
     ("profiles.csv", "layer", "layers.csv", "layer"),
     ("profiles.csv", "slice", "timeslices.csv", "slice"),
     ("token_values.csv", "layer", "layers.csv", "layer"),
+    ("on_device.csv", "metro_id", "metros.csv", "metro_id"),
+    ("on_device.csv", "layer", "layers.csv", "layer"),
 ]
 KEYS = [
     ("throughput.csv", ["gpu", "layer"]),
@@ -215,8 +225,9 @@ KEYS = [
     ("latency.csv", ["site_id", "metro_id"]),
     ("profiles.csv", ["layer", "slice"]),
     ("token_values.csv", ["layer", "year"]),
+    ("on_device.csv", ["metro_id", "layer", "year"]),
 ]
-RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, profile_means]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means]
 
 
 def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set[str] | frozenset = frozenset()) -> tuple[list[Problem], list[Problem]]:

@@ -5,7 +5,7 @@ Derived here, once, and nowhere else:
 * ``rtt``: round-trip time for every site x metro pair, measured (latency.csv) or
   estimated from the great-circle distance (:mod:`tokensite.dataset.geo`).
 * ``routes``: the eligible set E ⊆ R×M×L of docs/formulation.md — pairs within the layer's
-  SLO whose residency rule allows the site. No model variable exists outside it.
+  SLO whose residency rule allows the site, at sites that may serve the layer (regions.csv ``layers``). No model variable exists outside it.
 * ``metro_profiles``: each layer's local-time profile shifted to every metro's UTC offset
   and renormalised to an hour-weighted mean of 1.
 * ``training_hosts``: the (program, site) pairs a program may run on.
@@ -46,6 +46,8 @@ class Dataset:
     profiles: pd.DataFrame
     policy: pd.DataFrame
     token_values: pd.DataFrame
+    on_device: pd.DataFrame
+    """Tokens made on phones, cars and machines themselves: reported beside the plan, never planned."""
     rtt: pd.DataFrame
     routes: pd.DataFrame
     metro_profiles: pd.DataFrame
@@ -133,15 +135,27 @@ def _metro_profiles(metros: pd.DataFrame, layers: pd.DataFrame, ts: pd.DataFrame
 
 
 def parse_jurisdictions(cell: object) -> list[str]:
-    """training.csv's ``jurisdictions``: semicolon-separated; blank = [] (any training site)."""
+    """A semicolon-separated cell (training.csv's ``jurisdictions``, regions.csv's ``layers``); blank = []."""
     return [j.strip() for j in str(cell).split(";") if j.strip()] if pd.notna(cell) else []
+
+
+def site_serves(regions: pd.DataFrame) -> dict[str, frozenset[str] | None]:
+    """{site: the layers it may serve}, None where regions.csv's ``layers`` is blank (every layer)."""
+    return {r: (frozenset(parse_jurisdictions(c)) if parse_jurisdictions(c) else None) for r, c in zip(regions.site_id, regions.layers)}
+
+
+def _serves(regions: pd.DataFrame, frame: pd.DataFrame, layer: pd.Series | str) -> pd.Series:
+    """Rows of ``frame`` (by site_id) whose site may serve ``layer``."""
+    allowed = site_serves(regions)
+    layers = layer if isinstance(layer, pd.Series) else pd.Series(layer, index=frame.index)
+    return pd.Series([allowed.get(r) is None or l in allowed[r] for r, l in zip(frame.site_id, layers)], index=frame.index, dtype=bool)
 
 
 def _training_hosts(training: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for p in training.itertuples():
         allowed = parse_jurisdictions(p.jurisdictions)
-        ok = regions.training_allowed & (regions.jurisdiction.isin(allowed) if allowed else True)
+        ok = regions.training_allowed & (regions.jurisdiction.isin(allowed) if allowed else True) & _serves(regions, regions, p.layer)
         rows += [(p.program_id, s) for s in regions.site_id[ok]]
     return pd.DataFrame(rows, columns=["program_id", "site_id"])
 
@@ -158,6 +172,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
     queue = f["interconnect_queue.csv"].copy()
     queue["online_year"] = queue.request_year + np.ceil(queue.wait_years).astype(int)
     rtt = _rtt_all_pairs(regions, f["metros.csv"], latency)
+    routes = _routes(rtt, f["layers.csv"])
     return Dataset(
         folder=Path(folder),
         regions=regions,
@@ -174,8 +189,9 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
         profiles=f["profiles.csv"],
         policy=f["policy.csv"],
         token_values=f["token_values.csv"],
+        on_device=f["on_device.csv"],
         rtt=rtt,
-        routes=_routes(rtt, f["layers.csv"]),
+        routes=routes[_serves(regions, routes, routes.layer)].reset_index(drop=True),
         metro_profiles=_metro_profiles(f["metros.csv"], f["layers.csv"], f["timeslices.csv"], f["profiles.csv"]),
         training_hosts=_training_hosts(f["training.csv"], regions),
         warnings=warnings,

@@ -49,8 +49,8 @@ class Plausible:
 _ZEROS = "three zeros too many"
 PLAUSIBLE: dict[tuple[str, str], Plausible] = {
     ("regions.csv", "pue"): Plausible(1.05, 2.5, "facility MW / IT MW"),
-    ("regions.csv", "existing_mw"): Plausible(1, 2000, "MW", "GW", "kW"),
-    ("regions.csv", "max_mw"): Plausible(10, 5000, "MW", "GW", "kW"),
+    ("regions.csv", "existing_mw"): Plausible(1, 2000, "MW", "GW", "kW", groups=(("kind",),)),
+    ("regions.csv", "max_mw"): Plausible(10, 5000, "MW", "GW", "kW", groups=(("kind",),)),
     ("regions.csv", "site_fixed_usd"): Plausible(1e6, 1e9, "USD", "thousand USD", _ZEROS),
     ("regions.csv", "facility_capex_usd_per_mw"): Plausible(3e6, 3e7, "USD/MW", "USD/kW", _ZEROS),
     ("regions.csv", "fixed_om_usd_per_mw_year"): Plausible(5e4, 1e6, "USD/MW-year", "USD/kW-year", _ZEROS),

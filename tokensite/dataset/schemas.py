@@ -44,6 +44,7 @@ class Regions(_Base):
     bridge_max_mw: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="largest on-site generation, MW")
     bridge_carbon_kg_per_mwh: Series[float] = pa.Field(ge=0, le=5000, nullable=True, description="on-site generation emissions, kg CO2 per MWh (extension; blank = 450, gas)")
     min_mw: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="smallest facility worth building once the site opens, MW (extension; blank = default for its kind)")
+    layers: Series[str] = pa.Field(nullable=True, description="semicolon-separated layers the site may serve (extension; blank = every layer)")
 
 
 class Metros(_Base):
@@ -150,6 +151,13 @@ class TokenValues(_Base):
     value_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, description="value of a served million tokens from this year on, USD")
 
 
+class OnDevice(_Base):
+    metro_id: Series[str] = pa.Field(description="metro in metros.csv")
+    layer: Series[str] = pa.Field(description="layer in layers.csv")
+    year: Series[int] = pa.Field(ge=1990, le=2200, description="year")
+    tokens_per_s: Series[float] = pa.Field(ge=0, le=BIG_TOKENS_PER_S, description="annual mean rate made on the devices themselves, tokens/s")
+
+
 REQUIRED = {
     "regions.csv": Regions,
     "metros.csv": Metros,
@@ -162,10 +170,10 @@ REQUIRED = {
     "interconnect_queue.csv": InterconnectQueue,
     "training.csv": Training,
 }
-OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues}
+OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues, "on_device.csv": OnDevice}
 # Optional columns (the loader adds them, blank, when a file leaves them out).
 OPTIONAL_COLUMNS = {
-    "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw"],
+    "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw", "layers"],
     "gpus.csv": ["supply_units_per_year"],
     "latency.csv": ["transit_usd_per_mtok"],
     "training.csv": ["jurisdictions"],

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
+from tokensite.dataset.dataset import site_serves
 from tokensite.model.params import Params, build_params, planned_layers, planned_programs, pool_group_of
 
 Key = tuple
@@ -94,10 +95,11 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
     for p, r in PR:
         train_layers_at.setdefault(r, set()).add(par.program_layer[p])
 
+    serves = site_serves(ds.regions)
     RGLTY, RGLY_TRAIN = [], []
     for r, g, y in fleet:
         served = [l for l in L_METRO if l in served_at.get(r, ()) and makes.get((g, l), 0) > 0]
-        served += [l for l in L_POOLED if makes.get((g, l), 0) > 0]
+        served += [l for l in L_POOLED if makes.get((g, l), 0) > 0 and (serves[r] is None or l in serves[r])]
         RGLTY += [(r, g, l, t, y) for l in served for t in T]
         RGLY_TRAIN += [(r, g, l, y) for l in sorted(train_layers_at.get(r, ())) if makes.get((g, l), 0) > 0]
     has_fleet = {(r, y) for (r, g, y) in fleet}

@@ -86,6 +86,10 @@ def headline_tables(res: Results) -> dict[str, pd.DataFrame]:
         hosted = tr[tr.hosted.astype(bool) & (tr.start_year <= y)]
         for layer, tok in hosted.groupby("layer").tokens_per_s.sum().items():
             sv.loc[layer, y] = (sv.loc[layer, y] if layer in sv.index and pd.notna(sv.loc[layer, y]) else 0.0) + tok
+    od = res.frames.get("on_device")
+    if od is not None and not od.empty:  # made on the devices themselves: beside the plan, not in it
+        for layer, row in od.groupby(["layer", "year"]).tokens_per_s.sum().unstack("year").iterrows():
+            sv.loc[f"{layer} on device (not planned)"] = row
     tokens = (sv / 1e6).rename(columns=lambda y: f"{y} M tokens/s").reset_index()
     s = res.sites.assign(region=[continent(a, b) for a, b in zip(res.sites.lat, res.sites.lon)])
     gw = (s.groupby(["region", "year"]).facility_mw.sum() / 1000).unstack("year").rename(columns=lambda y: f"{y}_gw").reset_index()
