@@ -31,6 +31,7 @@ class RoundingColumns:
     round_up: np.ndarray
     closable: list[np.ndarray] = field(default_factory=list)
     cover: list[np.ndarray] = field(default_factory=list)
+    needs: dict[int, np.ndarray] = field(default_factory=dict)  # one_of member column -> columns set to 1 with it
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def _rounding(groups: Rounding, col_of: dict[int, int]) -> RoundingColumns:
     one_of = [c for c in (cols(g) for g in groups.one_of) if len(c)]
     closable = [c for c in (cols(g) for g in groups.closable) if len(c)]
     cover = [c for c in (cols(g) for g in groups.cover) if len(c)]
-    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable, cover)
+    var_of = {id(v): v for g in groups.one_of for v in g}
+    needs = {col_of[k]: cols(n) for k, n in groups.one_of_needs.items() if k in col_of and k in var_of and len(cols(n))}
+    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable, cover, needs)
 
 
 def objective_scale(cost: np.ndarray) -> float:

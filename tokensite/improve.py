@@ -117,18 +117,31 @@ def trim_units(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float)
     return x, removed, tried
 
 
-def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool) -> tuple[np.ndarray, np.ndarray]:
+ROUNDINGS = ("largest", "sure", "fallback")
+"""How ``one_of`` groups are rounded, tried in turn until the rounded LP is feasible."""
+
+
+def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool, one_of: str = "largest", needs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Columns and values that fix the binaries of x (and, with ``units``, the GPU units).
 
     use_if_positive: 1 wherever x > USED; one_of: the member with the largest x (the last on
-    ties) is 1 if it is used, the rest 0; round_up (with ``units``): :func:`rounded_units`.
+    ties) is 1 and the rest 0 (``largest``), that member only if x ≥ 1/2 and else the group's
+    last member, its fallback (``sure``: a program the LP half skips is skipped), or the
+    fallback always (``fallback``: every program skipped, which needs no campus and so is
+    always feasible); with ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen
+    member needs are 1 with it (a host's campus tranches: the local search closes those the plan
+    does not use); round_up (with ``units``): :func:`rounded_units`.
     """
     r = comp.rounding
-    idx, val = [r.use_if_positive], [(x[r.use_if_positive] > USED).astype(float)]
+    fixed = dict(zip(r.use_if_positive.tolist(), (x[r.use_if_positive] > USED).astype(float).tolist()))
     for group in r.one_of:
         best = group[np.lexsort((group, x[group]))[-1]]
-        idx.append(group)
-        val.append(((group == best) & (x[best] > USED)).astype(float))
+        if one_of == "fallback" or (one_of == "sure" and x[best] < 0.5):
+            best = group[-1]
+        fixed.update(zip(group.tolist(), (group == best).astype(float).tolist()))
+        if needs:
+            fixed.update((int(c), 1.0) for c in r.needs.get(int(best), ()))
+    idx, val = [np.array(list(fixed), dtype=np.int64)], [np.array(list(fixed.values()), dtype=float)]
     if units:
         idx.append(r.round_up)
         val.append(rounded_units(r.round_up, r.cover, x))

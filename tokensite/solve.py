@@ -42,7 +42,7 @@ import numpy as np
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
 from tokensite.highs import new_highs, run_until
-from tokensite.improve import drop_tightening_rows, improve, rounded_fixings, trim_units
+from tokensite.improve import ROUNDINGS, drop_tightening_rows, improve, rounded_fixings, trim_units
 from tokensite.routes import RoutePricing, RouteSet
 
 FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
@@ -154,9 +154,16 @@ def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: flo
     during the search never loses the rounded plan. Last, GPU purchases one unit too big are trimmed."""
     drop_tightening_rows(h, comp)
     x_lp = x
-    idx, val = rounded_fixings(comp, x, units=False)
-    h.changeColsBounds(len(idx), idx, val, val)
-    if run_until(h, deadline) != "optimal":  # interior point, no crossover: 4x faster on the world case
+    for one_of in ROUNDINGS:
+        idx, val = rounded_fixings(comp, x_lp, units=False, one_of=one_of, needs=True)
+        h.changeColsBounds(len(idx), idx, val, val)
+        status = run_until(h, deadline)  # interior point, no crossover: 4x faster on the world case
+        if status == "optimal":
+            break
+        if status not in ("infeasible", "infeasible_or_unbounded") or not comp.rounding.one_of:
+            return None
+        notes.append(f"rounding the training hosts by the {one_of!r} rule left no feasible plan; trying the next rule")
+    else:
         return None
     x = np.array(h.getSolution().col_value)
     h.setOptionValue("run_crossover", "on")  # the rounded plan's LP leaves a basis for the search

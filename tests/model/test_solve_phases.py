@@ -78,6 +78,27 @@ def test_rounding_follows_the_declared_groups():
     assert dict(zip(idx.tolist(), val.tolist()))[5] == 1.0 and dict(zip(idx.tolist(), val.tolist()))[6] == 3.0
 
 
+def test_cautious_roundings_fall_back_to_the_last_member():
+    """One program: hosts 2-3, skip 4 (last). LP 0.3 / 0.1 / 0.6: ``largest`` takes the skip; LP
+    0.45 / 0.15 / 0.4: ``largest`` hosts at 2, ``sure`` skips (0.45 < 1/2), ``fallback`` always skips."""
+    comp = SimpleNamespace(rounding=RoundingColumns(np.array([], int), [np.array([2, 3, 4])], np.array([], int)))
+    fixed = lambda x, rule: dict(zip(*(a.tolist() for a in rounded_fixings(comp, np.array(x), units=False, one_of=rule))))
+    assert fixed([0, 0, 0.3, 0.1, 0.6], "largest") == {2: 0.0, 3: 0.0, 4: 1.0}
+    assert fixed([0, 0, 0.45, 0.15, 0.4], "largest") == {2: 1.0, 3: 0.0, 4: 0.0}
+    assert fixed([0, 0, 0.45, 0.15, 0.4], "sure") == {2: 0.0, 3: 0.0, 4: 1.0}
+    assert fixed([0, 0, 0.9, 0.05, 0.05], "sure") == {2: 1.0, 3: 0.0, 4: 0.0}
+    assert fixed([0, 0, 0.9, 0.05, 0.05], "fallback") == {2: 0.0, 3: 0.0, 4: 1.0}
+
+
+def test_a_rounded_host_takes_its_campus_tranches():
+    """Host 2 (LP 0.6) needs tranches 0-1, which the LP took 0.3 and 0: rounding the LP takes both;
+    re-fixing a plan (needs off) leaves them as the plan has them."""
+    comp = SimpleNamespace(rounding=RoundingColumns(np.array([0, 1]), [np.array([2, 3])], np.array([], int), needs={2: np.array([0, 1])}))
+    x = np.array([0.3, 0.0, 0.6, 0.4])
+    assert dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False, needs=True)))) == {0: 1.0, 1: 1.0, 2: 1.0, 3: 0.0}
+    assert dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False)))) == {0: 1.0, 1: 0.0, 2: 1.0, 3: 0.0}
+
+
 def test_units_are_rounded_by_fleet_not_by_purchase():
     """0.3 units bought in 2026 and 0.4 in 2028, both alive in 2028: one unit bought in 2026 covers
     both years (fleets 0.3 and 0.7), where rounding each purchase up buys two. A third, uncovered

@@ -33,6 +33,7 @@ def extensive_form(models: dict[str, pyo.ConcreteModel], probabilities: dict[str
             getattr(rounding, group).extend(getattr(led.rounding, group))
         for group in ("one_of", "cover", "closable"):
             getattr(rounding, group).extend(getattr(led.rounding, group))
+        rounding.one_of_needs.update(led.rounding.one_of_needs)
         merged.tightening.extend(led.tightening)
     merged.rounding = rounding
     ef._ledger = merged

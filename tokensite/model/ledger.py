@@ -47,19 +47,23 @@ class Rounding:
     """Integer variables grouped by how a rounded plan fixes them.
 
     ``use_if_positive``: binaries set to 1 wherever the LP uses them at all (capacity only grows);
-    ``one_of``: groups of binaries of which the one with the largest LP value is set to 1, or
-    none if all are 0 (a training program's hosts); ``round_up``: integers rounded up, which
+    ``one_of``: groups of which the member with the largest LP value is set to 1 and the rest
+    to 0; the last member is the group's fallback, which a cautious rounding sets to 1 when the
+    LP is not sure of any other (a training program's hosts, then its skip); ``round_up``: integers rounded up, which
     keeps every LP allocation feasible (GPU units). ``cover``: groups of ``round_up`` integers
     whose sum must stay at or above its LP value, members oldest first (the units of one GPU
     generation active at a site in one year, in year order); rounding raises the newest member
     of each group just enough, so a unit bought for one year also counts in the later years it
     lives, instead of every purchase being rounded up on its own. ``closable``: groups of binaries that a local
     search may switch off together (one tranche; a site's open years with its tranches), keeping
-    the change only if the plan gets cheaper (tokensite/improve.py).
+    the change only if the plan gets cheaper (tokensite/improve.py). ``one_of_needs``: for a
+    ``one_of`` member (by id), the binaries set to 1 with it (a campus's tranches with the program
+    it hosts: the LP that hosted a share of the program took only that share's grid).
     """
 
     use_if_positive: list = field(default_factory=list)
     one_of: list[list] = field(default_factory=list)
+    one_of_needs: dict[int, list] = field(default_factory=dict)
     round_up: list = field(default_factory=list)
     cover: list[list] = field(default_factory=list)
     closable: list[list] = field(default_factory=list)

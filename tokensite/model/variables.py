@@ -38,11 +38,13 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     hosts: dict[str, list] = {}
     for (p, r), v in m.host.items():
         hosts.setdefault(p, []).append(v)
-    rounding.one_of += list(hosts.values())
+    rounding.one_of += [hosts[p] + [m.skip[p]] for p in sorted(hosts)]  # skip last: the group's fallback
     rounding.round_up += list(m.buy.values())
     rounding.cover += [[m.buy[k] for k in sorted(ix.FLEET[key], key=lambda k: k[2])] for key in sorted(ix.FLEET, key=lambda k: (k[0], k[1], k[2]))]
     tranches_at: dict[str, list] = {}
     for q, v in m.take.items():
         tranches_at.setdefault(par.tranche_site[q], []).append(v)
+    for (p, r), v in m.host.items():
+        rounding.one_of_needs[id(v)] = tranches_at.get(r, [])
     rounding.closable += [[v] for v in m.take.values()]
     rounding.closable += [[m.open[r, y] for y in ix.Y] + tranches_at.get(r, []) for r in ix.R]
