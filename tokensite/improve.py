@@ -117,7 +117,7 @@ def trim_units(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float)
     return x, removed, tried
 
 
-ROUNDINGS = ("largest", "sure", "fallback")
+ROUNDINGS = ("largest", "whole", "fallback")
 """How ``one_of`` groups are rounded, tried in turn until the rounded LP is feasible."""
 
 
@@ -125,8 +125,9 @@ def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool, one_of: str = "l
     """Columns and values that fix the binaries of x (and, with ``units``, the GPU units).
 
     use_if_positive: 1 wherever x > USED; one_of: the member with the largest x (the last on
-    ties) is 1 and the rest 0 (``largest``), that member only if x ≥ 1/2 and else the group's
-    last member, its fallback (``sure``: a program the LP half skips is skipped), or the
+    ties) is 1 and the rest 0 (``largest``), that member only if the LP takes it whole and else
+    the group's last member, its fallback (``whole``: a program the LP hosts only in part, which a
+    grid too small for it forces, is skipped), or the
     fallback always (``fallback``: every program skipped, which needs no campus and so is
     always feasible); with ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen
     member needs are 1 with it (a host's campus tranches: the local search closes those the plan
@@ -136,7 +137,7 @@ def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool, one_of: str = "l
     fixed = dict(zip(r.use_if_positive.tolist(), (x[r.use_if_positive] > USED).astype(float).tolist()))
     for group in r.one_of:
         best = group[np.lexsort((group, x[group]))[-1]]
-        if one_of == "fallback" or (one_of == "sure" and x[best] < 0.5):
+        if one_of == "fallback" or (one_of == "whole" and x[best] < 1 - 1e-3):
             best = group[-1]
         fixed.update(zip(group.tolist(), (group == best).astype(float).tolist()))
         if needs:

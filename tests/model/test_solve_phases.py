@@ -80,14 +80,15 @@ def test_rounding_follows_the_declared_groups():
 
 def test_cautious_roundings_fall_back_to_the_last_member():
     """One program: hosts 2-3, skip 4 (last). LP 0.3 / 0.1 / 0.6: ``largest`` takes the skip; LP
-    0.45 / 0.15 / 0.4: ``largest`` hosts at 2, ``sure`` skips (0.45 < 1/2), ``fallback`` always skips."""
+    0.45 / 0.15 / 0.4: ``largest`` hosts at 2, ``whole`` skips (hosted only in part), ``fallback`` always skips."""
     comp = SimpleNamespace(rounding=RoundingColumns(np.array([], int), [np.array([2, 3, 4])], np.array([], int)))
     fixed = lambda x, rule: dict(zip(*(a.tolist() for a in rounded_fixings(comp, np.array(x), units=False, one_of=rule))))
     assert fixed([0, 0, 0.3, 0.1, 0.6], "largest") == {2: 0.0, 3: 0.0, 4: 1.0}
     assert fixed([0, 0, 0.45, 0.15, 0.4], "largest") == {2: 1.0, 3: 0.0, 4: 0.0}
-    assert fixed([0, 0, 0.45, 0.15, 0.4], "sure") == {2: 0.0, 3: 0.0, 4: 1.0}
-    assert fixed([0, 0, 0.9, 0.05, 0.05], "sure") == {2: 1.0, 3: 0.0, 4: 0.0}
-    assert fixed([0, 0, 0.9, 0.05, 0.05], "fallback") == {2: 0.0, 3: 0.0, 4: 1.0}
+    assert fixed([0, 0, 0.45, 0.15, 0.4], "whole") == {2: 0.0, 3: 0.0, 4: 1.0}
+    assert fixed([0, 0, 0.9, 0.05, 0.05], "whole") == {2: 0.0, 3: 0.0, 4: 1.0}
+    assert fixed([0, 0, 1.0, 0.0, 0.0], "whole") == {2: 1.0, 3: 0.0, 4: 0.0}
+    assert fixed([0, 0, 1.0, 0.0, 0.0], "fallback") == {2: 0.0, 3: 0.0, 4: 1.0}
 
 
 def test_a_rounded_host_takes_its_campus_tranches():
