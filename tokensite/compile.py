@@ -32,6 +32,7 @@ class RoundingColumns:
     closable: list[np.ndarray] = field(default_factory=list)
     cover: list[np.ndarray] = field(default_factory=list)
     needs: dict[int, np.ndarray] = field(default_factory=dict)  # one_of member column -> columns set to 1 with it
+    resource: dict[int, str] = field(default_factory=dict)  # one_of member column -> what it uses (a host's campus)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def _rounding(groups: Rounding, col_of: dict[int, int]) -> RoundingColumns:
     cover = [c for c in (cols(g) for g in groups.cover) if len(c)]
     var_of = {id(v): v for g in groups.one_of for v in g}
     needs = {col_of[k]: cols(n) for k, n in groups.one_of_needs.items() if k in col_of and k in var_of and len(cols(n))}
-    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable, cover, needs)
+    resource = {col_of[k]: key for k, key in groups.one_of_resource.items() if k in col_of}
+    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable, cover, needs, resource)
 
 
 def objective_scale(cost: np.ndarray) -> float:

@@ -22,6 +22,7 @@ The search always leaves a plan at least as good as the one it started from.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -124,21 +125,29 @@ ROUNDINGS = ("largest", "whole", "fallback")
 def rounded_fixings(comp: Compiled, x: np.ndarray, units: bool, one_of: str = "largest", needs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Columns and values that fix the binaries of x (and, with ``units``, the GPU units).
 
-    use_if_positive: 1 wherever x > USED; one_of: the member with the largest x (the last on
-    ties) is 1 and the rest 0 (``largest``), that member only if the LP takes it whole and else
-    the group's last member, its fallback (``whole``: a program the LP hosts only in part, which a
-    grid too small for it forces, is skipped), or the
-    fallback always (``fallback``: every program skipped, which needs no campus and so is
-    always feasible); with ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen
-    member needs are 1 with it (a host's campus tranches: the local search closes those the plan
-    does not use); round_up (with ``units``): :func:`rounded_units`.
+    use_if_positive: 1 wherever x > USED. one_of (a program's hosts, its skip last): under
+    ``largest`` the skip if its x is the largest (the last on ties), else a host, groups taken
+    from the surest; among a program's hosts the one whose resource (campus) has the most LP use
+    left after the programs rounded before it, so that two programs the LP split between two
+    campuses land on one each, not both on the same (ties: the larger x, then the last). Under
+    ``whole`` a program the LP does not host whole (a grid too small for it forces that) is
+    skipped; under ``fallback`` every program is, which needs no campus and so is always
+    feasible. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
+    needs are 1 with it (its campus's tranches: the local search closes those the plan does not
+    use). round_up (with ``units``): :func:`rounded_units`.
     """
     r = comp.rounding
     fixed = dict(zip(r.use_if_positive.tolist(), (x[r.use_if_positive] > USED).astype(float).tolist()))
-    for group in r.one_of:
-        best = group[np.lexsort((group, x[group]))[-1]]
-        if one_of == "fallback" or (one_of == "whole" and x[best] < 1 - 1e-3):
-            best = group[-1]
+    resource = {c: r.resource.get(c, c) for g in r.one_of for c in g[:-1].tolist()}
+    left: dict = defaultdict(float)
+    for c, key in resource.items():
+        left[key] += x[c]
+    for group in sorted(r.one_of, key=lambda g: -float(x[g[:-1]].max()) if len(g) > 1 else 0.0):
+        hosts, skip = group[:-1].tolist(), int(group[-1])
+        best = skip
+        if hosts and one_of != "fallback" and x[skip] < max(x[hosts]) and not (one_of == "whole" and x[skip] > 1e-3):
+            best = max(reversed(hosts), key=lambda c: (round(left[resource[c]], 9), x[c]))
+            left[resource[best]] -= 1.0
         fixed.update(zip(group.tolist(), (group == best).astype(float).tolist()))
         if needs:
             fixed.update((int(c), 1.0) for c in r.needs.get(int(best), ()))

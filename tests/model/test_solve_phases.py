@@ -91,6 +91,19 @@ def test_cautious_roundings_fall_back_to_the_last_member():
     assert fixed([0, 0, 1.0, 0.0, 0.0], "fallback") == {2: 0.0, 3: 0.0, 4: 1.0}
 
 
+def test_programs_the_lp_split_between_two_campuses_land_one_on_each():
+    """Programs P (hosts 0 at A, 1 at B, skip 2) and Q (3 at A, 4 at B, skip 5), the LP's split as on the
+    world case's two China programs: P 0.53 / 0.47, Q 0.51 / 0.49. A has 1.04 of LP use, B 0.96. P,
+    the surer, takes A (1.04 left against 0.96), leaving A 0.04, so Q takes B; rounding each on its
+    own would stack both on A."""
+    comp = SimpleNamespace(rounding=RoundingColumns(np.array([], int), [np.array([0, 1, 2]), np.array([3, 4, 5])], np.array([], int),
+                                                    resource={0: "A", 1: "B", 3: "A", 4: "B"}))
+    x = np.array([0.53, 0.47, 0.0, 0.51, 0.49, 0.0])
+    fixed = dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False))))
+    assert fixed == {0: 1.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 1.0, 5: 0.0}
+    assert dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False, one_of="whole")))) == fixed  # both hosted whole
+
+
 def test_a_rounded_host_takes_its_campus_tranches():
     """Host 2 (LP 0.6) needs tranches 0-1, which the LP took 0.3 and 0: rounding the LP takes both;
     re-fixing a plan (needs off) leaves them as the plan has them."""

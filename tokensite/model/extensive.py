@@ -34,6 +34,7 @@ def extensive_form(models: dict[str, pyo.ConcreteModel], probabilities: dict[str
         for group in ("one_of", "cover", "closable"):
             getattr(rounding, group).extend(getattr(led.rounding, group))
         rounding.one_of_needs.update(led.rounding.one_of_needs)
+        rounding.one_of_resource.update({k: f"{s}/{v}" for k, v in led.rounding.one_of_resource.items()})
         merged.tightening.extend(led.tightening)
     merged.rounding = rounding
     ef._ledger = merged

@@ -58,12 +58,15 @@ class Rounding:
     search may switch off together (one tranche; a site's open years with its tranches), keeping
     the change only if the plan gets cheaper (tokensite/improve.py). ``one_of_needs``: for a
     ``one_of`` member (by id), the binaries set to 1 with it (a campus's tranches with the program
-    it hosts: the LP that hosted a share of the program took only that share's grid).
+    it hosts: the LP that hosted a share of the program took only that share's grid);
+    ``one_of_resource``: what a member uses (a host's campus), so rounding spreads programs the
+    LP spread.
     """
 
     use_if_positive: list = field(default_factory=list)
     one_of: list[list] = field(default_factory=list)
     one_of_needs: dict[int, list] = field(default_factory=dict)
+    one_of_resource: dict[int, str] = field(default_factory=dict)
     round_up: list = field(default_factory=list)
     cover: list[list] = field(default_factory=list)
     closable: list[list] = field(default_factory=list)

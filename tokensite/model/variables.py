@@ -46,5 +46,6 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         tranches_at.setdefault(par.tranche_site[q], []).append(v)
     for (p, r), v in m.host.items():
         rounding.one_of_needs[id(v)] = tranches_at.get(r, [])
+        rounding.one_of_resource[id(v)] = r
     rounding.closable += [[v] for v in m.take.values()]
     rounding.closable += [[m.open[r, y] for y in ix.Y] + tranches_at.get(r, []) for r in ix.R]
