@@ -191,6 +191,7 @@ class Site:
     coord_basis: tuple[str, str] | None = None  # basis and source of (lat, lon) when not a reference metro
     earliest_basis: tuple[str, str] = ("estimate", "TEAM-EST")
     full_power_year: tuple[int, str, str] | None = None  # year the announced MW is energised
+    layers: str | None = None  # regions.csv ``layers``: the layers it may serve (None = every layer)
 
 
 def _blank(v: object) -> bool:
@@ -271,21 +272,26 @@ def _coords(at: str | tuple[float, float]) -> tuple[float, float]:
 
 
 def edge_sites(sites: list[Site]) -> list[Site]:
-    """One edge candidate in every metro that has no site within the edge SLO (estimated RTT,
-    tokensite/dataset/geo.py: 1 ms + 1.655 x km / 100). It copies the price area, carbon and
-    cost market of the nearest site in its country."""
+    """One edge candidate (telco / colocation micro-sites) in every metro, since every metro has
+    edge demand: a colocation hall within the edge SLO also sells to the interactive and agentic
+    layers and may be full (issue 10: NYC, LAX, MIA and DEL edge were unserved for capacity with
+    only their metro hall in reach). A micro-site serves the edge layer only (regions.csv
+    ``layers``): a telco cabinet does not host chat or agents for a whole jurisdiction, and
+    serving those from 45 more sites made the world case too large to solve in 10 minutes. It
+    copies the price area, carbon and cost market of the nearest site in its country."""
     out = []
     for mid, tz in METROS.items():
         lat, lon = _coords(mid)
         near = [(_km(lat, lon, *_coords(x.at)), x) for x in sites]
-        if min(1.0 + 1.655 * d / 100.0 for d, _ in near) <= EDGE_SLO_MS:
+        if any(x.kind == "edge" and 1.0 + 1.655 * d / 100.0 <= EDGE_SLO_MS for d, x in near):
             continue
         country = ref_metros.loc[mid].country_iso2
-        parent = min((d, x) for d, x in near if x.country == country)[1] if any(x.country == country for _, x in near) else None
+        parent = min(((d, x) for d, x in near if x.country == country), key=lambda t: (t[0], t[1].site_id))[1] if any(x.country == country for _, x in near) else None
         assert parent is not None, f"no site in {country} to take the prices of edge site for {mid}"
         out.append(Site(site_id=f"{country.lower()}-{mid.lower()}-edge", name=f"{ref_metros.loc[mid]['name']} edge (telco/colocation micro-sites)",
                         country=country, grid_zone=parent.grid_zone, kind="edge", at=mid, tz=tz, price=parent.price,
-                        carbon=parent.carbon, capex=parent.capex, climate="edge", max_mw=EDGE_SITE_MW, earliest_year=BASE_YEAR))
+                        carbon=parent.carbon, capex=parent.capex, climate="edge", max_mw=EDGE_SITE_MW, earliest_year=BASE_YEAR,
+                        layers="edge"))
     return out
 
 
@@ -401,6 +407,7 @@ def build_regions() -> pd.DataFrame:
             bridge_capex_usd_per_mw=BRIDGE["capex_usd_per_mw"] if s.bridge else None,
             bridge_price_usd_per_mwh=BRIDGE["price_usd_per_mwh"] if s.bridge else None,
             bridge_max_mw=(s.bridge_max[0] if s.bridge_max else BRIDGE["max_mw"]) if s.bridge else None,
+            layers=s.layers,
         )
         if s.bridge:
             for c in ("bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh"):
@@ -771,6 +778,62 @@ def layer_split(y: int) -> dict[str, float]:
 DEMAND_SCALE = 1.0  # correction of the newest-GPU assumption from the solved plan (CALIBRATION.md)
 
 
+ON_DEVICE_SHARE = 0.5  # estimate (no published split): share of edge tokens made on the device itself
+
+
+def build_on_device(demand: pd.DataFrame) -> pd.DataFrame:
+    """Edge tokens made on phones, cars, factory machines and homes: reported, not planned. The
+    edge rows of demand.csv are the near-edge share served from metro edge sites; with an on-device
+    share s of all edge tokens, on-device = near-edge x s / (1 - s)."""
+    edge = demand[demand.layer == "edge"]
+    out = edge.assign(tokens_per_s=(edge.tokens_per_s * ON_DEVICE_SHARE / (1 - ON_DEVICE_SHARE)).round(1),
+                      source=edge.source + ";TEAM-EST (on-device share)")
+    mark("on_device.csv", "tokens_per_s", "estimate", "TEAM-EST", len(out))
+    return out[["metro_id", "layer", "year", "tokens_per_s", "source"]].reset_index(drop=True)
+
+
+# Token values fall over time. The frontier list prices of token_prices.csv fall at a median rate
+# of the three flagship series (OpenAI GPT-4 8K -> GPT-5 output price, Claude Opus 3 -> Opus 4.5
+# output price, Claude Sonnet 3 -> 4 unchanged); each layer's 2026 value (layers.csv, an estimate)
+# falls at that rate. The constant-capability declines (9-900x a year, EPOCH-PRICES-2025; 10x,
+# A16Z-LLMFLATION-2024) measure a fixed capability getting cheaper, not the value of the tokens
+# a layer sells, and would put every layer below its cost within two years.
+ref_token_prices = pd.read_csv(REF / "token_prices.csv")
+
+
+def _months(a: str, b: str) -> float:
+    """Months from a to b ("2024-03", or a bare year read as its middle)."""
+    (ya, ma), (yb, mb) = ((int(d[:4]), int(d[5:7]) if len(d) >= 7 else 6) for d in (a, b))
+    return (yb - ya) * 12 + (mb - ma)
+
+
+def flagship_decline_per_year() -> tuple[float, str]:
+    """Median yearly decline factor of the flagship output-price series, with their sources."""
+    def row(key: str) -> pd.Series:
+        return ref_token_prices[ref_token_prices.key == key].iloc[0]
+
+    series = [("gpt-4 (8K)", "gpt-5"), ("Claude 3 Opus", "Claude Opus 4.5"), ("Claude Sonnet (3 to 4)", "Claude Sonnet (3 to 4)")]
+    rates, sources = [], []
+    for a, b in series:
+        ra, rb = row(a), row(b)
+        years = max(_months(str(ra.as_of).split("..")[0], str(rb.as_of).split("..")[-1]), 12) / 12
+        rates.append((float(ra.output_usd_per_mtok) / float(rb.output_usd_per_mtok)) ** (1 / years))
+        sources += [ra.source, rb.source]
+    return sorted(rates)[1], ";".join(dict.fromkeys(sources))
+
+
+def build_token_values() -> pd.DataFrame:
+    decline, src = flagship_decline_per_year()
+    rows = []
+    for l, v in zip(LAYERS.layer, LAYERS.value_usd_per_mtok):
+        for y in YEARS:
+            rows.append(dict(layer=l, year=y, value_usd_per_mtok=round(v / decline ** (y - BASE_YEAR), 4),
+                             source="TEAM-EST" if y == BASE_YEAR else f"TEAM-EST;{src}"))
+    mark("token_values.csv", "value_usd_per_mtok", "estimate", "TEAM-EST", len(LAYERS))
+    mark("token_values.csv", "value_usd_per_mtok", "estimate", f"TEAM-EST;{src}", len(rows) - len(LAYERS))
+    return pd.DataFrame(rows)
+
+
 def build_demand(metros: pd.DataFrame, regions: pd.DataFrame, queue: pd.DataFrame, gpus: pd.DataFrame, throughput: pd.DataFrame) -> pd.DataFrame:
     """Token demand with the token construction's shape (population within a region, layer mix)
     and the published power's scale: region r's inference MW in year y is world AI GW x IEA
@@ -897,7 +960,9 @@ def main() -> None:
         "latency.csv": build_latency(),
         "profiles.csv": build_profiles(),
         "policy.csv": build_policy(),
+        "token_values.csv": build_token_values(),
     }
+    frames["on_device.csv"] = build_on_device(frames["demand.csv"])
     mark("timeslices.csv", "hours", "derived", "definition", 6)
     for name, frame in frames.items():
         frame.to_csv(OUT / name, index=False)

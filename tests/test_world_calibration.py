@@ -50,3 +50,16 @@ def test_world_and_us_2030_draw_are_inside_the_published_band(table):
     for region in ("World", "United States"):
         row = table.loc[(region, 2030)]
         assert row.low_gw <= row.model_gw <= row.high_gw, (region, row.model_gw, row.low_gw, row.high_gw)
+
+
+def test_unserved_value_is_below_a_fifth_of_the_objective(world_results):
+    """Issue 10: the value of demand left unserved is under 20 % of the world objective."""
+    unserved_usd = float((world_results.plan.unserved_usd * world_results.plan.discount_factor).sum())
+    assert unserved_usd < 0.2 * world_results.objective_usd, unserved_usd / world_results.objective_usd
+
+
+def test_no_metro_is_unserved_for_want_of_a_candidate(world_results):
+    """Every metro x layer has a site in its SLO and jurisdiction: what is left unserved is left for
+    capacity, time or cost, reasons a planner can act on."""
+    ex = world_results.explain
+    assert not ex[ex.kind.eq("demand") & ex.reason.isin(["no_site_in_slo", "residency"])].size
