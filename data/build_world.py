@@ -210,7 +210,8 @@ def load_sites(path: Path) -> list[Site]:
                           capex=r.capex_market, climate=r.climate, max_mw=r.max_mw, earliest_year=int(r.earliest_year),
                           market=None if _blank(r.vacancy_market) else r.vacancy_market,
                           bridge=bool(r.bridge), training=bool(r.training_allowed),
-                          max_mw_basis=(r.max_mw_basis, r.max_mw_source)))
+                          max_mw_basis=(r.max_mw_basis, r.max_mw_source),
+                          earliest_basis=(r.earliest_year_basis, r.earliest_year_source)))
     return sites
 
 
@@ -393,8 +394,7 @@ def build_regions() -> pd.DataFrame:
             site_fixed = (2e6, "estimate", "TEAM-EST")
         mark(f, "site_fixed_usd", site_fixed[1], site_fixed[2])
         mark(f, "fixed_om_usd_per_mw_year", "estimate", "TEAM-EST")
-        ey_basis = ("published", "BUSINESSPOST-2021") if s.site_id == "ie-dublin-metro" else s.earliest_basis
-        mark(f, "earliest_year", *ey_basis)
+        mark(f, "earliest_year", *s.earliest_basis)
         ci, cb, cs = carbon(s.carbon)
         mark(f, "carbon_kg_per_mwh", cb, cs)
         row = dict(
@@ -893,7 +893,7 @@ def build_training(regions: pd.DataFrame, queue: pd.DataFrame, gpus: pd.DataFram
                          min_campus_mw=float(r.min_campus_mw), jurisdictions=r.jurisdictions, layer="training", source=r.source))
         mark("training.csv", "start_year", "estimate", "TEAM-EST")
         mark("training.csv", "tokens_per_s", r.basis if r.basis != "published" else "derived", r.source)
-        mark("training.csv", "min_campus_mw", "derived" if r.program_id.startswith("us-") else "estimate", r.source)
+        mark("training.csv", "min_campus_mw", r.min_campus_mw_basis, r.source)
     return pd.DataFrame(rows)
 
 
