@@ -15,7 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_world as bw  # noqa: E402
+from world_builder.loader import load_reference  # noqa: E402
+from world_builder.power_path import IEA_REGIONS, geometric, region_of, region_share, world_band_gw  # noqa: E402
+
+REF = Path(__file__).resolve().parent / "reference"
 
 HOURS_PER_YEAR = 8760.0
 US_EPRI_2025_GW = 5.0  # EPRI & Epoch AI: "around 5 GW" of US AI power today (2025)
@@ -37,14 +40,15 @@ def bands(years: list[int]) -> list[Band]:
     """World: JLL-derived path (low) to McKinsey path (high). US: EPRI/Epoch path 5 -> 50 GW
     (low) to the McKinsey path x the IEA US share (high). Other regions: the world band x the
     IEA regional share of data-centre electricity."""
+    ref = load_reference(REF)
     out = []
     for y in years:
-        low, _, high = bw.world_band_gw(y)
+        low, _, high = world_band_gw(ref, y)
         out.append(Band("World", y, low, high, "JLL-GDCO-2026 (low); MCK-COMPUTE-2025 (high)"))
-        for region in bw.IEA_REGIONS:
-            share = bw.region_share(region, y)
+        for region in IEA_REGIONS:
+            share = region_share(ref, region, y)
             if region == "United States":
-                us_low = bw._geometric(y, 2025, US_EPRI_2025_GW, 2030, US_EPRI_2030_GW)
+                us_low = geometric(y, 2025, US_EPRI_2025_GW, 2030, US_EPRI_2030_GW)
                 out.append(Band(region, y, us_low, high * share, "EPRI-EPOCH-2025 (low); MCK-COMPUTE-2025 x IEA-EAI-REGION-GN share (high)"))
             else:
                 out.append(Band(region, y, low * share, high * share, "world band x IEA-EAI-REGION-GN share"))
@@ -53,7 +57,7 @@ def bands(years: list[int]) -> list[Band]:
 
 def model_by_region(sites: pd.DataFrame, allocation: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """GW (sum of site peak draws) and TWh (mean draw x 8,760 h) by IEA region and year, world included."""
-    region_of_site = regions.set_index("site_id").country.map(bw.region_of)
+    region_of_site = regions.set_index("site_id").country.map(region_of)
     s = sites.assign(region=sites.site_id.map(region_of_site))
     a = allocation.assign(region=allocation.site_id.map(region_of_site))
     gw = s.groupby(["region", "year"]).peak_draw_mw.sum() / 1000.0
@@ -98,7 +102,7 @@ def calibration_markdown(res_dir: Path, data_dir: Path) -> str:
            "GW: sum of each site's peak facility draw; TWh: mean draw x 8,760 h. Bands: see `data/calibration.py` "
            "and `data/world/SOURCES.md`.", "", "## AI facility draw by region and year", "", _md(table), ""]
     # training campus sizes
-    progs = pd.read_csv(bw.REF / "training_programs.csv")[["program_id", "start_year", "mw", "lands_at"]]
+    progs = pd.read_csv(REF / "training_programs.csv")[["program_id", "start_year", "mw", "lands_at"]]
     hosted = pd.read_csv(res_dir / "training.csv")[["program_id", "site_id", "hosted"]] if (res_dir / "training.csv").exists() else None
     if hosted is not None:
         progs = progs.merge(hosted, on="program_id", how="left")
