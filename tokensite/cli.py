@@ -311,3 +311,43 @@ def stochastic(
     out.print(f"[bold]{s['status']}[/bold] ({s['method']}, gap {gap}): expected cost {usd('expected_cost_usd')}; "
               f"EVPI {usd('evpi_usd')}; VSS {usd('vss_usd')}")
     out.print(f"results in {target}")
+
+
+@app.command()
+def alternatives(
+    case: Path = typer.Argument(..., help="Case file (.toml)"),
+    slack: float = typer.Option(0.02, "--slack", help="Extra cost allowed, as a share of what the optimum spends (capex + opex), in [0, 1)"),
+    count: int = typer.Option(4, "--count", help="Random directions (SPORES) after the min/max of each built group"),
+    by: str = typer.Option("site", "--by", help="Group built MW by site, country, layer or gpu"),
+    max_groups: int = typer.Option(None, "--groups", help="Min/max only the N largest groups built in the optimum", show_default="every built group"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random directions"),
+    out_dir: Path = typer.Option(None, "--out", help="Alternatives folder", show_default="results/<case name>-alternatives"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) for each alternative", show_default=_case_default("time_limit_s")),
+    no_report: bool = typer.Option(False, "--no-report", help="Each plan's results CSVs only (no plan tables, maps or report per plan)"),
+) -> None:
+    """Near-optimal alternatives (MGA): plans within --slack of the optimum's spend that min/max each group's MW, and random directions."""
+    from tokensite.alternatives import run_alternatives
+
+    try:
+        if not case.is_file():
+            raise UserError(f"{case}: no such case file")
+        base = load_case(case)
+        target = out_dir or Path("results") / f"{base.name}-alternatives"
+
+        def on_stage(name: str, seconds: float) -> None:
+            out.print(f"  {name:<9} {seconds:8.2f} s")
+
+        def on_run(run) -> None:
+            mw = "no plan" if run.objective_mw is None else f"{run.objective_mw:,.1f} MW"
+            out.print(escape(f"  {run.direction.name}: {run.highs_status}, {mw}, {run.solve_s:.1f} s"), soft_wrap=True)
+
+        s = run_alternatives(base, target, slack=slack, count=count, by=by, seed=seed, max_groups=max_groups, time_limit_s=time_limit_s,
+                             report=not no_report, on_stage=on_stage, on_run=on_run)
+    except UserError as e:
+        _fail(e)
+        return
+    o, c, t = s["optimum"], s["classes_last_year"], s["times"]
+    gap = "n/a" if o["spend_gap"] is None else f"{100 * o['spend_gap']:.2f} %"
+    out.print(f"optimum {o['status']}: {o['objective_usd']:,.0f} USD, gap {gap} of spend; {s['alternatives_found']} of {s['alternatives_asked']} alternatives "
+              f"within {100 * slack:g} % of spend in {t['alternatives_solve_s']:.1f} s (one build, {t['rebuild_avoided_s']:.1f} s of rebuilds avoided)")
+    out.print(f"{c['year']}: {c['must_build']} must-build, {c['flexible']} flexible, {c['never_build']} never-build sites; results in {target}")
