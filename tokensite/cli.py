@@ -351,3 +351,43 @@ def alternatives(
     out.print(f"optimum {o['status']}: {o['objective_usd']:,.0f} USD, gap {gap} of spend; {s['alternatives_found']} of {s['alternatives_asked']} alternatives "
               f"within {100 * slack:g} % of spend in {t['alternatives_solve_s']:.1f} s (one build, {t['rebuild_avoided_s']:.1f} s of rebuilds avoided)")
     out.print(f"{c['year']}: {c['must_build']} must-build, {c['flexible']} flexible, {c['never_build']} never-build sites; results in {target}")
+
+
+@app.command()
+def rebound(
+    case: Path = typer.Argument(..., help="Case file (.toml); give its dataset an elasticity.csv for demand that responds to price"),
+    efficiency: str = typer.Option("1,1.5,2,3", "--efficiency", help="Multipliers of every GPU's tokens per watt (throughput at the same power)"),
+    workers: int = typer.Option(None, "--workers", help="Start a local Dask cluster of N worker processes"),
+    out_dir: Path = typer.Option(None, "--out", help="Rebound folder (cases/, rebound.csv, rebound.png, sweep.csv)", show_default="results/<case name>-rebound"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) per case", show_default=_case_default("time_limit_s")),
+) -> None:
+    """The rebound experiment: solve the case with tokens per watt scaled; plot energy, tokens served and cost per Mtok against efficiency."""
+    from tokensite.scenarios.rebound import parse_efficiencies, run_rebound
+
+    for problem in solver_option_problems(time_limit_s):
+        _fail(UserError(problem))
+    try:
+        values = parse_efficiencies(efficiency)
+        if not case.is_file():
+            raise UserError(f"{case}: no such case file")
+        base = load_case(case)
+        target = out_dir or Path("results") / f"{base.name}-rebound"
+
+        def on_done(row: dict) -> None:
+            why = f"  {row['error']}" if row.get("status") == "failed" else ""
+            out.print(escape(f"  {row['case']}: {row['status']}{why}"), soft_wrap=True)
+
+        table = run_rebound(base, values, target, workers=workers, time_limit_s=time_limit_s, on_done=on_done)
+    except UserError as e:
+        _fail(e)
+        return
+    last = table[table.year == table.year.max()] if not table.empty else table
+    t = Table(title=f"rebound, {int(last.year.max()) if not last.empty else ''}")
+    for col in ("efficiency", "energy TWh/yr", "M tokens/s", "USD per Mtok"):
+        t.add_column(col, justify="right")
+    for r in last.itertuples():
+        t.add_row(f"{r.efficiency:g}", f"{r.energy_twh:,.3f}", f"{r.tokens_per_s / 1e6:,.3f}", f"{r.cost_usd_per_mtok:,.4f}")
+    out.print(t)
+    out.print(f"rebound in {target / 'rebound.csv'}")
+    if table.empty or (table.status == "failed").any():
+        raise typer.Exit(1)
