@@ -21,13 +21,14 @@ def _case(tmp_path, fr):
     return write_case(tmp_path, write(tmp_path / "data", fr), [2026])
 
 
-def test_two_equal_cost_sites_swap_within_zero_slack(tmp_path):
+@pytest.mark.parametrize("method", ["mip", "phases"])
+def test_two_equal_cost_sites_swap_within_zero_slack(tmp_path, method):
     """A and B both within the SLO at the same 638 USD: the optimum builds one of them; minimising its
     MW under a cap of the optimum itself (0 % slack) serves M1 from the other for the same 638 USD (its
     facility is free, so at least the 0.001 MW it draws). Both sites are flexible."""
     fr = base()
     both_sites_in_slo(fr)
-    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.0, count=0, mip_rel_gap=1e-9, time_limit_s=30, report=False)
+    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.0, count=0, method=method, mip_rel_gap=1e-9, time_limit_s=30, report=False)
     ranges = pd.read_csv(tmp_path / "out" / "alternatives.csv").set_index("site_id")
     built = ranges.index[ranges.optimum_mw > 0][0]
     other = ({"A", "B"} - {built}).pop()
@@ -39,7 +40,8 @@ def test_two_equal_cost_sites_swap_within_zero_slack(tmp_path):
     assert set(ranges["class"]) == {"flexible"}
 
 
-def test_a_site_cheaper_by_more_than_the_slack_is_must_build(tmp_path):
+@pytest.mark.parametrize("method", ["mip", "phases"])
+def test_a_site_cheaper_by_more_than_the_slack_is_must_build(tmp_path, method):
     """Both sites cost 10,000 USD to develop (10,000 / 30 = 333.33 USD a year); B's power is 60 USD/MWh.
     The optimum is A: 200 + 438 + 333.33 = 971.33 USD; B alone would be 200 + 525.6 + 333.33. A 2 %
     slack allows 19.43 USD more, less than opening B (333.33) or a second GPU unit to split the flow
@@ -50,7 +52,7 @@ def test_a_site_cheaper_by_more_than_the_slack_is_must_build(tmp_path):
     set_price(fr, "B", 60)
     set_site(fr, "A", site_fixed_usd=10000)
     set_site(fr, "B", site_fixed_usd=10000)
-    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.02, count=4, mip_rel_gap=1e-9, time_limit_s=30, report=False)
+    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.02, count=4, method=method, mip_rel_gap=1e-9, time_limit_s=30, report=False)
     assert s["optimum"]["objective_usd"] == pytest.approx(200 + 438 + 10000 / 30, rel=1e-9)
     ranges = pd.read_csv(tmp_path / "out" / "alternatives.csv").set_index("site_id")
     assert ranges.loc["A", "class"] == "must_build" and ranges.loc["B", "class"] == "never_build"
@@ -98,7 +100,7 @@ def test_cli_writes_the_folder_and_states_the_gap(tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [(["--slack", "1.5"], "--slack 1.5 must be in [0, 1)"), (["--by", "planet"], "--by 'planet'"),
-                                          (["--count", "-1"], "--count -1")])
+                                          (["--count", "-1"], "--count -1"), (["--method", "guess"], "--method 'guess'")])
 def test_cli_user_errors_exit_2_with_one_message(tmp_path, args, message):
     case = _case(tmp_path, base())
     (tmp_path / "alt").mkdir()

@@ -40,6 +40,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from tokensite.config import Case, load_case
 from tokensite.errors import UserError
@@ -47,7 +48,9 @@ from tokensite.highs import new_highs, run_until
 from tokensite.results import Results
 from tokensite.results.results import write_atomically
 from tokensite.run import Built, build, results_of, solve_built
+from tokensite.compile import Compiled
 from tokensite.solve import Solution, solution_at
+from tokensite.solve import solve as phases_solve
 from tokensite.units import optional_musd_to_usd
 
 GROUPINGS = ("site", "country", "layer", "gpu")
@@ -171,11 +174,59 @@ def _polish(lp: highspy.Highs, comp, c: np.ndarray, x: np.ndarray, deadline: flo
     return np.array(lp.getSolution().col_value) if run_until(lp, deadline) == "optimal" else None
 
 
+METHODS = ("auto", "mip", "phases")
+PHASES_ABOVE_COLUMNS = 5000  # auto: the phases for a case this large (the world has 113k columns), HiGHS's MIP below
+FALLBACK_S = 30.0  # the warm-started MIP's extra time when the phases find no plan
+CAP_RESERVE = 0.5  # share of the slack the phases' relaxation may use; the rest absorbs rounding
+
+
+def directed(comp: Compiled, c: np.ndarray, cap_musd: float, ub_finite_offset: bool = True) -> Compiled:
+    """The compiled model with the cost row Σ c_j x_j ≤ cap appended and ``c`` (MW per column) as its
+    objective, for :func:`tokensite.solve.solve`'s phases. Its objective is made nonnegative by a
+    constant (Σ max(0, −c_j) · ub_j over finite bounds) so the phases' relative gap is defined."""
+    lp = comp.lp
+    cost = np.asarray(lp.col_cost_)
+    A = sparse.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    A = sparse.vstack([A, sparse.csr_matrix(cost.reshape(1, -1))]).tocsc()
+    new = highspy.HighsLp()
+    new.num_col_, new.num_row_ = lp.num_col_, lp.num_row_ + 1
+    new.col_cost_ = c
+    new.col_lower_, new.col_upper_ = lp.col_lower_, lp.col_upper_
+    new.row_lower_ = np.append(np.asarray(lp.row_lower_), -highspy.kHighsInf)
+    new.row_upper_ = np.append(np.asarray(lp.row_upper_), (cap_musd - comp.offset) * comp.objective_scale)
+    new.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    new.a_matrix_.start_ = A.indptr.astype(np.int32)
+    new.a_matrix_.index_ = A.indices.astype(np.int32)
+    new.a_matrix_.value_ = A.data.astype(float)
+    ub = np.asarray(lp.col_upper_)
+    neg = (c < 0) & np.isfinite(ub)
+    offset = float(np.dot(-c[neg], ub[neg])) if ub_finite_offset else 0.0
+    return replace(comp, lp=new, offset=offset, objective_scale=1.0, row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)],
+                   unserved_cols=np.array([], dtype=np.int32))
+
+
+def _by_phases(built: Built, c: np.ndarray, optimum: Solution, slack: float, deadline: float, log: bool) -> np.ndarray | None:
+    """The direction solved by tokensite's phases (relax, round, local search, branch and bound if time is left)
+    under a cap that keeps CAP_RESERVE of the slack back for rounding; None if they find no plan."""
+    cap = optimum.objective + CAP_RESERVE * slack * max(optimum.spend or 0.0, 0.0)
+    cap += CAP_TOLERANCE * max(1.0, abs(cap))
+    left = deadline - time.perf_counter()
+    if left <= 1:
+        return None
+    options = replace(built.case.solver, time_limit_s=left)
+    sol = phases_solve(directed(built.comp, c, cap), options, log=log)
+    return None if sol.values is None else _x_of(built, sol.values)
+
+
 def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict, slack: float, time_limit_s: float,
-            log: bool = False, on_run: Callable[[Run], None] | None = None) -> tuple[list[Run], float, list[str]]:
+            log: bool = False, on_run: Callable[[Run], None] | None = None, phases: bool = False,
+            fallback_s: float = 0.0) -> tuple[list[Run], float, list[str]]:
     """Solve every direction on one HiGHS model: the compiled case with the cost cap added once,
-    its column costs changed per direction, warm-started from the optimum. Returns the runs, the
-    cap (MUSD) and HiGHS's warnings."""
+    its column costs changed per direction, warm-started from the optimum. With ``phases`` each
+    direction is first tried by tokensite's phases on the same compiled arrays (a large case, where
+    branch and bound from the optimum rarely improves on it within the limit), and the warm-started
+    MIP, for ``fallback_s`` more, only if they find no plan. Returns the runs, the cap (MUSD) and
+    HiGHS's warnings."""
     comp = built.comp
     warnings: list[str] = []
     h = new_highs(comp, built.case.solver, log, integer=True, warnings=warnings)
@@ -191,12 +242,20 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     for d in dirs:
         t0 = time.perf_counter()
         c = _cost_vector(groups, d, comp.lp.num_col_)
+        sign = -1.0 if d.kind == "max" else 1.0
+        if phases:
+            x = _by_phases(built, c, optimum, slack, t0 + time_limit_s, log)
+            if x is not None:
+                run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
+                runs.append(run)
+                if on_run:
+                    on_run(run)
+                continue
         h.changeColsCost(len(all_cols), all_cols, c)
         h.setSolution(start)
-        status = run_until(h, t0 + time_limit_s)
+        status = run_until(h, t0 + time_limit_s + (fallback_s if phases else 0.0))
         info = h.getInfo()
         x = np.array(h.getSolution().col_value) if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible else None
-        sign = -1.0 if d.kind == "max" else 1.0
         bound = float(info.mip_dual_bound) * sign if np.isfinite(info.mip_dual_bound) else None
         if x is not None and abs(float(np.dot(c, x)) - info.objective_function_value) > 1e-6 * max(1.0, abs(info.objective_function_value)):
             # HiGHS 1.16 with presolve and a start solution can report the improved objective with the start's
@@ -251,7 +310,7 @@ def _alternative_results(built: Built, optimum_res: Results, run: Run, optimum: 
 
 
 def run_alternatives(case: str | Path | Case, out: str | Path, *, slack: float = 0.02, count: int = 4, by: str = "site",
-                     seed: int = 0, max_groups: int | None = None, time_limit_s: float | None = None, report: bool = True,
+                     seed: int = 0, max_groups: int | None = None, time_limit_s: float | None = None, method: str = "auto", report: bool = True,
                      log: bool = False, on_stage: Callable[[str, float], None] | None = None,
                      on_run: Callable[[Run], None] | None = None, **overrides: Any) -> dict:
     """Solve the case, then its near-optimal alternatives; write ``out`` all or nothing. Returns ``alternatives.json``'s content.
@@ -268,6 +327,8 @@ def run_alternatives(case: str | Path | Case, out: str | Path, *, slack: float =
         raise UserError(f"--count {count} must be 0 or more random directions")
     if by not in GROUPINGS:
         raise UserError(f"--by {by!r}: group by one of {', '.join(GROUPINGS)}")
+    if method not in METHODS:
+        raise UserError(f"--method {method!r}: one of {', '.join(METHODS)}")
     if max_groups is not None and max_groups < 0:
         raise UserError(f"--groups {max_groups} must be 0 or more")
     if time_limit_s is not None and not (np.isfinite(time_limit_s) and time_limit_s > 0):
@@ -284,7 +345,8 @@ def run_alternatives(case: str | Path | Case, out: str | Path, *, slack: float =
     dirs = directions(groups, x_opt, count, seed, max_groups)
     limit = float(time_limit_s or built.case.solver.time_limit_s)
     t0 = time.perf_counter()
-    runs, cap, warnings = explore(built, optimum, dirs, groups, slack, limit, log, on_run)
+    use_phases = method == "phases" or (method == "auto" and built.comp.lp.num_col_ > PHASES_ABOVE_COLUMNS)
+    runs, cap, warnings = explore(built, optimum, dirs, groups, slack, limit, log, on_run, phases=use_phases, fallback_s=FALLBACK_S if use_phases else 0.0)
     explore_s = time.perf_counter() - t0
     found = [r for r in runs if r.x is not None]
     alternatives = {r.direction.name: _alternative_results(built, optimum_res, r, optimum, slack, cap) for r in found}
@@ -306,7 +368,8 @@ def run_alternatives(case: str | Path | Case, out: str | Path, *, slack: float =
     rebuild_s = sum(s.get(k, 0.0) for k in ("read_s", "build_s", "hand_off_s"))
     summary = {
         "case": built.case.name, "slack_of_spend": slack, "by": by, "count": count, "seed": seed, "max_groups": max_groups,
-        "time_limit_per_alternative_s": limit, "method": "min/max built MW per group built in the optimum (HSJ/PyPSA MGA) + random directions (SPORES)",
+        "time_limit_per_alternative_s": limit, "solver": "phases (relax, round, local search) under a cap of half the slack, else HiGHS's MIP warm-started from the optimum" if use_phases else "HiGHS's MIP warm-started from the optimum",
+        "method": "min/max built MW per group built in the optimum (HSJ/PyPSA MGA) + random directions (SPORES)",
         "citations": CITATIONS,
         "optimum": {k: s.get(k) for k in ("status", "objective_usd", "best_bound_usd", "mip_gap", "spend_usd", "spend_gap")},
         "cost_cap_usd": optional_musd_to_usd(cap),

@@ -323,6 +323,7 @@ def alternatives(
     seed: int = typer.Option(0, "--seed", help="Seed of the random directions"),
     out_dir: Path = typer.Option(None, "--out", help="Alternatives folder", show_default="results/<case name>-alternatives"),
     time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) for each alternative", show_default=_case_default("time_limit_s")),
+    method: str = typer.Option("auto", "--method", help="mip: HiGHS's branch and bound from the optimum; phases: tokensite's phases under half the slack (then mip); auto: phases above 5,000 columns"),
     no_report: bool = typer.Option(False, "--no-report", help="Each plan's results CSVs only (no plan tables, maps or report per plan)"),
 ) -> None:
     """Near-optimal alternatives (MGA): plans within --slack of the optimum's spend that min/max each group's MW, and random directions."""
@@ -342,7 +343,7 @@ def alternatives(
             out.print(escape(f"  {run.direction.name}: {run.highs_status}, {mw}, {run.solve_s:.1f} s"), soft_wrap=True)
 
         s = run_alternatives(base, target, slack=slack, count=count, by=by, seed=seed, max_groups=max_groups, time_limit_s=time_limit_s,
-                             report=not no_report, on_stage=on_stage, on_run=on_run)
+                             method=method, report=not no_report, on_stage=on_stage, on_run=on_run)
     except UserError as e:
         _fail(e)
         return
