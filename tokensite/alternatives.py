@@ -180,17 +180,15 @@ FALLBACK_S = 30.0  # the warm-started MIP's extra time when the phases find no p
 CAP_RESERVE = 0.5  # share of the slack the phases' relaxation may use; the rest absorbs rounding
 
 
-def directed(comp: Compiled, c: np.ndarray, cap_musd: float, ub_finite_offset: bool = True) -> Compiled:
-    """The compiled model with the cost row Σ c_j x_j ≤ cap appended and ``c`` (MW per column) as its
-    objective, for :func:`tokensite.solve.solve`'s phases. Its objective is made nonnegative by a
-    constant (Σ max(0, −c_j) · ub_j over finite bounds) so the phases' relative gap is defined."""
+def capped_lp(comp: Compiled, cap_musd: float) -> highspy.HighsLp:
+    """The compiled LP with the cost row Σ c_j x_j ≤ (cap − c_0) · scale appended (built once per exploration)."""
     lp = comp.lp
     cost = np.asarray(lp.col_cost_)
     A = sparse.csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
     A = sparse.vstack([A, sparse.csr_matrix(cost.reshape(1, -1))]).tocsc()
     new = highspy.HighsLp()
     new.num_col_, new.num_row_ = lp.num_col_, lp.num_row_ + 1
-    new.col_cost_ = c
+    new.col_cost_ = cost
     new.col_lower_, new.col_upper_ = lp.col_lower_, lp.col_upper_
     new.row_lower_ = np.append(np.asarray(lp.row_lower_), -highspy.kHighsInf)
     new.row_upper_ = np.append(np.asarray(lp.row_upper_), (cap_musd - comp.offset) * comp.objective_scale)
@@ -198,23 +196,27 @@ def directed(comp: Compiled, c: np.ndarray, cap_musd: float, ub_finite_offset: b
     new.a_matrix_.start_ = A.indptr.astype(np.int32)
     new.a_matrix_.index_ = A.indices.astype(np.int32)
     new.a_matrix_.value_ = A.data.astype(float)
-    ub = np.asarray(lp.col_upper_)
+    return new
+
+
+def directed(comp: Compiled, capped: highspy.HighsLp, c: np.ndarray) -> Compiled:
+    """The compiled model on the ``capped`` LP with ``c`` (MW per column) as its objective, for
+    :func:`tokensite.solve.solve`'s phases. The objective is made nonnegative by a constant,
+    Σ max(0, −c_j) · ub_j over finite bounds, so the phases' relative gap is defined."""
+    capped.col_cost_ = c
+    ub = np.asarray(capped.col_upper_)
     neg = (c < 0) & np.isfinite(ub)
-    offset = float(np.dot(-c[neg], ub[neg])) if ub_finite_offset else 0.0
-    return replace(comp, lp=new, offset=offset, objective_scale=1.0, row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)],
-                   unserved_cols=np.array([], dtype=np.int32))
+    return replace(comp, lp=capped, offset=float(np.dot(-c[neg], ub[neg])), objective_scale=1.0,
+                   row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)], unserved_cols=np.array([], dtype=np.int32))
 
 
-def _by_phases(built: Built, c: np.ndarray, optimum: Solution, slack: float, deadline: float, log: bool) -> np.ndarray | None:
+def _by_phases(built: Built, capped: highspy.HighsLp, c: np.ndarray, deadline: float, log: bool) -> np.ndarray | None:
     """The direction solved by tokensite's phases (relax, round, local search, branch and bound if time is left)
-    under a cap that keeps CAP_RESERVE of the slack back for rounding; None if they find no plan."""
-    cap = optimum.objective + CAP_RESERVE * slack * max(optimum.spend or 0.0, 0.0)
-    cap += CAP_TOLERANCE * max(1.0, abs(cap))
+    on the ``capped`` LP; None if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
         return None
-    options = replace(built.case.solver, time_limit_s=left)
-    sol = phases_solve(directed(built.comp, c, cap), options, log=log)
+    sol = phases_solve(directed(built.comp, capped, c), replace(built.case.solver, time_limit_s=left), log=log)
     return None if sol.values is None else _x_of(built, sol.values)
 
 
@@ -239,12 +241,16 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     start.col_value = list(x_opt)
     start.value_valid = True
     runs = []
+    capped = None
+    if phases:  # under a cap that keeps CAP_RESERVE of the slack back for rounding
+        reserved = optimum.objective + CAP_RESERVE * slack * max(optimum.spend or 0.0, 0.0)
+        capped = capped_lp(comp, reserved + CAP_TOLERANCE * max(1.0, abs(reserved)))
     for d in dirs:
         t0 = time.perf_counter()
         c = _cost_vector(groups, d, comp.lp.num_col_)
         sign = -1.0 if d.kind == "max" else 1.0
-        if phases:
-            x = _by_phases(built, c, optimum, slack, t0 + time_limit_s, log)
+        if capped is not None:
+            x = _by_phases(built, capped, c, t0 + time_limit_s, log)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
                 runs.append(run)
