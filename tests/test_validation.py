@@ -110,6 +110,9 @@ OPTIONAL_CASES = [
     ("profile slice exists", "profiles.csv", "layer,slice,multiplier\ninteractive,day,1\ninteractive,night,1\ninteractive,dusk,1\n", 4, "slice", "unknown"),
     ("policy years unique", "policy.csv", "year,budget_usd,co2_cap_t,carbon_price_usd_per_t\n2026,,,\n2026,,,\n", 3, "year", "duplicate"),
     ("policy not negative", "policy.csv", "year,budget_usd,co2_cap_t,carbon_price_usd_per_t\n2026,-1,,\n", 2, "budget_usd", "minimum"),
+    ("token value layer exists", "token_values.csv", "layer,year,value_usd_per_mtok\nchat,2026,1\n", 2, "layer", "unknown"),
+    ("token value unique by year", "token_values.csv", "layer,year,value_usd_per_mtok\ninteractive,2026,1\ninteractive,2026,2\n", 3, "year", "duplicate"),
+    ("token value not negative", "token_values.csv", "layer,year,value_usd_per_mtok\ninteractive,2026,-1\n", 2, "value_usd_per_mtok", "minimum"),
 ]
 
 

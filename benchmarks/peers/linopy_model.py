@@ -125,7 +125,7 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
     w, h = A.param(par.hours, "t"), A.param(par.hour_share, "t")
     year = xr.DataArray(np.array(S.Y), coords={"y": A.coords["y"]}, dims=["y"])
     vintage = year.rename(y="v")
-    share, shift, value = A.param(par.max_site_share, "l"), A.param(par.max_shift, "l"), A.param(par.value_usd_per_mtok, "l")
+    share, shift, value = A.param(par.max_site_share, "l"), A.param(par.max_shift, "l"), A.param(par.value_usd_per_mtok, "l", "y")
     need = (A.param(par.demand_mtok_per_s, "m", "l", "y", fill=0.0) * A.param(par.profile, "m", "l", "t", fill=1.0)).sel(l=LM)  # D·p, Mtok/s
     pool_need = A.param(par.pool_demand_mtok_per_s, "l", "j", "t", "y", fill=0.0).sel(l=LP)
     tpu = A.param(par.mtok_per_s_per_unit, "g", "l", fill=0.0)
@@ -199,7 +199,7 @@ def _build(ds: Dataset, case: Case) -> tuple[Peer, Index]:
         m.add_constraints(host - (first * open_).sum("y") <= 0, mask=hosts, name="training_open")
         m.add_constraints(mw - A.param(par.program_min_campus_mw, "p") * host >= 0, mask=hosts & runs, name="training_campus")
         annual = usd_to_musd((value * on_layer).sum("l") * mtok * SECONDS_PER_HOUR * HOURS_PER_YEAR)
-        cost.append((annual * (phi * runs).sum("y") * skip).sum())
+        cost.append(((annual * phi * runs).sum("y") * skip).sum())  # the value is by year (token_values.csv)
 
     # -- queue (§5) and power (§4) --------------------------------------------------------
     it_mw = (mwu * alloc).sum(["g", "l"]) + (mwu * alloc_train).sum(["g", "l"])  # (r, t, y)

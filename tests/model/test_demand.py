@@ -105,3 +105,23 @@ def test_batch_moves_to_the_curtailed_slice(tmp_path):
 def test_demand_family_is_not_inert(tmp_path):
     """Without the demand family nothing needs serving: 0 instead of 638."""
     assert solve_tiny(tmp_path, base(), skip=["demand"]).objective_usd == pytest.approx(0, abs=1e-6)
+
+
+@pytest.mark.parametrize("rows,served", [([(2025, 0.03), (2027, 0.01)], True), ([(2020, 0.03), (2026, 0.01)], False), ([(2027, 0.01)], True)])
+def test_token_value_is_the_latest_row_by_year(tmp_path, rows, served):
+    """token_values.csv: the value of 2026 is the row with the latest year ≤ 2026 (layers.csv's 1,000
+    USD/Mtok if none). Serving costs 638 USD for 31,536 Mtok (0.0202 USD/Mtok): at 0.03 (2025's row)
+    it is served for 638; at 0.01 (2026's row) it is left unserved for 315.36; a row of 2027 alone
+    leaves 2026 at 1,000 USD/Mtok, so it is served. profit.csv prices the served tokens the same way."""
+    import pandas as pd
+
+    fr = base()
+    fr["token_values.csv"] = pd.DataFrame([("interactive", str(y), str(v)) for y, v in rows], columns=["layer", "year", "value_usd_per_mtok"])
+    res = solve_tiny(tmp_path, fr)
+    value_2026 = res.token_values.set_index(["layer", "year"]).value_usd_per_mtok[("interactive", 2026)]
+    if served:
+        assert res.objective_usd == pytest.approx(638, rel=1e-6)
+        from tokensite.results.plans import profit
+        assert profit(res).revenue_usd.iloc[0] == pytest.approx(MTOK_PER_YEAR * value_2026, rel=1e-6)
+    else:
+        assert value_2026 == 0.01 and res.objective_usd == pytest.approx(MTOK_PER_YEAR * 0.01, rel=1e-6)

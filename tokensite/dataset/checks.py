@@ -217,6 +217,7 @@ ID_RULES = [
     ("profiles.csv", "layer", "layers.csv", "layer"),
     ("profiles.csv", "slice", "timeslices.csv", "slice"),
     ("elasticity.csv", "layer", "layers.csv", "layer"),
+    ("token_values.csv", "layer", "layers.csv", "layer"),
 ]
 KEYS = [
     ("throughput.csv", ["gpu", "layer"]),
@@ -225,6 +226,7 @@ KEYS = [
     ("latency.csv", ["site_id", "metro_id"]),
     ("profiles.csv", ["layer", "slice"]),
     ("elasticity.csv", ["layer", "year"]),
+    ("token_values.csv", ["layer", "year"]),
 ]
 RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, profile_means, elastic_layers]
 

@@ -47,6 +47,7 @@ class Dataset:
     policy: pd.DataFrame
     elasticity: pd.DataFrame
     """Price-elastic layers by year (elasticity.csv; empty = every demand fixed), blank blocks and max_multiple filled in."""
+    token_values: pd.DataFrame
     rtt: pd.DataFrame
     routes: pd.DataFrame
     metro_profiles: pd.DataFrame
@@ -184,6 +185,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
         profiles=f["profiles.csv"],
         policy=f["policy.csv"],
         elasticity=_elasticity(f["elasticity.csv"]),
+        token_values=f["token_values.csv"],
         rtt=rtt,
         routes=_routes(rtt, f["layers.csv"]),
         metro_profiles=_metro_profiles(f["metros.csv"], f["layers.csv"], f["timeslices.csv"], f["profiles.csv"]),

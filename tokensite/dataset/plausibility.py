@@ -66,6 +66,7 @@ PLAUSIBLE: dict[tuple[str, str], Plausible] = {
     ("layers.csv", "util_max"): Plausible(0.3, 1, "share (0-1)"),
     ("layers.csv", "power_fraction"): Plausible(0.3, 1, "share (0-1)"),
     ("layers.csv", "value_usd_per_mtok"): Plausible(0.05, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
+    ("token_values.csv", "value_usd_per_mtok"): Plausible(0.01, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
     ("layers.csv", "max_shift"): Plausible(0.05, 1, "share (0-1)"),
     ("gpus.csv", "gpus_per_unit"): Plausible(1, 100, "GPUs"),
     ("gpus.csv", "capex_usd_per_gpu"): Plausible(5e3, 1e5, "USD", "thousand USD", _ZEROS),

@@ -153,6 +153,12 @@ class Elasticity(_Base):
     max_multiple: Series[float] = pa.Field(gt=0, le=100, nullable=True, description="the blocks span 0 to max_multiple x the reference quantity; blank = 3")
 
 
+class TokenValues(_Base):
+    layer: Series[str] = pa.Field(description="layer in layers.csv")
+    year: Series[int] = pa.Field(ge=1990, le=2200, description="first year the value holds")
+    value_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, description="value of a served million tokens from this year on, USD")
+
+
 REQUIRED = {
     "regions.csv": Regions,
     "metros.csv": Metros,
@@ -165,7 +171,7 @@ REQUIRED = {
     "interconnect_queue.csv": InterconnectQueue,
     "training.csv": Training,
 }
-OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "elasticity.csv": Elasticity}
+OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues, "elasticity.csv": Elasticity}
 # Optional columns (the loader adds them, blank, when a file leaves them out).
 OPTIONAL_COLUMNS = {
     "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw"],

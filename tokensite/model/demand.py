@@ -36,7 +36,7 @@ v_b falls with b the LP declines the last blocks first; no integer is needed. Po
 the same blocks on their group's pooled demand (``declined_pool``). A layer-year without a row is
 built exactly as above, term for term.
 
-Costs registered: unserved tokens at the layer's value, value_l · unserved · 3600 w_t; declined
+Costs registered: unserved tokens at the layer's value in that year, value_{l,y} · unserved · 3600 w_t; declined
 demand, v_b · width_b · declined_b · Σ_t 3600 w_t D p_t; and network transit,
 transit_usd_per_mtok · flow · 3600 w_t (all per year, MUSD).
 Price rows: ``c_demand_year`` (token_year) and ``c_demand_slice`` (token_slice).
@@ -132,12 +132,12 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         if (l, y) in blocks:
             m.unserved[mm, l, t, y].fix(0)
         else:
-            add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved[mm, l, t, y])
+            add_cost(m, "unserved tokens", y, usd_to_musd(value[(l, y)] * mtok_per_year[t]) * m.unserved[mm, l, t, y])
     for l, j, t, y in ix.LJTY:
         if (l, y) in blocks:
             m.unserved_pool[l, j, t, y].fix(0)
         else:
-            add_cost(m, "unserved tokens", y, usd_to_musd(value[l] * mtok_per_year[t]) * m.unserved_pool[l, j, t, y])
+            add_cost(m, "unserved tokens", y, usd_to_musd(value[(l, y)] * mtok_per_year[t]) * m.unserved_pool[l, j, t, y])
     for mm, l, b, y in ix.MLBY:
         width, v = blocks[(l, y)][b]
         reference_mtok = sum(par.need_mtok_per_s(mm, l, t, y) * mtok_per_year[t] for t in ix.T)

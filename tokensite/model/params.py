@@ -33,7 +33,7 @@ class Params:
     crf_interconnect: float
     crf_bridge: float
     # layers
-    value_usd_per_mtok: Mapping[str, float]
+    value_usd_per_mtok: Mapping[Key, float]  # (l,y): token_values.csv's latest row by year y, else layers.csv
     max_shift: Mapping[str, float]
     max_site_share: Mapping[str, float]
     # GPUs (a unit is gpus_per_unit GPUs bought together)
@@ -115,6 +115,18 @@ def _col(frame: pd.DataFrame, key: str, col: str, scale: float = 1.0) -> dict:
     return {k: float(v) * scale for k, v in zip(rows[key].tolist(), rows[col])}
 
 
+def token_value_by_year(layers: pd.DataFrame, token_values: pd.DataFrame, years: list[int] | tuple[int, ...]) -> dict[Key, float]:
+    """{(layer, y): USD/Mtok}: the token_values.csv row of the layer with the latest year ≤ y;
+    layers.csv's value where the layer has no such row (no row at all, or y before its first)."""
+    out = {}
+    for l, flat in zip(layers.layer, layers.value_usd_per_mtok.astype(float)):
+        rows = token_values[token_values.layer == l].sort_values("year")
+        for y in years:
+            before = rows[rows.year <= y]
+            out[(l, int(y))] = float(before.value_usd_per_mtok.iloc[-1]) if len(before) else flat
+    return out
+
+
 def _year_factor(case: Case) -> dict[int, float]:
     y0, weight = case.years[0], case.year_weights()
     return {y: sum((1 + case.discount_rate) ** -(y + k - y0) for k in range(weight[y])) for y in case.years}
@@ -185,7 +197,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
         crf_site=crf(rate, f.site_life_years),
         crf_interconnect=crf(rate, f.interconnect_life_years),
         crf_bridge=crf(rate, f.bridge_life_years),
-        value_usd_per_mtok=_col(layers, "layer", "value_usd_per_mtok"),
+        value_usd_per_mtok=token_value_by_year(layers, ds.token_values, case.years),
         max_shift=_col(layers, "layer", "max_shift"),
         max_site_share=_col(layers, "layer", "max_site_share"),
         gpus_per_unit=n,

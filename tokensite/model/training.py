@@ -9,7 +9,7 @@
     hold min_campus_mw_p (by construction of PR).
 
 Cost registered: a program left unhosted (skip = 1) loses its tokens at the layer's value,
-value_l · tokens_p · 8760 · 3600 per year from its start.
+value_{l,y} · tokens_p · 8760 · 3600 in each year y from its start.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def add_training(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     m.c_training_campus = pyo.Constraint(rows, rule=lambda _, p, r, y: m.facility_mw[r, y] >= par.program_min_campus_mw[p] * m.host[p, r])
 
     for p in ix.P:
-        annual = usd_to_musd(par.value_usd_per_mtok[layer_of[p]] * mtok_per_year(tokens_to_mtok(par.program_tokens_per_s[p]), HOURS_PER_YEAR))
+        mtok = mtok_per_year(tokens_to_mtok(par.program_tokens_per_s[p]), HOURS_PER_YEAR)
         for y in ix.Y:
             if y >= start[p]:
-                add_cost(m, "unhosted training", y, annual * m.skip[p])
+                add_cost(m, "unhosted training", y, usd_to_musd(par.value_usd_per_mtok[(layer_of[p], y)] * mtok) * m.skip[p])

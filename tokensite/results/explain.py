@@ -117,7 +117,7 @@ def _cost_detail(c: Context, r: str, built: set[str]) -> str:
                         f"but the demand in reach is already served there and opening this site costs {opening / 1e6:,.1f} M USD "
                         f"(site and its {par.min_mw.get(r, 0.0):g} MW minimum) that moving it would not repay")
         else:
-            value = par.value_usd_per_mtok[l]
+            value = par.value_usd_per_mtok[(l, y)]
             margin = total(here) - value
             term = largest_term(here)
             text = (f"{l} in {y}: nothing is built for it; {fmt(total(here))} USD/Mtok delivered here against a value of {value:g} USD/Mtok, "
@@ -220,7 +220,7 @@ def explain_demand(c: Context) -> list[dict]:
         transit = {r: [par.transit_usd_per_mtok[(r, mm, l)]] if (r, mm, l) in par.transit_usd_per_mtok else [] for r in usable}
         open_now = {r for r in usable if (r, y) in sites.index and sites.loc[(r, y)].facility_mw > EPS}
         costs = [(total(cost), r, cost) for r in usable if (cost := delivered_usd_per_mtok(ix, par, r, l, y, rate, transit[r], built=r in open_now)) is not None]
-        value = par.value_usd_per_mtok[l]
+        value = par.value_usd_per_mtok[(l, y)]
         if not costs:
             rows.append({**base, "reason": "cost_above_value", "detail": f"no GPU generation on sale by {y} at an eligible site serves {l}; {_pct(share)} unserved"})
             continue
@@ -256,7 +256,7 @@ def explain_training(c: Context) -> list[dict]:
             if costs:
                 cheapest, r, cost = min(costs, key=lambda t: t[0])
                 detail = (f"hosting program {p} at the cheapest allowed campus, {r}, would cost {fmt(cheapest)} USD/Mtok against a value of "
-                          f"{par.value_usd_per_mtok[l]:g} USD/Mtok (largest term {largest_term(cost)})")
+                          f"{par.value_usd_per_mtok[(l, first)]:g} USD/Mtok (largest term {largest_term(cost)})")
             else:
                 detail = f"no allowed campus can host program {p} with a GPU generation on sale by {first}"
             rows.append({**base, "reason": "cost_above_value", "detail": detail})

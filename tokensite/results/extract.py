@@ -181,6 +181,7 @@ def extract(ds: Dataset, m: pyo.ConcreteModel, ix: Index, par: Params, comp: Com
     frames["sites"] = _sites(ds, m, ix, par, v, frames["fleet"])
     frames["training"] = _training(ix, par, v["host"])
     frames["layers"] = ds.layers[ds.layers.layer.isin(ix.L)][["layer", "metro_bound", "slo_rtt_ms", "value_usd_per_mtok", "max_site_share"]].reset_index(drop=True)
+    frames["token_values"] = pd.DataFrame([(l, y, v) for (l, y), v in sorted(par.value_usd_per_mtok.items())], columns=["layer", "year", "value_usd_per_mtok"])
     frames["costs"], frames["plan"] = _costs(m, par)
     frames["metros"] = ds.metros[["metro_id", "name", "lat", "lon", "country", "jurisdiction", "population_m"]].reset_index(drop=True)
     duals = sol.duals or {}

@@ -12,7 +12,7 @@
   Mtok (margin), tokens per USD of capex, GPU-hours and energy per Mtok (docs/formulation.md,
   "Token economics"); ``gpu_hours``: GPU-hours by layer x year x generation.
 
-A layer's value per Mtok is read in one place, :func:`token_values`.
+A layer's value per Mtok by year is read in one place, :func:`token_value`.
 """
 
 from __future__ import annotations
@@ -31,12 +31,6 @@ def _site_costs(res: Results, kinds: tuple[str, ...] = ("capex", "opex")) -> pd.
     c = res.costs
     c = c[c.kind.isin(kinds) & (c.site_id.fillna("") != "")]
     return c.groupby(["site_id", "year"], as_index=False).usd.sum()
-
-
-def token_values(res: Results) -> pd.DataFrame:
-    """(layer, year, value_usd_per_mtok): what a served million tokens of the layer is worth in each planning year."""
-    years = sorted(set(res.sites.year))
-    return res.layers[["layer", "value_usd_per_mtok"]].merge(pd.DataFrame({"year": years}), how="cross")[["layer", "year", "value_usd_per_mtok"]]
 
 
 def cost_per_mtok_site(res: Results) -> pd.DataFrame:
@@ -77,15 +71,32 @@ def utilisation(res: Results) -> pd.DataFrame:
     return used
 
 
+def token_value(res: Results) -> dict[tuple[str, int], float]:
+    """{(layer, year): USD/Mtok} of the plan (token_values.csv by year; layers.csv where it has none)."""
+    if "token_values" in res.frames:
+        tv = res.token_values
+        return {(l, int(y)): float(v) for l, y, v in zip(tv.layer, tv.year, tv.value_usd_per_mtok)}
+    return {(l, int(y)): float(v) for l, v in zip(res.layers.layer, res.layers.value_usd_per_mtok) for y in res.plan.year.unique()}
+
+
+def token_values(res: Results) -> pd.DataFrame:
+    """:func:`token_value` as a frame (layer, year, value_usd_per_mtok), for merging."""
+    return pd.DataFrame([(l, y, v) for (l, y), v in sorted(token_value(res).items())], columns=["layer", "year", "value_usd_per_mtok"])
+
+
+def value_at(value: dict[tuple[str, int], float], layer: pd.Series, year: pd.Series | int) -> pd.Series:
+    years = year if isinstance(year, pd.Series) else pd.Series(year, index=layer.index)
+    return pd.Series([value[(l, int(y))] for l, y in zip(layer, years)], index=layer.index, dtype=float)
+
+
 def profit(res: Results) -> pd.DataFrame:
-    value = token_values(res).set_index(["layer", "year"]).value_usd_per_mtok
-    s = res.served.assign(revenue_usd=lambda d: d.served_tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR
-                          * pd.Series([value.get((l, y), 0.0) for l, y in zip(d.layer, d.year)], index=d.index, dtype=float))
+    value = token_value(res)
+    s = res.served.assign(revenue_usd=lambda d: d.served_tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * value_at(value, d.layer, d.year))
     rev = s.groupby("year").revenue_usd.sum()
     tr = res.training
     for y in rev.index:
         hosted = tr[tr.hosted & (tr.start_year <= y)]
-        rev[y] += float(sum(t * MTOK_PER_TOKENS_PER_S_YEAR * value.get((l, y), 0.0) for t, l in zip(hosted.tokens_per_s, hosted.layer)))
+        rev[y] += float((hosted.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR * value_at(value, hosted.layer, y)).sum())
     p = res.plan.groupby("year")[["capex_usd", "opex_usd"]].sum()
     out = p.assign(revenue_usd=rev.reindex(p.index).fillna(0.0)).reset_index()
     out["profit_usd"] = out.revenue_usd - out.capex_usd - out.opex_usd
