@@ -152,6 +152,7 @@ class Run:
     objective_mw: float | None
     bound_mw: float | None
     solve_s: float
+    note: str = ""  # why the phases gave no plan, when the warm-started MIP was used instead
 
 
 def add_cost_cap(h: highspy.Highs, built: Built, optimum: Solution, slack: float) -> float:
@@ -210,14 +211,14 @@ def directed(comp: Compiled, capped: highspy.HighsLp, c: np.ndarray) -> Compiled
                    row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)], unserved_cols=np.array([], dtype=np.int32))
 
 
-def _by_phases(built: Built, capped: highspy.HighsLp, c: np.ndarray, deadline: float, log: bool) -> np.ndarray | None:
+def _by_phases(built: Built, capped: highspy.HighsLp, c: np.ndarray, deadline: float, log: bool) -> tuple[np.ndarray | None, str]:
     """The direction solved by tokensite's phases (relax, round, local search, branch and bound if time is left)
-    on the ``capped`` LP; None if they find no plan in time."""
+    on the ``capped`` LP; (None, why) if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
-        return None
+        return None, "no time left for the phases"
     sol = phases_solve(directed(built.comp, capped, c), replace(built.case.solver, time_limit_s=left), log=log)
-    return None if sol.values is None else _x_of(built, sol.values)
+    return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (_x_of(built, sol.values), "")
 
 
 def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict, slack: float, time_limit_s: float,
@@ -249,8 +250,9 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         t0 = time.perf_counter()
         c = _cost_vector(groups, d, comp.lp.num_col_)
         sign = -1.0 if d.kind == "max" else 1.0
+        note = ""
         if capped is not None:
-            x = _by_phases(built, capped, c, t0 + time_limit_s, log)
+            x, note = _by_phases(built, capped, c, t0 + time_limit_s, log)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
                 runs.append(run)
@@ -273,7 +275,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
             polished = _polish(lp, comp, c, x, t0 + time_limit_s)
             x = x if polished is None else polished
         obj = None if x is None else sign * float(np.dot(c, x))
-        run = Run(d, x, status, obj, bound, round(time.perf_counter() - t0, 3))
+        run = Run(d, x, status, obj, bound, round(time.perf_counter() - t0, 3), note)
         runs.append(run)
         if on_run:
             on_run(run)
@@ -365,9 +367,10 @@ def run_alternatives(case: str | Path | Case, out: str | Path, *, slack: float =
         direction_objective_mw=r.objective_mw, direction_bound_mw=r.bound_mw,
         objective_usd=alternatives[r.direction.name].objective_usd if r.x is not None else None,
         cost_over_optimum_of_spend=alternatives[r.direction.name].summary["alternative"]["cost_over_optimum_of_spend"] if r.x is not None else None,
-        solve_s=r.solve_s) for r in runs],
+        moved=r.x is not None and any(abs(v - at_opt[g]) > BUILT_MW for g, v in measure(groups, r.x).items()),
+        solve_s=r.solve_s, note=r.note) for r in runs],
         columns=["alternative", "kind", "group", "highs_status", "group_mw_optimum", "direction_objective_mw", "direction_bound_mw",
-                 "objective_usd", "cost_over_optimum_of_spend", "solve_s"])
+                 "objective_usd", "cost_over_optimum_of_spend", "moved", "solve_s", "note"])
     last = int(max(built.ix.Y))
     counts = ranges[ranges.year == last]["class"].value_counts().to_dict()
     s = optimum_res.summary
@@ -380,6 +383,7 @@ def run_alternatives(case: str | Path | Case, out: str | Path, *, slack: float =
         "optimum": {k: s.get(k) for k in ("status", "objective_usd", "best_bound_usd", "mip_gap", "spend_usd", "spend_gap")},
         "cost_cap_usd": optional_musd_to_usd(cap),
         "alternatives_asked": len(runs), "alternatives_found": len(found),
+        "alternatives_moved": int(runs_frame.moved.sum()),  # a plan whose groups' MW differ from the optimum's; the others stayed at the warm start
         "classes_last_year": {"year": last, **{k: int(counts.get(k, 0)) for k in ("must_build", "flexible", "never_build")}},
         "times": {
             "read_s": s.get("read_s"), "build_s": s.get("build_s"), "hand_off_s": s.get("hand_off_s"), "optimum_solve_s": s.get("solve_s"),

@@ -350,7 +350,7 @@ def alternatives(
     o, c, t = s["optimum"], s["classes_last_year"], s["times"]
     gap = "n/a" if o["spend_gap"] is None else f"{100 * o['spend_gap']:.2f} %"
     out.print(f"optimum {o['status']}: {o['objective_usd']:,.0f} USD, gap {gap} of spend; {s['alternatives_found']} of {s['alternatives_asked']} alternatives "
-              f"within {100 * slack:g} % of spend in {t['alternatives_solve_s']:.1f} s (one build, {t['rebuild_avoided_s']:.1f} s of rebuilds avoided)")
+              f"({s['alternatives_moved']} moved from the optimum) within {100 * slack:g} % of spend in {t['alternatives_solve_s']:.1f} s (one build, {t['rebuild_avoided_s']:.1f} s of rebuilds avoided)")
     out.print(f"{c['year']}: {c['must_build']} must-build, {c['flexible']} flexible, {c['never_build']} never-build sites; results in {target}")
 
 

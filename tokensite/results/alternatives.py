@@ -69,7 +69,9 @@ its gap is <b>{gap} of what it spends</b> ({usd(o['spend_usd'])}). Every alterna
 spend (cap {usd(summary['cost_cap_usd'])}); since the optimum is itself within its gap of the best possible plan, an alternative is
 within {slack:g} % + {gap} of it. An alternative is only as good as that gap.</p>
 <p>Method: {html.escape(summary['method'])}, grouped by {summary['by']}; {summary['alternatives_found']} of {summary['alternatives_asked']}
-alternatives found, at most {summary['time_limit_per_alternative_s']:g} s each. {html.escape(summary['citations'])}</p>
+alternatives found, at most {summary['time_limit_per_alternative_s']:g} s each; {summary['alternatives_moved']} of them differ from the
+optimum in some group's MW (the others stayed at the optimum, where they started, within their time limit, so the classes
+below count them as the optimum again and overstate what must be built). Solver: {html.escape(summary['solver'])}. {html.escape(summary['citations'])}</p>
 <p>In {c['year']}: <b>{c['must_build']}</b> sites must be built (in every plan), <b>{c['flexible']}</b> are flexible and
 <b>{c['never_build']}</b> are never built.</p>
 <p>Times: read {t['read_s']} s, build {t['build_s']} s, hand-off {t['hand_off_s']} s, optimum {t['optimum_solve_s']} s; all
