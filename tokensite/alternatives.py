@@ -44,7 +44,7 @@ from scipy import sparse
 
 from tokensite.config import Case, load_case
 from tokensite.errors import UserError
-from tokensite.highs import new_highs, run_until
+from tokensite.highs import new_highs, run_until, status_of
 from tokensite.results import Results
 from tokensite.results.results import write_atomically
 from tokensite.run import Built, build, results_of, solve_built
@@ -221,6 +221,18 @@ def _by_phases(built: Built, capped: highspy.HighsLp, c: np.ndarray, deadline: f
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (_x_of(built, sol.values), "")
 
 
+def _run_mip_until(h: highspy.Highs, deadline: float) -> str:
+    """One MIP run of a reused Highs object until ``deadline``. HiGHS 1.16 applies ``time_limit`` to each
+    MIP run while ``getRunTime`` counts every run (measured on the world: the n-th alternative ran the
+    limit plus all earlier runs), so the limit set is the time left, not :func:`run_until`'s running total."""
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        return "time_limit"
+    h.setOptionValue("time_limit", left)
+    h.run()
+    return status_of(h)
+
+
 def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict, slack: float, time_limit_s: float,
             log: bool = False, on_run: Callable[[Run], None] | None = None, phases: bool = False,
             fallback_s: float = 0.0) -> tuple[list[Run], float, list[str]]:
@@ -261,7 +273,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
                 continue
         h.changeColsCost(len(all_cols), all_cols, c)
         h.setSolution(start)
-        status = run_until(h, t0 + time_limit_s + (fallback_s if phases else 0.0))
+        status = _run_mip_until(h, t0 + time_limit_s + (fallback_s if phases else 0.0))
         info = h.getInfo()
         x = np.array(h.getSolution().col_value) if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible else None
         bound = float(info.mip_dual_bound) * sign if np.isfinite(info.mip_dual_bound) else None

@@ -340,7 +340,7 @@ def alternatives(
 
         def on_run(run) -> None:
             mw = "no plan" if run.objective_mw is None else f"{run.objective_mw:,.1f} MW"
-            out.print(escape(f"  {run.direction.name}: {run.highs_status}, {mw}, {run.solve_s:.1f} s"), soft_wrap=True)
+            out.print(escape(f"  {run.direction.name}: {run.highs_status}, {mw}, {run.solve_s:.1f} s" + (f" ({run.note})" if run.note else "")), soft_wrap=True)
 
         s = run_alternatives(base, target, slack=slack, count=count, by=by, seed=seed, max_groups=max_groups, time_limit_s=time_limit_s,
                              method=method, report=not no_report, on_stage=on_stage, on_run=on_run)
