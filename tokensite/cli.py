@@ -311,3 +311,84 @@ def stochastic(
     out.print(f"[bold]{s['status']}[/bold] ({s['method']}, gap {gap}): expected cost {usd('expected_cost_usd')}; "
               f"EVPI {usd('evpi_usd')}; VSS {usd('vss_usd')}")
     out.print(f"results in {target}")
+
+
+@app.command()
+def alternatives(
+    case: Path = typer.Argument(..., help="Case file (.toml)"),
+    slack: float = typer.Option(0.02, "--slack", help="Extra cost allowed, as a share of what the optimum spends (capex + opex), in [0, 1)"),
+    count: int = typer.Option(4, "--count", help="Random directions (SPORES) after the min/max of each built group"),
+    by: str = typer.Option("site", "--by", help="Group built MW by site, country, layer or gpu"),
+    max_groups: int = typer.Option(None, "--groups", help="Min/max only the N largest groups built in the optimum", show_default="every built group"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the random directions"),
+    out_dir: Path = typer.Option(None, "--out", help="Alternatives folder", show_default="results/<case name>-alternatives"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) for each alternative", show_default=_case_default("time_limit_s")),
+    method: str = typer.Option("auto", "--method", help="mip: HiGHS's branch and bound from the optimum; phases: tokensite's phases under half the slack (then mip); auto: phases above 5,000 columns"),
+    no_report: bool = typer.Option(False, "--no-report", help="Each plan's results CSVs only (no plan tables, maps or report per plan)"),
+) -> None:
+    """Near-optimal alternatives (MGA): plans within --slack of the optimum's spend that min/max each group's MW, and random directions."""
+    from tokensite.alternatives import run_alternatives
+
+    try:
+        if not case.is_file():
+            raise UserError(f"{case}: no such case file")
+        base = load_case(case)
+        target = out_dir or Path("results") / f"{base.name}-alternatives"
+
+        def on_stage(name: str, seconds: float) -> None:
+            out.print(f"  {name:<9} {seconds:8.2f} s")
+
+        def on_run(run) -> None:
+            mw = "no plan" if run.objective_mw is None else f"{run.objective_mw:,.1f} MW"
+            out.print(escape(f"  {run.direction.name}: {run.highs_status}, {mw}, {run.solve_s:.1f} s" + (f" ({run.note})" if run.note else "")), soft_wrap=True)
+
+        s = run_alternatives(base, target, slack=slack, count=count, by=by, seed=seed, max_groups=max_groups, time_limit_s=time_limit_s,
+                             method=method, report=not no_report, on_stage=on_stage, on_run=on_run)
+    except UserError as e:
+        _fail(e)
+        return
+    o, c, t = s["optimum"], s["classes_last_year"], s["times"]
+    gap = "n/a" if o["spend_gap"] is None else f"{100 * o['spend_gap']:.2f} %"
+    out.print(f"optimum {o['status']}: {o['objective_usd']:,.0f} USD, gap {gap} of spend; {s['alternatives_found']} of {s['alternatives_asked']} alternatives "
+              f"({s['alternatives_moved']} moved from the optimum) within {100 * slack:g} % of spend in {t['alternatives_solve_s']:.1f} s (one build, {t['rebuild_avoided_s']:.1f} s of rebuilds avoided)")
+    out.print(f"{c['year']}: {c['must_build']} must-build, {c['flexible']} flexible, {c['never_build']} never-build sites; results in {target}")
+
+
+@app.command()
+def rebound(
+    case: Path = typer.Argument(..., help="Case file (.toml); give its dataset an elasticity.csv for demand that responds to price"),
+    efficiency: str = typer.Option("1,1.5,2,3", "--efficiency", help="Multipliers of every GPU's tokens per watt (throughput at the same power)"),
+    workers: int = typer.Option(None, "--workers", help="Start a local Dask cluster of N worker processes"),
+    out_dir: Path = typer.Option(None, "--out", help="Rebound folder (cases/, rebound.csv, rebound.png, sweep.csv)", show_default="results/<case name>-rebound"),
+    time_limit_s: float = typer.Option(None, "--time-limit", help="Seconds (> 0) per case", show_default=_case_default("time_limit_s")),
+) -> None:
+    """The rebound experiment: solve the case with tokens per watt scaled; plot energy, tokens served and cost per Mtok against efficiency."""
+    from tokensite.scenarios.rebound import parse_efficiencies, run_rebound
+
+    for problem in solver_option_problems(time_limit_s):
+        _fail(UserError(problem))
+    try:
+        values = parse_efficiencies(efficiency)
+        if not case.is_file():
+            raise UserError(f"{case}: no such case file")
+        base = load_case(case)
+        target = out_dir or Path("results") / f"{base.name}-rebound"
+
+        def on_done(row: dict) -> None:
+            why = f"  {row['error']}" if row.get("status") == "failed" else ""
+            out.print(escape(f"  {row['case']}: {row['status']}{why}"), soft_wrap=True)
+
+        table = run_rebound(base, values, target, workers=workers, time_limit_s=time_limit_s, on_done=on_done)
+    except UserError as e:
+        _fail(e)
+        return
+    last = table[table.year == table.year.max()] if not table.empty else table
+    t = Table(title=f"rebound, {int(last.year.max()) if not last.empty else ''}")
+    for col in ("efficiency", "energy TWh/yr", "M tokens/s", "USD per Mtok"):
+        t.add_column(col, justify="right")
+    for r in last.itertuples():
+        t.add_row(f"{r.efficiency:g}", f"{r.energy_twh:,.3f}", f"{r.tokens_per_s / 1e6:,.3f}", f"{r.cost_usd_per_mtok:,.4f}")
+    out.print(t)
+    out.print(f"rebound in {target / 'rebound.csv'}")
+    if table.empty or (table.status == "failed").any():
+        raise typer.Exit(1)

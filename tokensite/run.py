@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from time import perf_counter
@@ -21,6 +21,9 @@ from tokensite.model.stages import fix_first_stage
 from tokensite.results import Results
 from tokensite.results.explain import explain
 from tokensite.results.extract import extract
+from tokensite.model.index import Index
+from tokensite.model.params import Params
+from tokensite.solve import Solution
 from tokensite.routes import route_set
 from tokensite.scenarios.overrides import read_case_dataset
 from tokensite.solve import solve as solve_compiled
@@ -39,6 +42,97 @@ def _version(pkg: str) -> str:
 def _in_usd(rec: dict) -> dict:
     """A progress record (objective and bound in MUSD) in USD."""
     return {**rec, "objective": optional_musd_to_usd(rec["objective"]), "bound": optional_musd_to_usd(rec["bound"])}
+
+
+@dataclass(frozen=True)
+class Built:
+    """A case read, built and handed off to standard form: what one solve, or a series of solves that
+    change only the objective (:mod:`tokensite.alternatives`), starts from."""
+
+    case: Case
+    ds: Dataset
+    model: Any  # the Pyomo model; only extract reads it
+    ix: Index
+    par: Params
+    comp: Compiled
+    times: dict[str, float]
+    skip_families: tuple[str, ...] = ()
+    fixed_build: bool = False
+
+
+def _stages(times: dict[str, float], on_stage: Stage | None) -> Stage:
+    def stage(name: str, t0: float) -> None:
+        times[f"{name}_s"] = round(perf_counter() - t0, 3)
+        if on_stage:
+            on_stage(name, times[f"{name}_s"])
+
+    return stage
+
+
+def build(
+    case_or_path: Case | str | Path,
+    *,
+    dataset: Dataset | None = None,
+    on_stage: Stage | None = None,
+    skip_families: tuple[str, ...] = (),
+    fixed_build: Mapping[str, Mapping] | None = None,
+    **overrides: Any,
+) -> Built:
+    """Read, check, build and compile a case (the stages before HiGHS), timing each stage."""
+    times: dict[str, float] = {}
+    stage = _stages(times, on_stage)
+    t = perf_counter()
+    case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
+    case = case.with_solver(**overrides)
+    ds = dataset or read_case_dataset(case)
+    check_case(case, ds)
+    stage("read", t)
+    t = perf_counter()
+    m, ix, par = build_model(ds, case, skip=skip_families)
+    if fixed_build is not None:
+        fix_first_stage(m, fixed_build)
+    stage("build", t)
+    t = perf_counter()
+    comp = compile_model(m)
+    stage("hand_off", t)
+    return Built(case, ds, m, ix, par, comp, times, tuple(skip_families), fixed_build is not None)
+
+
+def results_of(built: Built, out: Solution, times: dict[str, float], on_stage: Stage | None = None) -> Results:
+    """The :class:`Results` of a solution of ``built``: frames extracted, summary with ``times``."""
+    times = dict(times)
+    stage = _stages(times, on_stage)
+    case, ds, comp = built.case, built.ds, built.comp
+    case_summary = _case_summary(case, list(built.ix.L), built.skip_families)
+    if built.fixed_build:
+        case_summary["fixed_build"] = True  # operations only: never reopened as the case's own plan
+    t = perf_counter()
+    frames = extract(ds, built.model, built.ix, built.par, comp, out)
+    if frames:
+        frames["explain"] = explain(ds, Results(summary={"case": case_summary}, frames=MappingProxyType(frames)))
+    stage("extract", t)
+    n_int = int(comp.integer.sum())
+    summary = {
+        "status": out.status,
+        "message": out.message,
+        "objective_usd": optional_musd_to_usd(out.objective),
+        "best_bound_usd": optional_musd_to_usd(out.bound),
+        "mip_gap": out.gap,
+        "spend_usd": optional_musd_to_usd(out.spend),
+        "spend_gap": out.spend_gap,
+        "solver_warnings": list(out.warnings),
+        "warnings": [str(w) for w in ds.warnings],
+        **times,
+        "variables": comp.lp.num_col_,
+        "integer_variables": n_int,
+        "constraints": comp.lp.num_row_,
+        "nonzeros": len(comp.lp.a_matrix_.value_),
+        "progress": [_in_usd(r) for r in out.progress],
+        "versions": {"tokensite": _version("tokensite"), "pyomo": _version("pyomo"), "highspy": _version("highspy")},
+        "case": case_summary,
+        "inputs_sha256": inputs_digest(case_summary),
+    }
+    return Results(summary=summary, frames=MappingProxyType(frames))
 
 
 def solve(
@@ -65,66 +159,24 @@ def solve(
     passed in is used as given.
     Raises :class:`~tokensite.errors.UserError` subclasses for bad input.
     """
-    times: dict[str, float] = {}
-
-    def stage(name: str, t0: float) -> None:
-        times[f"{name}_s"] = round(perf_counter() - t0, 3)
-        if on_stage:
-            on_stage(name, times[f"{name}_s"])
-
-    t = perf_counter()
-    case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
-    case = case.with_solver(**overrides)
-    ds = dataset or read_case_dataset(case)
-    check_case(case, ds)
-    stage("read", t)
-    t = perf_counter()
-    m, ix, par = build_model(ds, case, skip=skip_families)
-    if fixed_build is not None:
-        fix_first_stage(m, fixed_build)
-    stage("build", t)
-    t = perf_counter()
-    comp = compile_model(m)
-    stage("hand_off", t)
+    built = build(case_or_path, dataset=dataset, on_stage=on_stage, skip_families=skip_families, fixed_build=fixed_build, **overrides)
     if on_compiled:
-        on_compiled(comp)
-    t = perf_counter()
-    progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
-    routes = route_set(comp, ix, par, ds.routes, case.solver.route_k)
-    out = solve_compiled(comp, case.solver, log=log, on_incumbent=progress_usd, routes=routes)
-    stage("solve", t)
+        on_compiled(built.comp)
+    out = solve_built(built, log=log, on_incumbent=on_incumbent, on_stage=on_stage)
     if on_values and out.values is not None:
         on_values(out.values)
-    case_summary = _case_summary(case, list(ix.L), skip_families)
-    if fixed_build is not None:
-        case_summary["fixed_build"] = True  # operations only: never reopened as the case's own plan
+    return results_of(built, out, built.times, on_stage)
+
+
+def solve_built(built: Built, *, log: bool = False, on_incumbent: Callable[[dict], None] | None = None, on_stage: Stage | None = None) -> Solution:
+    """HiGHS's phases (:mod:`tokensite.solve`) on a built case; records ``solve_s`` in ``built.times``."""
+    stage = _stages(built.times, on_stage)
     t = perf_counter()
-    frames = extract(ds, m, ix, par, comp, out)
-    if frames:
-        frames["explain"] = explain(ds, Results(summary={"case": case_summary}, frames=MappingProxyType(frames)))
-    stage("extract", t)
-    n_int = int(comp.integer.sum())
-    summary = {
-        "status": out.status,
-        "message": out.message,
-        "objective_usd": optional_musd_to_usd(out.objective),
-        "best_bound_usd": optional_musd_to_usd(out.bound),
-        "mip_gap": out.gap,
-        "spend_usd": optional_musd_to_usd(out.spend),
-        "spend_gap": out.spend_gap,
-        "solver_warnings": list(out.warnings),
-        "warnings": [str(w) for w in ds.warnings],
-        **times,
-        "variables": comp.lp.num_col_,
-        "integer_variables": n_int,
-        "constraints": comp.lp.num_row_,
-        "nonzeros": len(comp.lp.a_matrix_.value_),
-        "progress": [_in_usd(r) for r in out.progress],
-        "versions": {"tokensite": _version("tokensite"), "pyomo": _version("pyomo"), "highspy": _version("highspy")},
-        "case": case_summary,
-        "inputs_sha256": inputs_digest(case_summary),
-    }
-    return Results(summary=summary, frames=MappingProxyType(frames))
+    progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
+    routes = route_set(built.comp, built.ix, built.par, built.ds.routes, built.case.solver.route_k)
+    out = solve_compiled(built.comp, built.case.solver, log=log, on_incumbent=progress_usd, routes=routes)
+    stage("solve", t)
+    return out
 
 
 def inputs_digest(case_summary: dict) -> str:

@@ -299,6 +299,13 @@ def _solution(comp: Compiled, status: str, plan: Plan | None, bound: float | Non
                     spend, spend_gap_of(obj, bound, spend), tuple(warnings))
 
 
+def solution_at(comp: Compiled, x: np.ndarray, status: str, bound: float | None, solve_s: float, message: str = "") -> Solution:
+    """A :class:`Solution` for a plan ``x`` found elsewhere (an alternative of :mod:`tokensite.alternatives`):
+    its objective and spend at x against ``bound``, without duals."""
+    plan = Plan(x, comp.objective_of(x), comp.spend_of(x), None)
+    return _solution(comp, status, plan, bound, time.perf_counter() - solve_s, [], [], message)
+
+
 def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumbent: Callable[[dict], None] | None = None,
           routes: RouteSet | None = None) -> Solution:
     """Solve the compiled model; report status, objective, a valid bound and the true gaps. With

@@ -37,7 +37,8 @@ def _covers() -> dict[str, list[tuple[object, str]]]:
 @pytest.fixture(scope="module")
 def full_model(tmp_path_factory):
     """A tiny case with every family active: interactive, batch (partly movable) and training layers,
-    bridge power, a GPU supply limit, a budget and a CO2 cap."""
+    bridge power, a GPU supply limit, a budget and a CO2 cap; interactive is price-elastic in 2027
+    with a site share below 1."""
     tmp = tmp_path_factory.mktemp("full")
     fr = base()
     add_batch(fr, 0.5)
@@ -46,6 +47,8 @@ def full_model(tmp_path_factory):
     set_site(fr, "A", bridge_capex_usd_per_mw=1e6, bridge_price_usd_per_mwh=100, bridge_max_mw=5)
     fr["gpus.csv"].loc[0, "supply_units_per_year"] = "100"
     fr["policy.csv"] = pd.DataFrame({"year": ["2026"], "budget_usd": ["1e9"], "co2_cap_t": ["1e6"], "carbon_price_usd_per_t": ["10"]})
+    fr["layers.csv"].loc[0, "max_site_share"] = "0.5"
+    fr["elasticity.csv"] = pd.DataFrame({"layer": ["interactive"], "year": ["2027"], "elasticity": ["1"], "reference_price_usd_per_mtok": ["1"]})
     case = load_case(write_case(tmp, write(tmp / "data", fr), [2026, 2027]))
     m, _, _ = build_model(read_dataset(case.data_dir), case)
     return m

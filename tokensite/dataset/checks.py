@@ -202,6 +202,16 @@ def profile_means(frames: Frames) -> list[Problem]:
     return out
 
 
+@_needs("elasticity.csv", "training.csv")
+def elastic_layers(frames: Frames) -> list[Problem]:
+    """Price-elastic demand is for layers with demand.csv rows, not training layers (programs are fixed)."""
+    el, tr = frames["elasticity.csv"], frames["training.csv"]
+    training = set(tr.layer)
+    return [Problem("elasticity.csv", line, "layer", "a training layer's demand comes from training.csv and cannot respond to price", el.at[line, "layer"],
+                    "remove the row; elasticity applies to layers with demand.csv rows")
+            for line in _line(el, el.layer.isin(training))]
+
+
 ID_RULES = [
     ("throughput.csv", "gpu", "gpus.csv", "gpu"),
     ("throughput.csv", "layer", "layers.csv", "layer"),
@@ -214,6 +224,7 @@ ID_RULES = [
     ("latency.csv", "metro_id", "metros.csv", "metro_id"),
     ("profiles.csv", "layer", "layers.csv", "layer"),
     ("profiles.csv", "slice", "timeslices.csv", "slice"),
+    ("elasticity.csv", "layer", "layers.csv", "layer"),
     ("token_values.csv", "layer", "layers.csv", "layer"),
     ("on_device.csv", "metro_id", "metros.csv", "metro_id"),
     ("on_device.csv", "layer", "layers.csv", "layer"),
@@ -224,10 +235,11 @@ KEYS = [
     ("demand.csv", ["metro_id", "layer", "year"]),
     ("latency.csv", ["site_id", "metro_id"]),
     ("profiles.csv", ["layer", "slice"]),
+    ("elasticity.csv", ["layer", "year"]),
     ("token_values.csv", ["layer", "year"]),
     ("on_device.csv", ["metro_id", "layer", "year"]),
 ]
-RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers]
 
 
 def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set[str] | frozenset = frozenset()) -> tuple[list[Problem], list[Problem]]:

@@ -45,6 +45,8 @@ class Dataset:
     latency: pd.DataFrame
     profiles: pd.DataFrame
     policy: pd.DataFrame
+    elasticity: pd.DataFrame
+    """Price-elastic layers by year (elasticity.csv; empty = every demand fixed), blank blocks and max_multiple filled in."""
     token_values: pd.DataFrame
     on_device: pd.DataFrame
     """Tokens made on phones, cars and machines themselves: reported beside the plan, never planned."""
@@ -160,6 +162,15 @@ def _training_hosts(training: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=["program_id", "site_id"])
 
 
+DEFAULT_BLOCKS = 10
+DEFAULT_MAX_MULTIPLE = 3.0
+
+
+def _elasticity(frame: pd.DataFrame) -> pd.DataFrame:
+    """elasticity.csv with its optional columns' defaults: 10 blocks spanning 0 to 3x the reference quantity."""
+    return frame.assign(blocks=frame.blocks.fillna(DEFAULT_BLOCKS).astype(int), max_multiple=frame.max_multiple.fillna(DEFAULT_MAX_MULTIPLE).astype(float))
+
+
 def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Problem, ...] = ()) -> Dataset:
     """Build the Dataset from validated frames (re-indexed from CSV lines to 0..n-1)."""
     f = {k: v.reset_index(drop=True) for k, v in frames.items()}
@@ -188,6 +199,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
         latency=latency,
         profiles=f["profiles.csv"],
         policy=f["policy.csv"],
+        elasticity=_elasticity(f["elasticity.csv"]),
         token_values=f["token_values.csv"],
         on_device=f["on_device.csv"],
         rtt=rtt,

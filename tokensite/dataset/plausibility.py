@@ -89,6 +89,8 @@ PLAUSIBLE: dict[tuple[str, str], Plausible] = {
     ("policy.csv", "budget_usd"): Plausible(1e8, 1e13, "USD per year", "thousand or million USD", _ZEROS),
     ("policy.csv", "co2_cap_t"): Plausible(1e4, 1e10, "t CO2 per year", "kt", "kg"),
     ("policy.csv", "carbon_price_usd_per_t"): Plausible(1, 500, "USD/t CO2", "USD/kg", _ZEROS),
+    ("elasticity.csv", "elasticity"): Plausible(0.1, 5, "unitless elasticity"),
+    ("elasticity.csv", "reference_price_usd_per_mtok"): Plausible(0.01, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
 }
 
 

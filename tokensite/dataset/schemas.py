@@ -145,6 +145,15 @@ class Policy(_Base):
     carbon_price_usd_per_t: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="carbon price, USD per t CO2; blank = none")
 
 
+class Elasticity(_Base):
+    layer: Series[str] = pa.Field(description="layer in layers.csv whose demand responds to price (not a training layer)")
+    year: Series[int] = pa.Field(ge=1990, le=2200, description="planning year the row applies to; a year without a row keeps fixed demand")
+    elasticity: Series[float] = pa.Field(gt=0, le=10, description="constant price elasticity of demand ε, Q = Q_ref (P/P_ref)^-ε (unitless)")
+    reference_price_usd_per_mtok: Series[float] = pa.Field(gt=0, le=1e6, description="price P_ref at which demand is the reference quantity of demand.csv, USD per Mtok")
+    blocks: Series[int] = pa.Field(ge=1, le=200, nullable=True, description="demand blocks K per metro and year; blank = 10")
+    max_multiple: Series[float] = pa.Field(gt=0, le=100, nullable=True, description="the blocks span 0 to max_multiple x the reference quantity; blank = 3")
+
+
 class TokenValues(_Base):
     layer: Series[str] = pa.Field(description="layer in layers.csv")
     year: Series[int] = pa.Field(ge=1990, le=2200, description="first year the value holds")
@@ -170,7 +179,7 @@ REQUIRED = {
     "interconnect_queue.csv": InterconnectQueue,
     "training.csv": Training,
 }
-OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues, "on_device.csv": OnDevice}
+OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues, "on_device.csv": OnDevice, "elasticity.csv": Elasticity}
 # Optional columns (the loader adds them, blank, when a file leaves them out).
 OPTIONAL_COLUMNS = {
     "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw", "layers"],
@@ -178,5 +187,6 @@ OPTIONAL_COLUMNS = {
     "latency.csv": ["transit_usd_per_mtok"],
     "training.csv": ["jurisdictions"],
     "policy.csv": ["budget_usd", "co2_cap_t", "carbon_price_usd_per_t"],
+    "elasticity.csv": ["blocks", "max_multiple"],
 }
 BOOL_COLUMNS = {"regions.csv": ["training_allowed"], "layers.csv": ["metro_bound"]}

@@ -5,7 +5,7 @@ residency rule, a GPU before its first year, a site before its earliest year, or
 that comes online after the horizon.
 
 Letters (docs/formulation.md): R sites, M metros, L layers, G GPU generations, Y years,
-T slices, K price tiers, Q tranches, P programs, J pool groups (a jurisdiction, or "*"
+T slices, K price tiers, B demand blocks (price-elastic layers), Q tranches, P programs, J pool groups (a jurisdiction, or "*"
 where a pooled layer has no residency rule), E eligible routes. A tuple set is named by its
 letters: ``RGY`` holds the (r, g, y) where a GPU unit can be bought.
 """
@@ -46,6 +46,8 @@ class Index:
     POOL_GROUP: Mapping[Key, str]  # (r,l) -> j
     MLTY: tuple[Key, ...]  # unserved[m,l,t,y]
     LJTY: tuple[Key, ...]  # unserved_pool[l,j,t,y]
+    MLBY: tuple[Key, ...]  # declined[m,l,b,y]: demand blocks of price-elastic metro layer-years
+    LJBY: tuple[Key, ...]  # declined_pool[l,j,b,y]: demand blocks of price-elastic pooled layer-years
     RKTY: tuple[Key, ...]  # tier_mw[r,k,t,y]
     R_BRIDGE: tuple[str, ...]  # sites that may build on-site generation
     PR: tuple[Key, ...]  # host[p,r]
@@ -112,13 +114,16 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
     MLTY = tuple((m, l, t, y) for m in M for l in L_METRO for y in Y for t in T if demand.get((m, l, y), 0) > 0)
     LJTY = tuple(sorted(k for k, v in par.pool_demand_mtok_per_s.items() if v > 0))
     RKTY = tuple((r, k, t, y) for (r, k, t) in par.price_usd_per_mwh for y in Y)
+    blocks = par.demand_blocks
+    MLBY = tuple((m, l, b, y) for (m, l, y) in sorted({(m, l, y) for (m, l, _t, y) in MLTY}) if (l, y) in blocks for b in range(len(blocks[(l, y)])))
+    LJBY = tuple((l, j, b, y) for (l, j, y) in sorted({(l, j, y) for (l, j, _t, y) in LJTY}) if (l, y) in blocks for b in range(len(blocks[(l, y)])))
 
     return Index(
         Y=Y, T=T, L=L, R=R, G=G, M=M, L_METRO=L_METRO, L_POOLED=L_POOLED, L_TRAIN=tuple(sorted(set(programs.layer))),
         P=tuple(programs.program_id), Q=tuple(q for q, y in par.tranche_online_year.items() if y <= Y[-1]),
         RY=tuple((r, y) for r in R for y in Y), RGY=RGY, FLEET={k: tuple(v) for k, v in fleet.items()},
         RGLTY=tuple(RGLTY), RGLY_TRAIN=tuple(RGLY_TRAIN), E=E, RLTY_POOL=RLTY_POOL, POOL_GROUP=pool_group,
-        MLTY=MLTY, LJTY=LJTY, RKTY=RKTY, R_BRIDGE=tuple(par.bridge_max_mw), PR=PR,
+        MLTY=MLTY, LJTY=LJTY, MLBY=MLBY, LJBY=LJBY, RKTY=RKTY, R_BRIDGE=tuple(par.bridge_max_mw), PR=PR,
     )
 
 

@@ -26,10 +26,10 @@ import pyomo.environ as pyo
 
 COST_CATEGORIES = (
     "gpus:<gpu>", "facility", "fixed O&M", "site development", "interconnection", "bridge capacity",
-    "bridge fuel", "energy:<tier>", "transit", "carbon", "unserved tokens", "unhosted training",
+    "bridge fuel", "energy:<tier>", "transit", "carbon", "unserved tokens", "declined demand", "unhosted training",
 )
 CAPEX = ("gpus", "facility", "site development", "interconnection", "bridge capacity")
-UNSERVED = ("unserved tokens", "unhosted training")
+UNSERVED = ("unserved tokens", "declined demand", "unhosted training")
 PRICE_KINDS = ("grid_mw", "facility_mw", "token_year", "token_slice", "site_token_capacity")
 
 

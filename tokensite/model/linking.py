@@ -4,7 +4,7 @@ These rows cut off no integer plan that could be optimal; they tighten the LP re
 way x_ij ≤ d_j y_i tightens the textbook capacitated facility-location problem:
 
 .. math::
-    Σ_t h_t flow[r,m,l,t,y] ≤ Σ_t h_t U_{m,l,t,y} · open[r,y],\\qquad U = \\min\\big(ub(flow),\\ (1 − s_l) D_{m,l,y} p_{m,l,t} + s_l N_{m,l,y} / w_t\\big)
+    Σ_t h_t flow[r,m,l,t,y] ≤ Σ_t h_t U_{m,l,t,y} · open[r,y],\\qquad U = \\min\\big(ub(flow),\\ (1 − s_l) \\bar D_{m,l,y} p_{m,l,t} + s_l N_{m,l,y} / w_t\\big)
     pool[r,l,t,y] ≤ U^{pool}_{l,j,t,y} · open[r,y]                 (the same bound on group j's pooled demand)
     take[q] ≤ open[r_q, y_{last}]
     bridge\\_mw[r,y] ≤ bridge\\_max_r · open[r,y]
@@ -12,7 +12,8 @@ way x_ij ≤ d_j y_i tightens the textbook capacitated facility-location problem
 The flow row is summed over the slices with their hour shares h_t: one row per route and year
 keeps the disaggregation by metro that gives facility location its strength, with a sixth of
 the rows of one per slice (which tripled the interior point's time on the world case). s_l is
-max_shift and N = Σ_t w_t D p the year's demand: the demand rows let slice t carry at
+max_shift and N = Σ_t w_t D̄ p the year's demand, with D̄ = D, or for a price-elastic layer the most
+that may be bought, D Σ_b width_b (§1): the demand rows let slice t carry at
 most its own share plus everything the other slices may shift into it. ub(flow) is the
 reliability family's share bound where it set one. Allocation needs no row of its own:
 draw ≤ facility_mw ≤ max_mw · open already links it. A tranche's row uses the last year
@@ -44,7 +45,7 @@ def metro_slice_caps(ix: Index, par: Params) -> dict[tuple, float]:
     """U_{m,l,t,y}: the most the demand rows let all routes to metro m carry of layer l in slice t (Mtok/s)."""
     cap: dict[tuple, float] = {}
     for mm, l, y in {(mm, l, y) for (mm, l, _, y) in ix.MLTY}:
-        need = {t: par.need_mtok_per_s(mm, l, t, y) for t in ix.T}
+        need = {t: par.need_mtok_per_s(mm, l, t, y) * par.most_bought(l, y) for t in ix.T}
         cap.update({(mm, l, t, y): v for t, v in most_in_slice(need, par.hours, par.max_shift[l]).items()})
     return cap
 
@@ -54,7 +55,7 @@ def add_linking(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     metro_cap = metro_slice_caps(ix, par)
     pool_need = defaultdict(dict)
     for (l, j, t, y), v in par.pool_demand_mtok_per_s.items():
-        pool_need[(l, j, y)][t] = v
+        pool_need[(l, j, y)][t] = v * par.most_bought(l, y)
     pool_cap = {(l, j, t, y): v for (l, j, y), need in pool_need.items() for t, v in most_in_slice(need, w, par.max_shift[l]).items()}
 
     def flow_cap(r, mm, l, t, y):

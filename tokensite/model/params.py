@@ -43,6 +43,7 @@ class Params:
     supply_units_per_year: Mapping[str, float]  # only GPUs with a supply limit
     mtok_per_s_per_unit: Mapping[Key, float]  # (g,l): n_g · tps_{g,l} · util_l, fully allocated
     mw_per_unit: Mapping[Key, float]  # (g,l): n_g · kw_g · pf_l / 1000, IT power before PUE
+    nameplate_mw_per_unit: Mapping[str, float]  # g: n_g · kw_g / 1000, IT nameplate of a unit
     # sites
     pue: Mapping[str, float]
     max_mw: Mapping[str, float]
@@ -63,6 +64,9 @@ class Params:
     demand_mtok_per_s: Mapping[Key, float]  # D_{m,l,y}
     profile: Mapping[Key, float]  # p_{m,l,t}, hour-weighted mean 1
     pool_demand_mtok_per_s: Mapping[Key, float]  # (l,j,t,y): pooled demand of group j in slice t
+    demand_blocks: Mapping[Key, tuple[tuple[float, float], ...]]  # (l,y) -> K blocks (width_k, value_usd_per_mtok_k); only price-elastic layer-years
+    elasticity: Mapping[Key, float]  # (l,y) -> ε, only price-elastic layer-years
+    reference_price_usd_per_mtok: Mapping[Key, float]  # (l,y) -> P_ref, only price-elastic layer-years
     # queue tranches
     tranche_site: Mapping[str, str]
     tranche_mw: Mapping[str, float]
@@ -81,6 +85,11 @@ class Params:
     def need_mtok_per_s(self, m: str, l: str, t: str, y: int) -> float:
         """D_{m,l,y} · p_{m,l,t}: metro demand held in slice t."""
         return self.demand_mtok_per_s[(m, l, y)] * self.profile.get((m, l, t), 1.0)
+
+    def most_bought(self, l: str, y: int) -> float:
+        """Σ_b width_b: the most demand of (l, y) that may be bought, in multiples of D (1 for fixed demand)."""
+        blocks = self.demand_blocks.get((l, y))
+        return sum(width for width, _v in blocks) if blocks else 1.0
 
 
 def planned_layers(ds: Dataset, case: Case) -> pd.DataFrame:
@@ -141,6 +150,28 @@ def _demand(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict, 
     return demand, profile, pool
 
 
+def demand_blocks(elasticity: float, reference_price_usd_per_mtok: float, blocks: int, max_multiple: float) -> tuple[tuple[float, float], ...]:
+    """K blocks of a constant-elasticity curve Q = Q_ref (P/P_ref)^-ε, as (width, value) pairs.
+
+    .. math::
+        q_k = k · max\\_multiple / K,\\qquad width_k = max\\_multiple / K,\\qquad v_k = P_{ref}\\, q_k^{-1/ε}
+
+    Widths are in multiples of the reference quantity; block k is worth the curve's price at its
+    upper edge, so at a clearing price P every block with v_k ≥ P is bought and the quantity is
+    Q(P) rounded down to a block edge (never more than max_multiple x Q_ref)."""
+    width = max_multiple / blocks
+    return tuple((width, reference_price_usd_per_mtok * (k * width) ** (-1.0 / elasticity)) for k in range(1, blocks + 1))
+
+
+def _elastic(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict, dict]:
+    el = ds.elasticity[ds.elasticity.layer.isin(set(layers.layer) - set(ds.training.layer)) & ds.elasticity.year.isin(case.years)]
+    keys = list(zip(el.layer, el.year.astype(int)))
+    eps = {k: float(v) for k, v in zip(keys, el.elasticity)}
+    ref = {k: float(v) for k, v in zip(keys, el.reference_price_usd_per_mtok)}
+    blocks = {k: demand_blocks(eps[k], ref[k], int(K), float(mm)) for k, K, mm in zip(keys, el.blocks, el.max_multiple)}
+    return blocks, eps, ref
+
+
 def build_params(ds: Dataset, case: Case) -> Params:
     layers = planned_layers(ds, case)
     gpus, regions, f, rate = ds.gpus, ds.regions, case.finance, case.discount_rate
@@ -156,6 +187,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
     policy = ds.policy
     bridge = regions[regions.bridge_max_mw.fillna(0) > 0]
     demand, profile, pool = _demand(ds, case, layers)
+    blocks, eps, ref_price = _elastic(ds, case, layers)
     return Params(
         hours=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float))),
         hour_share=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float) / ds.timeslices.hours.sum())),
@@ -174,6 +206,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
         supply_units_per_year=_col(gpus, "gpu", "supply_units_per_year"),
         mtok_per_s_per_unit={(g, l): tokens_to_mtok(float(n[g]) * v * util[l]) for (g, l), v in tput.items()},
         mw_per_unit={(g, l): float(n[g]) * kw[g] * pf[l] / KW_PER_MW for (g, l) in tput},
+        nameplate_mw_per_unit={g: float(n[g]) * kw[g] / KW_PER_MW for g in n},
         pue=_col(regions, "site_id", "pue"),
         max_mw=_col(regions, "site_id", "max_mw"),
         min_mw=_col(regions, "site_id", "min_mw"),
@@ -192,6 +225,9 @@ def build_params(ds: Dataset, case: Case) -> Params:
         demand_mtok_per_s=demand,
         profile=profile,
         pool_demand_mtok_per_s=pool,
+        demand_blocks=blocks,
+        elasticity=eps,
+        reference_price_usd_per_mtok=ref_price,
         tranche_site=dict(zip(queue.tranche_id, queue.site_id)),
         tranche_mw=_col(queue, "tranche_id", "mw"),
         tranche_online_year={q: int(y) for q, y in zip(queue.tranche_id, queue.online_year)},

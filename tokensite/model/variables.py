@@ -24,6 +24,8 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     m.pool = pyo.Var(ix.RLTY_POOL, domain=pyo.NonNegativeReals, doc="pooled-layer (batch) Mtok/s run at r")
     m.unserved = pyo.Var(ix.MLTY, domain=pyo.NonNegativeReals, doc="metro demand not served, Mtok/s")
     m.unserved_pool = pyo.Var(ix.LJTY, domain=pyo.NonNegativeReals, doc="pooled demand of group j not served, Mtok/s")
+    m.declined = pyo.Var(ix.MLBY, bounds=(0, 1), doc="share of demand block b of a price-elastic metro layer not bought (worth less than it costs)")
+    m.declined_pool = pyo.Var(ix.LJBY, bounds=(0, 1), doc="share of demand block b of a price-elastic pooled layer of group j not bought")
     m.host = pyo.Var(ix.PR, domain=pyo.Binary, doc="training program p runs at campus r")
     m.skip = pyo.Var(ix.P, bounds=(0, 1), doc="program p is not hosted (its tokens count as unserved)")
     m.facility_mw = pyo.Var(ix.RY, bounds=lambda _, r, y: (0, par.max_mw[r]), doc="facility MW built at r by y")

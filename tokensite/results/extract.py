@@ -94,6 +94,29 @@ def _flows_and_served(ix: Index, par: Params, v: dict[str, dict]) -> tuple[pd.Da
     return flows, served
 
 
+def _elastic_demand(ix: Index, par: Params, served: pd.DataFrame) -> pd.DataFrame:
+    """Price-elastic layer-years: reference and served tokens/s and the clearing price the curve implies.
+
+    .. math::
+        P^{clear}_{l,y} = P^{ref}_{l,y} \\, (Q^{served}_{l,y} / Q^{ref}_{l,y})^{-1/ε_{l,y}}
+
+    over the layer's metros (or pool groups) together: the price at which the constant-elasticity
+    curve asks for what was served (within a block of the marginal block's value)."""
+    cols = ["layer", "year", "elasticity", "reference_price_usd_per_mtok", "reference_tokens_per_s", "served_tokens_per_s",
+            "served_over_reference", "clearing_price_usd_per_mtok"]
+    rows = []
+    by = served.groupby(["layer", "year"])[["demand_tokens_per_s", "served_tokens_per_s"]].sum()
+    for (l, y), eps in sorted(par.elasticity.items()):
+        if (l, y) not in by.index:
+            continue
+        ref, got = by.loc[(l, y)]
+        ratio = got / ref if ref > 0 else float("nan")
+        price = par.reference_price_usd_per_mtok[(l, y)] * ratio ** (-1.0 / eps) if ratio > 0 else float("nan")
+        rows.append(dict(layer=l, year=y, elasticity=eps, reference_price_usd_per_mtok=par.reference_price_usd_per_mtok[(l, y)],
+                         reference_tokens_per_s=ref, served_tokens_per_s=got, served_over_reference=ratio, clearing_price_usd_per_mtok=price))
+    return pd.DataFrame(rows, columns=cols)
+
+
 def _sites(ds: Dataset, m: pyo.ConcreteModel, ix: Index, par: Params, v: dict[str, dict], fleet: pd.DataFrame) -> pd.DataFrame:
     taken_at = defaultdict(list)
     for q in ix.Q:
@@ -153,6 +176,8 @@ def extract(ds: Dataset, m: pyo.ConcreteModel, ix: Index, par: Params, comp: Com
     frames["fleet"] = _fleet(ix, par, v["buy"])
     frames["allocation"] = _allocation(par, v)
     frames["flows"], frames["served"] = _flows_and_served(ix, par, v)
+    if par.elasticity:
+        frames["elastic_demand"] = _elastic_demand(ix, par, frames["served"])
     frames["sites"] = _sites(ds, m, ix, par, v, frames["fleet"])
     frames["training"] = _training(ix, par, v["host"])
     frames["layers"] = ds.layers[ds.layers.layer.isin(ix.L)][["layer", "metro_bound", "slo_rtt_ms", "value_usd_per_mtok", "max_site_share"]].reset_index(drop=True)

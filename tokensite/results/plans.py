@@ -8,6 +8,11 @@
 * ``tokens_per_watt_site`` / ``tokens_per_watt_gpu``: tokens/s produced per W of facility draw.
 * ``utilisation``: mean allocated units per layer over active units.
 * ``profit``: revenue (value x served tokens, hosted training included) minus capex and opex.
+* ``token_economics``: by layer x year, tokens per watt, revenue per GW-year, cost against value per
+  Mtok (margin), tokens per USD of capex, GPU-hours and energy per Mtok (docs/formulation.md,
+  "Token economics"); ``gpu_hours``: GPU-hours by layer x year x generation.
+
+A layer's value per Mtok by year is read in one place, :func:`token_value`.
 """
 
 from __future__ import annotations
@@ -17,14 +22,14 @@ from pathlib import Path
 import pandas as pd
 
 from tokensite.results.results import Results
-from tokensite.units import HOURS_PER_YEAR, W_PER_MW, mtok_per_year, tokens_to_mtok
+from tokensite.units import HOURS_PER_YEAR, KW_PER_MW, MW_PER_GW, TOKENS_PER_MTOK, W_PER_MW, mtok_per_year, tokens_to_mtok
 
 MTOK_PER_TOKENS_PER_S_YEAR = mtok_per_year(tokens_to_mtok(1.0), HOURS_PER_YEAR)
 
 
-def _site_costs(res: Results) -> pd.DataFrame:
+def _site_costs(res: Results, kinds: tuple[str, ...] = ("capex", "opex")) -> pd.DataFrame:
     c = res.costs
-    c = c[(c.kind != "unserved") & (c.site_id.fillna("") != "")]
+    c = c[c.kind.isin(kinds) & (c.site_id.fillna("") != "")]
     return c.groupby(["site_id", "year"], as_index=False).usd.sum()
 
 
@@ -36,13 +41,18 @@ def cost_per_mtok_site(res: Results) -> pd.DataFrame:
     return out.rename(columns={"usd": "cost_usd"})[["site_id", "year", "cost_usd", "mtok", "usd_per_mtok"]]
 
 
-def cost_per_mtok_layer(res: Results) -> pd.DataFrame:
+def _layer_costs(res: Results, kinds: tuple[str, ...] = ("capex", "opex")) -> pd.DataFrame:
+    """Each site's annual cost of ``kinds`` shared among its layers by their share of its allocated GPU units."""
     a = res.allocation
     share = a.groupby(["site_id", "year", "layer"], as_index=False).agg(units=("units_mean", "sum"), tokens_per_s=("tokens_per_s", "sum"))
     share["share"] = share.units / share.groupby(["site_id", "year"]).units.transform("sum")
-    share = share.merge(_site_costs(res), on=["site_id", "year"], how="left").fillna({"usd": 0.0})
+    share = share.merge(_site_costs(res, kinds), on=["site_id", "year"], how="left").fillna({"usd": 0.0})
     share["cost_usd"] = share.share * share.usd
-    out = share.groupby(["layer", "year"], as_index=False).agg(cost_usd=("cost_usd", "sum"), tokens_per_s=("tokens_per_s", "sum"))
+    return share.groupby(["layer", "year"], as_index=False).agg(cost_usd=("cost_usd", "sum"), tokens_per_s=("tokens_per_s", "sum"))
+
+
+def cost_per_mtok_layer(res: Results) -> pd.DataFrame:
+    out = _layer_costs(res)
     out["mtok"] = out.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR
     out["usd_per_mtok"] = out.cost_usd / out.mtok
     return out[["layer", "year", "cost_usd", "mtok", "usd_per_mtok"]]
@@ -69,6 +79,11 @@ def token_value(res: Results) -> dict[tuple[str, int], float]:
     return {(l, int(y)): float(v) for l, v in zip(res.layers.layer, res.layers.value_usd_per_mtok) for y in res.plan.year.unique()}
 
 
+def token_values(res: Results) -> pd.DataFrame:
+    """:func:`token_value` as a frame (layer, year, value_usd_per_mtok), for merging."""
+    return pd.DataFrame([(l, y, v) for (l, y), v in sorted(token_value(res).items())], columns=["layer", "year", "value_usd_per_mtok"])
+
+
 def value_at(value: dict[tuple[str, int], float], layer: pd.Series, year: pd.Series | int) -> pd.Series:
     years = year if isinstance(year, pd.Series) else pd.Series(year, index=layer.index)
     return pd.Series([value[(l, int(y))] for l, y in zip(layer, years)], index=layer.index, dtype=float)
@@ -86,6 +101,37 @@ def profit(res: Results) -> pd.DataFrame:
     out = p.assign(revenue_usd=rev.reindex(p.index).fillna(0.0)).reset_index()
     out["profit_usd"] = out.revenue_usd - out.capex_usd - out.opex_usd
     return out
+
+
+def gpu_hours(res: Results) -> pd.DataFrame:
+    """GPU-hours a year by layer x year x generation: mean allocated units x GPUs per unit x 8,760 h."""
+    f = res.fleet[res.fleet.units_active > 0]
+    per_unit = (f.gpus_active / f.units_active).groupby(f.gpu).first()
+    a = res.allocation.groupby(["layer", "year", "gpu"], as_index=False).units_mean.sum()
+    a["gpu_hours"] = a.units_mean * a.gpu.map(per_unit).fillna(0.0) * HOURS_PER_YEAR
+    return a[["layer", "year", "gpu", "gpu_hours"]]
+
+
+def token_economics(res: Results) -> pd.DataFrame:
+    """Token-economics KPIs by layer x year (definitions in docs/formulation.md, "Token economics")."""
+    cols = ["layer", "year", "tokens_per_s", "draw_mw", "tokens_per_watt", "mtok", "value_usd_per_mtok", "cost_usd_per_mtok", "margin_usd_per_mtok",
+            "revenue_usd", "revenue_usd_per_gw_year", "capex_usd", "tokens_per_usd_capex", "gpu_hours", "energy_kwh_per_mtok"]
+    a = res.allocation.groupby(["layer", "year"], as_index=False).agg(tokens_per_s=("tokens_per_s", "sum"), draw_mw=("draw_mw", "sum"))
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    a["tokens_per_watt"] = a.tokens_per_s / (a.draw_mw * W_PER_MW)
+    a["mtok"] = a.tokens_per_s * MTOK_PER_TOKENS_PER_S_YEAR
+    a = a.merge(token_values(res), on=["layer", "year"], how="left")
+    a = a.merge(_layer_costs(res)[["layer", "year", "cost_usd"]], on=["layer", "year"], how="left")
+    a = a.merge(_layer_costs(res, ("capex",))[["layer", "year", "cost_usd"]].rename(columns={"cost_usd": "capex_usd"}), on=["layer", "year"], how="left")
+    a["cost_usd_per_mtok"] = a.cost_usd / a.mtok
+    a["margin_usd_per_mtok"] = a.value_usd_per_mtok - a.cost_usd_per_mtok
+    a["revenue_usd"] = a.value_usd_per_mtok * a.mtok
+    a["revenue_usd_per_gw_year"] = a.revenue_usd / (a.draw_mw / MW_PER_GW)
+    a["tokens_per_usd_capex"] = a.mtok * TOKENS_PER_MTOK / a.capex_usd.where(a.capex_usd > 0)
+    a = a.merge(gpu_hours(res).groupby(["layer", "year"], as_index=False).gpu_hours.sum(), on=["layer", "year"], how="left")
+    a["energy_kwh_per_mtok"] = a.draw_mw * HOURS_PER_YEAR * KW_PER_MW / a.mtok
+    return a[cols]
 
 
 def compare(base: Results, other: Results) -> dict[str, pd.DataFrame]:
@@ -114,6 +160,8 @@ def plan_tables(res: Results) -> dict[str, pd.DataFrame]:
         "tokens_per_watt_gpu": tokens_per_watt(res, "gpu"),
         "utilisation": utilisation(res),
         "profit": profit(res),
+        "token_economics": token_economics(res),
+        "gpu_hours": gpu_hours(res),
     }
 
 

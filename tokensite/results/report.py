@@ -117,6 +117,8 @@ def build_report(res: Results, path: str | Path) -> Path:
         f"This is demand the plan declines to serve, not a cost of building; it is shown apart from capex and opex.</p>")
     plan = tables["plan"].groupby("category", as_index=False)[["capex_usd", "opex_usd", "unserved_usd"]].sum()
     ex = res.explain
+    elastic = ("<h2>Price-elastic demand: served against reference</h2><p>Demand on a constant-elasticity curve (elasticity.csv); the "
+               f"clearing price is the curve's price at what was served.</p>{_table(res.elastic_demand)}") if "elastic_demand" in res.frames else ""
     warnings = s.get("warnings") or []
     warn = f"<p>{len(warnings)} data warning(s): {html.escape('; '.join(warnings[:5]))}{' ...' if len(warnings) > 5 else ''}</p>" if warnings else ""
     body = f"""<h1>tokensite plan: {html.escape(s['case']['name'])}</h1>
@@ -129,6 +131,9 @@ Years {', '.join(map(str, s['case']['years']))}; discount rate {s['case']['disco
 <h2>Demand left unserved by year</h2>{_table(head['unserved'])}
 <h2>Map</h2>{maps}
 <h2>Cost per million tokens by layer</h2>{_table(tables['cost_per_mtok_layer'])}
+<h2>Token economics by layer and year</h2><p>Tokens per watt of facility draw, cost against value per Mtok and the margin, revenue per
+GW-year of draw, tokens per USD of annualised capex, GPU-hours and kWh per Mtok (definitions in docs/formulation.md, "Token economics").</p>{_table(tables['token_economics'])}
+{elastic}
 <h2>Capex, opex and unserved value by category (annual USD, summed over planning years)</h2>{_table(plan)}
 <h2>Revenue and profit by year</h2>{_table(tables['profit'])}
 <h2>Utilisation by layer</h2>{_table(tables['utilisation'])}

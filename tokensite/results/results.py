@@ -44,6 +44,31 @@ def _exchange(a: Path, b: Path) -> bool:
     return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
+def write_atomically(out: str | Path, fill: Callable[[Path], None]) -> Path:
+    """Write a folder all or nothing: ``fill(tmp)`` writes into a hidden temporary folder beside
+    ``out``, which then replaces ``out`` in one rename (an older ``out`` is swapped out whole); if
+    ``fill`` raises, the temporary folder is removed and ``out`` is left as it was."""
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    try:
+        fill(tmp)
+        if not out.exists():
+            tmp.rename(out)
+        elif _exchange(tmp, out):
+            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old folder
+        else:
+            old = out.parent / f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
 def no_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every float -0.0 written as 0.0 (adding 0.0 turns -0.0 into 0.0)."""
     floats = frame.select_dtypes(include=[np.floating]).columns
@@ -83,29 +108,15 @@ class Results:
         """
         if not self.has_plan:
             raise NoPlanError(f"the solve found no plan (status {self.summary.get('status')}); nothing written to {out}")
-        out = Path(out).resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-        tmp.mkdir()
-        try:
+
+        def fill(tmp: Path) -> None:
             for name, frame in self.frames.items():
                 no_negative_zero(frame).to_csv(tmp / f"{name}.csv", index=False)
             (tmp / "summary.json").write_text(json.dumps(self.summary, indent=2, default=str))
             if extras is not None:
                 extras(Results.from_dir(tmp), tmp)
-            if not out.exists():
-                tmp.rename(out)
-            elif _exchange(tmp, out):
-                shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old folder
-            else:
-                old = out.parent / f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
-                out.rename(old)
-                tmp.rename(out)
-                shutil.rmtree(old, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out
+
+        return write_atomically(out, fill)
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "Results":

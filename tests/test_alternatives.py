@@ -1,0 +1,110 @@
+"""Near-optimal alternatives (tokensite/alternatives.py) on tiny cases solved by hand.
+
+Common data (tests/tiny.py): metro M1 with 1,000 tokens/s; GPU G1 makes 1,000 tokens/s per unit
+for 200 USD a year of capex and 438 USD of energy at 50 USD/MWh; discount rate 0; the 1 kW a unit
+draws is 0.001 MW of facility.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.test_cli import run
+from tests.tiny import base, both_sites_in_slo, set_price, set_site, write, write_case
+from tokensite.alternatives import run_alternatives
+
+
+def _case(tmp_path, fr):
+    return write_case(tmp_path, write(tmp_path / "data", fr), [2026])
+
+
+@pytest.mark.parametrize("method", ["mip", "phases"])
+def test_two_equal_cost_sites_swap_within_zero_slack(tmp_path, method):
+    """A and B both within the SLO at the same 638 USD: the optimum builds one of them; minimising its
+    MW under a cap of the optimum itself (0 % slack) serves M1 from the other for the same 638 USD (its
+    facility is free, so at least the 0.001 MW it draws). Both sites are flexible."""
+    fr = base()
+    both_sites_in_slo(fr)
+    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.0, count=0, method=method, mip_rel_gap=1e-9, time_limit_s=30, report=False)
+    ranges = pd.read_csv(tmp_path / "out" / "alternatives.csv").set_index("site_id")
+    built = ranges.index[ranges.optimum_mw > 0][0]
+    other = ({"A", "B"} - {built}).pop()
+    swapped = json.loads((tmp_path / "out" / "alternatives" / f"min_{built}" / "summary.json").read_text())
+    sites = pd.read_csv(tmp_path / "out" / "alternatives" / f"min_{built}" / "sites.csv").set_index("site_id").facility_mw
+    flows = pd.read_csv(tmp_path / "out" / "alternatives" / f"min_{built}" / "flows.csv").groupby("site_id").tokens_per_s.sum()
+    assert sites[built] == 0 and sites[other] >= 0.001 and flows.to_dict() == pytest.approx({other: 1000})
+    assert swapped["objective_usd"] == pytest.approx(638, rel=1e-9) and s["optimum"]["objective_usd"] == pytest.approx(638, rel=1e-9)
+    assert set(ranges["class"]) == {"flexible"}
+
+
+@pytest.mark.parametrize("method", ["mip", "phases"])
+def test_a_site_cheaper_by_more_than_the_slack_is_must_build(tmp_path, method):
+    """Both sites cost 10,000 USD to develop (10,000 / 30 = 333.33 USD a year); B's power is 60 USD/MWh.
+    The optimum is A: 200 + 438 + 333.33 = 971.33 USD; B alone would be 200 + 525.6 + 333.33. A 2 %
+    slack allows 19.43 USD more, less than opening B (333.33) or a second GPU unit to split the flow
+    (200): every alternative keeps all of M1 at A. A is must-build, B never-build, whatever the random
+    directions weigh."""
+    fr = base()
+    both_sites_in_slo(fr)
+    set_price(fr, "B", 60)
+    set_site(fr, "A", site_fixed_usd=10000)
+    set_site(fr, "B", site_fixed_usd=10000)
+    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.02, count=4, method=method, mip_rel_gap=1e-9, time_limit_s=30, report=False)
+    assert s["optimum"]["objective_usd"] == pytest.approx(200 + 438 + 10000 / 30, rel=1e-9)
+    ranges = pd.read_csv(tmp_path / "out" / "alternatives.csv").set_index("site_id")
+    assert ranges.loc["A", "class"] == "must_build" and ranges.loc["B", "class"] == "never_build"
+    assert s["alternatives_found"] == 6  # min and max of A, 4 random directions
+    runs = pd.read_csv(tmp_path / "out" / "runs.csv")
+    assert (runs.objective_usd <= s["cost_cap_usd"] + 1e-9).all()
+    assert s["classes_last_year"] == {"year": 2026, "must_build": 1, "flexible": 0, "never_build": 1}
+
+
+def test_the_model_is_built_once_for_every_alternative(tmp_path, monkeypatch):
+    """The optimum and its alternatives share one Pyomo build and one hand-off: the alternatives change
+    only HiGHS's column costs and add the cost-cap row."""
+    import tokensite.run as run_module
+
+    calls = {"build": 0, "compile": 0}
+    real_build, real_compile = run_module.build_model, run_module.compile_model
+
+    def counting_build(*a, **k):
+        calls["build"] += 1
+        return real_build(*a, **k)
+
+    def counting_compile(*a, **k):
+        calls["compile"] += 1
+        return real_compile(*a, **k)
+
+    monkeypatch.setattr(run_module, "build_model", counting_build)
+    monkeypatch.setattr(run_module, "compile_model", counting_compile)
+    fr = base()
+    both_sites_in_slo(fr)
+    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.05, count=3, mip_rel_gap=1e-9, time_limit_s=30, report=False)
+    assert calls == {"build": 1, "compile": 1} and s["alternatives_asked"] == 5
+    assert s["times"]["rebuild_avoided_s"] > 0
+
+
+def test_cli_writes_the_folder_and_states_the_gap(tmp_path):
+    fr = base()
+    both_sites_in_slo(fr)
+    case = _case(tmp_path, fr)
+    r = run("alternatives", str(case), "--slack", "0.01", "--count", "1", "--out", str(tmp_path / "alt"))
+    assert r.returncode == 0, r.stderr
+    assert "must-build" in r.stdout
+    for name in ("alternatives.csv", "runs.csv", "alternatives.json", "map_ranges.png", "report.html", "optimum/report.html"):
+        assert (tmp_path / "alt" / name).is_file(), name
+    assert "gap" in (tmp_path / "alt" / "report.html").read_text()
+
+
+@pytest.mark.parametrize("args,message", [(["--slack", "1.5"], "--slack 1.5 must be in [0, 1)"), (["--by", "planet"], "--by 'planet'"),
+                                          (["--count", "-1"], "--count -1"), (["--method", "guess"], "--method 'guess'")])
+def test_cli_user_errors_exit_2_with_one_message(tmp_path, args, message):
+    case = _case(tmp_path, base())
+    (tmp_path / "alt").mkdir()
+    (tmp_path / "alt" / "keep.txt").write_text("old")
+    r = run("alternatives", str(case), *args, "--out", str(tmp_path / "alt"))
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr + r.stdout
+    assert (tmp_path / "alt" / "keep.txt").read_text() == "old"
