@@ -78,6 +78,7 @@ PLAUSIBLE: dict[tuple[str, str], Plausible] = {
     ("power_prices.csv", "price_usd_per_mwh"): Plausible(20, 400, "USD/MWh", "USD/kWh", _ZEROS),
     ("power_prices.csv", "cap_mw"): Plausible(1, 5000, "MW", "GW", "kW"),
     ("demand.csv", "tokens_per_s"): Plausible(1e3, 1e10, "tokens/s", "thousand or million tokens/s", _ZEROS, (("metro_id", "layer"),), False),
+    ("on_device.csv", "tokens_per_s"): Plausible(1e3, 1e10, "tokens/s", "thousand or million tokens/s", _ZEROS, (("metro_id", "layer"),), False),
     ("interconnect_queue.csv", "mw"): Plausible(5, 3000, "MW", "GW", "kW"),
     ("interconnect_queue.csv", "wait_years"): Plausible(0.5, 10, "years", "decades", "months or days"),
     ("interconnect_queue.csv", "cost_usd_per_kw"): Plausible(20, 2000, "USD/kW", "USD/W", "USD/MW"),
@@ -144,7 +145,7 @@ def _adjacent_years(df: pd.DataFrame, col: str) -> pd.Series:
 def _peer_reference(file: str, df: pd.DataFrame, col: str, p: Plausible, frames: dict) -> pd.Series:
     """The value each cell is compared with: its peers' median, the adjacent years for demand, or
     for rtt_ms the distance estimate."""
-    if (file, col) == ("demand.csv", "tokens_per_s") and {"metro_id", "layer", "year"} <= set(df.columns):
+    if (file, col) in (("demand.csv", "tokens_per_s"), ("on_device.csv", "tokens_per_s")) and {"metro_id", "layer", "year"} <= set(df.columns):
         return _adjacent_years(df, col)
     if (file, col) == ("latency.csv", "rtt_ms"):
         regions, metros = frames.get("regions.csv"), frames.get("metros.csv")
