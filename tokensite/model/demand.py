@@ -71,13 +71,15 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     def lhs(mm, l, t, y):
         return sum(m.flow[r, mm, l, t, y] for r in served.get((mm, l, t, y), ())) + m.unserved[mm, l, t, y]
 
+    def held(made, need, declined, l, y):
+        """A slice row: equality for a layer that cannot shift, else at least its share; an elastic
+        demand's declined blocks count as held, against the most that may be bought."""
+        row, rhs = (made, need) if declined is None else (made + need * declined, need * par.most_bought(l, y))
+        return row == rhs if shift[l] == 0 else row >= rhs
+
     def slice_rule(_, mm, l, t, y):
         need = (1 - shift[l]) * par.need_mtok_per_s(mm, l, t, y)
-        declined = _declined_mtok_per_s(m.declined, blocks, (mm, l), l, y)
-        if declined is None:
-            return lhs(mm, l, t, y) == need if shift[l] == 0 else lhs(mm, l, t, y) >= need
-        row, rhs = lhs(mm, l, t, y) + need * declined, need * par.most_bought(l, y)
-        return row == rhs if shift[l] == 0 else row >= rhs
+        return held(lhs(mm, l, t, y), need, _declined_mtok_per_s(m.declined, blocks, (mm, l), l, y), l, y)
 
     def year_rule(_, mm, l, y):
         need = sum(w[t] * par.need_mtok_per_s(mm, l, t, y) for t in ix.T)
@@ -104,11 +106,7 @@ def add_demand(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     ljy = sorted({(l, j, y) for (l, j, t, y) in ix.LJTY})
     def pool_slice_rule(_, l, j, t, y):
         need = (1 - shift[l]) * pool_need[(l, j, t, y)]
-        declined = _declined_mtok_per_s(m.declined_pool, blocks, (l, j), l, y)
-        if declined is None:
-            return plhs(l, j, t, y) == need if shift[l] == 0 else plhs(l, j, t, y) >= need
-        row, rhs = plhs(l, j, t, y) + need * declined, need * par.most_bought(l, y)
-        return row == rhs if shift[l] == 0 else row >= rhs
+        return held(plhs(l, j, t, y), need, _declined_mtok_per_s(m.declined_pool, blocks, (l, j), l, y), l, y)
 
     def pool_year_rule(_, l, j, y):
         need = sum(w[t] * pool_need.get((l, j, t, y), 0.0) for t in ix.T)
