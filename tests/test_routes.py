@@ -45,6 +45,7 @@ def frames():
                                     carbon_kg_per_mwh=0, training_allowed="false", min_mw=0)
         for t in ("day", "night"):
             fr["power_prices.csv"] = add_row(fr["power_prices.csv"], site_id=site, slice=t, tier="firm", price_usd_per_mwh=price)
+        fr["latency.csv"] = add_row(fr["latency.csv"], site_id=site, metro_id="M1", transit_usd_per_mtok=0)
     set_price(fr, "A", 500)
     set_price(fr, "B", 10)
     fr["gpus.csv"].loc[0, "capex_usd_per_gpu"] = "0"

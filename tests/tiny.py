@@ -2,7 +2,9 @@
 
 ``base()`` is a minimal valid dataset: one metro ``M1``, two US sites (``A`` a metro
 site 10 km from M1, ``B`` a campus about 1,500 km away), one interactive layer, one GPU,
-two 12-hour slices. Sites have no minimum size (``min_mw`` 0), so a 1 kW plan is allowed. Tests
+two 12-hour slices. Sites have no minimum size (``min_mw`` 0), so a 1 kW plan is allowed. Its
+latency.csv makes both paths free (transit 0, RTT estimated), so hand-derived optima need no
+distance-based transit term. Tests
 copy it, change a few cells, and write it with ``write()``.
 """
 
@@ -47,6 +49,10 @@ M1,interactive,2026,1000
 A-q1,A,10,2020,1,0
 """,
     "training.csv": """program_id,start_year,tokens_per_s,min_campus_mw,jurisdictions
+""",
+    "latency.csv": """site_id,metro_id,rtt_ms,transit_usd_per_mtok
+A,M1,,0
+B,M1,,0
 """,
 }
 

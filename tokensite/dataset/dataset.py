@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tokensite.dataset.geo import continent, estimate_rtt_ms, great_circle_km
+from tokensite.dataset.geo import continent, estimate_rtt_ms, estimate_transit_usd_per_mtok, great_circle_km
 from tokensite.errors import Problem
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
 
@@ -85,7 +85,7 @@ def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.Data
             "metro_id": pairs.metro_id,
             "distance_km": km,
             "rtt_ms": estimate_rtt_ms(km),
-            "transit_usd_per_mtok": 0.0,
+            "transit_usd_per_mtok": estimate_transit_usd_per_mtok(km),
             "rtt_measured": False,
             "same_jurisdiction": pairs.jurisdiction_site == pairs.jurisdiction_metro,
         }
@@ -96,7 +96,7 @@ def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.Data
         has = out.m_rtt.notna()
         out.loc[has, "rtt_ms"] = out.loc[has, "m_rtt"]
         out.loc[has, "rtt_measured"] = True
-        out["transit_usd_per_mtok"] = out.m_tr.fillna(0.0).astype(float)
+        out["transit_usd_per_mtok"] = out.m_tr.fillna(out.transit_usd_per_mtok).astype(float)
         out = out.drop(columns=["m_rtt", "m_tr"])
     return out.reset_index(drop=True)
 

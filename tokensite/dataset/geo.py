@@ -9,6 +9,19 @@
   2024, AWS CloudPing): real paths are longer than great circles and add equipment delay.
 * ``OVERHEAD_MS = 1.0`` covers switching and the last mile inside a metro (estimate,
   latency_rules.csv), so a site in the same city is never at 0 ms.
+
+Network transit for pairs whose ``transit_usd_per_mtok`` is blank (or missing from latency.csv):
+
+``transit_usd_per_mtok = TRANSIT_USD_PER_MTOK_PER_1000KM * ROUTE_FACTOR * distance_km / 1000``
+
+* ``GB_PER_MTOK = 0.04``: about 4 bytes of UTF-8 text per token, times 10 for the prompt's share,
+  the streamed JSON framing and TCP/TLS overhead (estimate).
+* ``USD_PER_GB_PER_1000KM = 0.002``: long-haul carriage of a gigabyte over 1,000 km of fibre path
+  (estimate; wholesale IP transit in large markets is of the order of USD 0.0003-0.0015 per GB
+  delivered, long-haul and subsea paths cost more).
+* Their product, 8e-5 USD per Mtok per 1,000 km of path, is small beside what a token costs to make
+  (about 0.02-0.06 USD per Mtok in the world plan): it breaks the ties between equally cheap sites
+  by distance, the cost a network really adds, without steering the plan.
 """
 
 from __future__ import annotations
@@ -19,6 +32,9 @@ EARTH_RADIUS_KM = 6371.0
 ROUTE_FACTOR = 1.655
 FIBRE_RTT_MS_PER_KM = 1.0 / 100.0
 OVERHEAD_MS = 1.0
+GB_PER_MTOK = 0.04
+USD_PER_GB_PER_1000KM = 0.002
+TRANSIT_USD_PER_MTOK_PER_1000KM = GB_PER_MTOK * USD_PER_GB_PER_1000KM
 
 
 def great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
@@ -31,6 +47,11 @@ def great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: 
 
 def estimate_rtt_ms(distance_km: np.ndarray) -> np.ndarray:
     return OVERHEAD_MS + ROUTE_FACTOR * FIBRE_RTT_MS_PER_KM * np.asarray(distance_km)
+
+
+def estimate_transit_usd_per_mtok(distance_km: np.ndarray) -> np.ndarray:
+    """The distance-based transit default (module docstring) for a great-circle distance."""
+    return TRANSIT_USD_PER_MTOK_PER_1000KM * ROUTE_FACTOR * np.asarray(distance_km) / 1000.0
 
 
 def continent(lat: float, lon: float) -> str:

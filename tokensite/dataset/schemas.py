@@ -128,8 +128,8 @@ class Training(_Base):
 class Latency(_Base):
     site_id: Series[str] = pa.Field(description="site in regions.csv")
     metro_id: Series[str] = pa.Field(description="metro in metros.csv")
-    rtt_ms: Series[float] = pa.Field(ge=0, le=1e4, description="measured round-trip time, ms")
-    transit_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, nullable=True, description="network cost, USD per million tokens; blank = 0")
+    rtt_ms: Series[float] = pa.Field(ge=0, le=1e4, nullable=True, description="measured round-trip time, ms; blank = estimated from distance")
+    transit_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, nullable=True, description="network cost, USD per million tokens; blank = the distance-based default (tokensite/dataset/geo.py)")
 
 
 class Profiles(_Base):
