@@ -145,3 +145,23 @@ def test_a_site_serves_only_the_layers_it_lists(tmp_path):
     set_site(fr, "A", layers="agentic")
     res = solve_tiny(tmp_path / "batch_only", fr)
     assert res.objective_usd == pytest.approx(1076, rel=1e-6) and set(res.flows.site_id) == {"B"}
+
+
+def test_a_blank_transit_costs_the_distance(tmp_path):
+    """Both sites in the SLO at the same price: without transit the plan could take either. With
+    latency.csv's transit blank, each path pays 8e-5 USD per Mtok per 1,000 km of route (1.655 x
+    great circle): A (about 7 km from M1) wins, and the objective is 638 USD plus A's transit on
+    31,536 Mtok a year. Writing 0 in the column makes the path free again."""
+    from tokensite.dataset.geo import great_circle_km
+
+    fr = base()
+    both_sites_in_slo(fr)
+    fr["latency.csv"]["transit_usd_per_mtok"] = ""
+    res = solve_tiny(tmp_path / "blank", fr)
+    km_a = float(great_circle_km(40.0, -75.0, 40.05, -75.05))
+    transit_usd = MTOK_PER_YEAR * 8e-5 * 1.655 * km_a / 1000
+    assert transit_usd == pytest.approx(0.0292, abs=1e-3)
+    assert res.objective_usd == pytest.approx(638 + transit_usd, rel=1e-9)
+    assert set(res.flows.site_id) == {"A"}
+    fr["latency.csv"]["transit_usd_per_mtok"] = "0"
+    assert solve_tiny(tmp_path / "free", fr).objective_usd == pytest.approx(638, rel=1e-9)

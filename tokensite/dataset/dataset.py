@@ -179,7 +179,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
     regions["min_mw"] = regions.min_mw.fillna(regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw))
     regions["continent"] = [continent(a, b) for a, b in zip(regions.lat, regions.lon)]
     latency = f["latency.csv"].copy()
-    latency["transit_usd_per_mtok"] = latency.transit_usd_per_mtok.astype(float).fillna(0.0)
+    latency["transit_usd_per_mtok"] = latency.transit_usd_per_mtok.astype(float)  # blank: the distance default (geo.py)
     queue = f["interconnect_queue.csv"].copy()
     queue["online_year"] = queue.request_year + np.ceil(queue.wait_years).astype(int)
     rtt = _rtt_all_pairs(regions, f["metros.csv"], latency)
