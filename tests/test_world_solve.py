@@ -44,7 +44,10 @@ WORLD = ROOT / "models" / "world.toml"
 #   reported apart: bound 2,688,595,560,773 USD, plan 2,694,433,812,179 USD, 0.26 % of spend above the bound,
 #   optimal in 289 s of solve on 2 shared cores; 116,542 columns and 46,465 rows. Unserved value 15.7 %
 #   of the objective (from 55.5 %).
-PINNED_OBJECTIVE_USD = 2_694_434_000_000
+# - 2026-12-02 (third session), issue 12: flows pay the distance-based transit default where latency.csv
+#   leaves it blank (8e-5 USD per Mtok per 1,000 km of path): plan 2,700,821,502,651 USD (+0.24 %), 0.25 % of
+#   spend above its bound, optimal in 134 s wall on 2 idle cores; same columns and rows.
+PINNED_OBJECTIVE_USD = 2_700_822_000_000
 PINNED_VARIABLES = 116_542
 PINNED_CONSTRAINTS = 46_465
 
