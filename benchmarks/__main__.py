@@ -50,7 +50,7 @@ def write_markdown(rows: list[dict]) -> None:
              "tokensite's own standard-form matrix to highspy with no modelling layer and solves the LP relaxation.", "",
              "| size | date | columns | integer | rows | nonzeros | read | build | hand-off | solve | extract | wall | peak MB | status | gap | bare overhead | bare solve | bare peak MB | overhead / bare | memory / bare | overhead / solve | relaxed / MIP cost |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    peer = ["", "LP relaxation against the linopy peer (the same formulation written in linopy, same HiGHS interior-point settings):", "",
+    peer = ["", "LP relaxation against the linopy peer (the same formulation written in linopy, same HiGHS settings: interior point, then HiGHS's default solver with crossover if it stalls, as tokensite's relax does; M's linopy IPM stalled):", "",
             "| size | tokensite relax overhead | tokensite relax solve | tokensite relax objective (USD) | linopy overhead (read + build + hand-off + extract) | linopy solve | linopy peak MB | linopy objective (USD) | relative difference | overhead / linopy |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: ["S", "M", "L", "XL"].index(r["size"])):

@@ -79,7 +79,10 @@ def run_bare(matrix: str, time_limit: float) -> dict:
 
 
 def run_linopy(size: str, time_limit: float) -> dict:
-    """The same formulation written in linopy (LP relaxation), solved with the same HiGHS settings."""
+    """The same formulation written in linopy (LP relaxation), solved with the same HiGHS settings:
+    interior point without crossover, HiGHS's default solver with crossover if it stalls (tokensite's relax)."""
+    import highspy
+
     import tokensite
     from benchmarks.peers.linopy_model import build
 
@@ -96,11 +99,18 @@ def run_linopy(size: str, time_limit: float) -> dict:
     h.setOptionValue("time_limit", time_limit)
     t3 = time.perf_counter()
     h.run()
+    fallback = h.getModelStatus() == highspy.HighsModelStatus.kUnknown
+    if fallback:  # IPX stalled (seen at M): HiGHS's default solver with crossover, as tokensite's relax does
+        h.setOptionValue("solver", "choose")
+        h.setOptionValue("run_crossover", "on")
+        h.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - t3), 1.0))
+        h.run()
     t4 = time.perf_counter()
     x = np.array(h.getSolution().col_value)
     t5 = time.perf_counter()
     info = h.getInfo()
-    return dict(peer="linopy", size=size, status=h.modelStatusToString(h.getModelStatus()), objective_usd=(info.objective_function_value) * 1e6,
+    return dict(peer="linopy", size=size, status=h.modelStatusToString(h.getModelStatus()), ipm_stalled=fallback,
+                objective_usd=(info.objective_function_value) * 1e6,
                 read_s=round(t1 - t0, 3), build_s=round(t2 - t1, 3), hand_off_s=round(t3 - t2, 3), solve_s=round(t4 - t3, 3), extract_s=round(t5 - t4, 3),
                 overhead_s=round((t1 - t0) + (t3 - t1) + (t5 - t4), 3), columns=int(len(x)), peak_mb=round(peak_mb(), 1))
 
