@@ -27,12 +27,13 @@ class Size:
     metros: int
     years: tuple[int, ...]
     relax_only: bool = False
+    route_k: int = 0  # [solver] route_k: route generation pays from L up (docs/formulation.md, "Route generation")
 
 
 SIZES = {
     "M": Size("M", 60, 50, (2026, 2028, 2030)),
-    "L": Size("L", 200, 150, (2026, 2028, 2030)),
-    "XL": Size("XL", 450, 330, (2026, 2028, 2030), relax_only=True),
+    "L": Size("L", 200, 150, (2026, 2028, 2030), route_k=10),
+    "XL": Size("XL", 450, 330, (2026, 2028, 2030), relax_only=True, route_k=10),
 }
 BOX = (28.0, 48.0, -122.0, -72.0)  # lat min, lat max, lon min, lon max
 
@@ -113,5 +114,5 @@ def generate(size: Size, folder: Path, seed: int = 7) -> Path:
                   "min_campus_mw": [100.0, 200.0, 300.0], "jurisdictions": ["US-E;US-W", "US-E", "US-W"]}).to_csv(data / "training.csv", index=False)
     case = folder / "case.toml"
     case.write_text(f'[case]\nname = "bench-{size.name}"\ndata = "data"\nyears = {list(size.years)}\ndiscount_rate = 0.08\n\n'
-                    f"[solver]\ntime_limit_s = 600\nmip_rel_gap = 0.01\n")
+                    f"[solver]\ntime_limit_s = 600\nmip_rel_gap = 0.01\nroute_k = {size.route_k}\n")
     return case

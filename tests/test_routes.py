@@ -58,7 +58,7 @@ def test_generation_reaches_the_full_optimum(tmp_path):
     assert full.objective_usd == pytest.approx(POWER_USD, rel=1e-9)
     assert gen.objective_usd == pytest.approx(full.objective_usd, rel=1e-9)
     assert gen.summary["best_bound_usd"] <= full.objective_usd * (1 + 1e-9)
-    assert "of 5 routes in the model (2 to start)" in gen.summary["message"]
+    assert "of 5 routes (2 to start)" in gen.summary["message"]
     served_by = gen.flows.groupby("site_id").tokens_per_s.sum()
     assert served_by["C"] == pytest.approx(2000) and served_by["B"] == pytest.approx(1000)
 
@@ -95,4 +95,19 @@ def test_lagrangian_bound_of_the_restricted_lp_is_below_the_full_lp(tmp_path):
     assert z_rmp > z_full * (1 + 1e-6)  # C was needed
     assert bound <= z_full * (1 + 1e-9)
     # C prices out; so may D and E, whose idle capacity rows are degenerate (dual 0): harmless, they stay unused
-    assert "C" in {routes.keys[i][0] for i in pricing.priced_out(row_dual)}
+    assert "C" in {r for r, _m, _l in pricing.routes_of(pricing.priced_out(row_dual))}
+
+
+def test_generation_stopped_early_keeps_a_true_bound_and_the_final_pricing_finds_the_optimum(tmp_path, monkeypatch):
+    """Generation stopped after the first round (the stop threshold made huge): the restricted LP
+    serves two units at A (8,760 USD), so a bound without the Lagrangian term would be 20× the
+    optimum; the reported bound must stay at or below 438 USD, and the final pricing at the rounded
+    plan must still add C and reach it."""
+    import sys
+
+    monkeypatch.setattr(sys.modules["tokensite.solve"], "GENERATION_STOP", 1e12)
+    gen = solve_tiny(tmp_path, frames(), route_k=1)
+    assert "1 LP round(s), stopped with the bound" in gen.summary["message"]
+    assert gen.summary["best_bound_usd"] <= POWER_USD * (1 + 1e-9)
+    assert gen.objective_usd == pytest.approx(POWER_USD, rel=1e-9)
+    assert "flows added" in gen.summary["message"]

@@ -41,7 +41,11 @@ ITERATIONS_PER_TRY = 10_000  # about 6 s on the world case; the largest saving f
 @contextmanager
 def warm_simplex(h: highspy.Highs) -> Iterator[None]:
     """Dual simplex from the last basis, presolve off (it would redo the whole LP each time), each
-    run capped at ``ITERATIONS_PER_TRY``; on exit the cap is lifted and presolve restored."""
+    run capped at ``ITERATIONS_PER_TRY``; on exit the cap is lifted and the solver and presolve
+    restored. The solver matters: rounding the searched plan's units is a large bound change, which
+    interior point with crossover re-solves in the time the first rounding took (30 s on the L
+    benchmark) and warm dual simplex did not finish in 91 s (28,158 iterations)."""
+    solver = h.getOptionValue("solver")[1]
     h.setOptionValue("solver", "simplex")
     h.setOptionValue("presolve", "off")
     h.setOptionValue("simplex_iteration_limit", ITERATIONS_PER_TRY)  # per run
@@ -50,6 +54,7 @@ def warm_simplex(h: highspy.Highs) -> Iterator[None]:
     finally:
         h.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
         h.setOptionValue("presolve", "choose")
+        h.setOptionValue("solver", solver)
 
 
 def candidates(comp: Compiled, x_lp: np.ndarray, x: np.ndarray) -> list[np.ndarray]:

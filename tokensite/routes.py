@@ -1,4 +1,4 @@
-"""Route column generation: solve on a pruned route set, price the dropped routes, add the ones that pay.
+"""Route column generation: solve on a pruned route set, price the dropped flows, add the ones that pay.
 
 Most columns of a continental case are flows ``flow[r,m,l,t,y]`` along eligible routes (r, m, l),
 and almost all of them stay at zero. The solve therefore starts from a *pruned* set: for each
@@ -9,10 +9,11 @@ columns in the compiled matrix but have their upper bound set to 0, so HiGHS's p
 them and every row, dual and name stays where it is.
 
 Pricing. With row duals π of the restricted LP, a dropped column j has reduced cost
-d_j = c_j − a_jᵀπ. A route is added back (all its slices and years) when some column of it has
-d_j < −:data:`RC_TOL` (HiGHS's dual feasibility tolerance, in HiGHS's scaled cost units); the
-restricted LP is re-solved until no dropped column prices out, and then its optimum is the full
-LP's.
+d_j = c_j − a_jᵀπ. Every dropped flow with d_j < −:data:`RC_TOL` (HiGHS's dual feasibility
+tolerance, in HiGHS's scaled cost units) is added back, that flow alone, not the other slices and
+years of its route; the restricted LP is re-solved until no dropped flow prices out, and then its
+optimum is the full LP's. Generation may stop sooner, once the bound below is close enough to the
+restricted optimum that the gap target cannot hinge on it (:func:`tokensite.solve.relax`).
 
 Bound. At every stage the full LP's optimum z* satisfies
 
@@ -30,9 +31,8 @@ optimum is.
 The final plan is checked against the full route set the same way, at the LP with every integer
 fixed: a dropped route that prices out there is added and that LP re-solved, until none does.
 
-Opt-in (``[solver] route_k``, default 0): a flow from an idle site prices out although it would need
-new capacity there (that site's capacity rows hold 0 ≤ 0 with dual 0), so on the L benchmark one
-round adds back 32,594 of 39,289 dropped routes (docs/formulation.md, "Route generation").
+Opt-in (``[solver] route_k``, default 0): on the world case it does not pay, on the continental
+benchmarks it does (docs/formulation.md, "Route generation", has both measurements).
 """
 
 from __future__ import annotations
@@ -91,8 +91,7 @@ def starting_routes(routes: pd.DataFrame, cost: dict[tuple[str, str], float], tr
 
 def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: int | None) -> RouteSet | None:
     """The pruned route set for column generation with ``k`` sites per metro and layer, or None
-    (every route) when ``k`` is 0 or None: generation is opt-in until its pricing stops adding back
-    the routes of idle sites (docs/formulation.md, "Route generation")."""
+    (every route) when ``k`` is 0 or None."""
     if not k:
         return None
     cols = np.array([j for j, (name, _) in enumerate(comp.col_names) if name == "flow"], dtype=np.int32)
@@ -111,7 +110,11 @@ def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: i
 
 
 class RoutePricing:
-    """Which routes are in the restricted LP, and the pricing of the rest from row duals."""
+    """Which flows are in the restricted LP, and the pricing of the rest from row duals.
+
+    The starting set is by route (all slices and years of a kept route); generation then adds flows
+    one by one: a flow that prices out joins the restricted LP without the other slices and years
+    of its route (docs/formulation.md, "Route generation", has the measurement that chose this)."""
 
     def __init__(self, comp: Compiled, routes: RouteSet) -> None:
         lp = comp.lp
@@ -121,11 +124,11 @@ class RoutePricing:
         self.A_flow_T = A[:, routes.cols].T.tocsr()
         self.cost = np.asarray(lp.col_cost_)[routes.cols]
         self.upper = np.asarray(lp.col_upper_)[routes.cols]
-        self.active = routes.start.copy()
+        self.active = routes.start[routes.route].copy()  # bool by flow (position in ``routes.cols``)
 
     @property
     def dropped_cols(self) -> np.ndarray:
-        return self.routes.cols[~self.active[self.routes.route]]
+        return self.routes.cols[~self.active]
 
     def restrict(self, h) -> None:
         """Set the dropped flows' upper bounds to 0 in the HiGHS object ``h``."""
@@ -137,25 +140,28 @@ class RoutePricing:
         return self.cost - self.A_flow_T @ row_dual
 
     def lagrangian_gap(self, row_dual: np.ndarray) -> float:
-        """Σ over dropped flows of min(0, d_j) u_j (≤ 0, scaled units): what the dropped routes could still save."""
+        """Σ over dropped flows of min(0, d_j) u_j (≤ 0, scaled units): what the dropped flows could still save."""
         d = self.reduced_costs(row_dual)
-        dropped = ~self.active[self.routes.route]
+        dropped = ~self.active
         return float(np.minimum(d[dropped], 0.0) @ self.routes.ub[dropped])
 
     def priced_out(self, row_dual: np.ndarray) -> np.ndarray:
-        """Route ids of the dropped routes with a column priced below −RC_TOL."""
+        """Positions (in ``routes.cols``) of the dropped flows priced below −RC_TOL."""
         d = self.reduced_costs(row_dual)
-        dropped = ~self.active[self.routes.route]
-        return np.unique(self.routes.route[dropped & (d < -RC_TOL)])
+        return np.flatnonzero(~self.active & (d < -RC_TOL))
+
+    def routes_of(self, flows: np.ndarray) -> set[tuple[str, str, str]]:
+        """The (site, metro, layer) routes of the flows at positions ``flows``."""
+        return {self.routes.keys[i] for i in np.unique(self.routes.route[flows])}
 
     def add(self, h, new: np.ndarray) -> None:
-        """Add the routes ``new`` back in ``h`` (their columns' own upper bounds restored)."""
+        """Add the flows at positions ``new`` back in ``h`` (their own upper bounds restored)."""
         self.active[new] = True
-        mask = np.isin(self.routes.route, new)
-        cols = self.routes.cols[mask]
-        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), self.upper[mask])
+        cols = self.routes.cols[new]
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), self.upper[new])
 
     def summary(self) -> str:
-        n = self.routes.n_routes
-        used = int(self.active.sum())
-        return f"route generation: {used} of {n} routes in the model ({int(self.routes.start.sum())} to start)"
+        used = np.zeros(self.routes.n_routes, dtype=bool)
+        used[self.routes.route[self.active]] = True
+        return (f"route generation: {int(self.active.sum())} of {len(self.active)} flows in the model, "
+                f"from {int(used.sum())} of {self.routes.n_routes} routes ({int(self.routes.start.sum())} to start)")

@@ -15,8 +15,9 @@
    the objective and the prices come from one and the same point.
 5. :func:`classify` — optimal, time_limit or HiGHS's own verdict, from the gap and the clock.
 
-Given a pruned route set (:mod:`tokensite.routes`), phase 1 generates routes: the restricted LP is
-solved, dropped routes that price out are added back, until none does; the bound reported is the
+Given a pruned route set (:mod:`tokensite.routes`), phase 1 generates flows: the restricted LP is
+solved, dropped flows that price out are added back, until none does or what they could still save
+is below :data:`GENERATION_STOP` of the gap target (mip_rel_gap × spend); the bound reported is the
 Lagrangian bound of the full LP at every stage. Rounding and the local search run on the generated
 set, and the rounded plan's fixed-integer LP is priced against the full route set
 (:func:`complete_routes`). Branch and bound, when it runs, has every route: a dual bound of a
@@ -46,6 +47,7 @@ from tokensite.improve import ROUNDINGS, drop_tightening_rows, improve, rounded_
 from tokensite.routes import RoutePricing, RouteSet
 
 FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
+GENERATION_STOP = 0.1  # route generation stops once the dropped flows could save less than this share of the gap target
 DUALS_RESERVE_S = 30.0  # of a branch-and-bound run's time, kept for the final fixed-integer LP
 ZERO = 1e-9  # solution values (internal units: Mtok/s, MW, GPU units) below this are written as 0
 
@@ -127,12 +129,17 @@ def relax(comp: Compiled, options: SolverOptions, log: bool, deadline: float, wa
         if status != "optimal":
             return h, status, 0.0
         rounds += 1
-        row_dual = np.array(h.getSolution().row_dual)
+        sol = h.getSolution()
+        row_dual = np.array(sol.row_dual)
         new = pricing.priced_out(row_dual)
-        if not len(new) or time.perf_counter() - started > 0.5 * (deadline - started):
+        left = pricing.lagrangian_gap(row_dual) / comp.objective_scale if len(new) else 0.0
+        close = -left <= GENERATION_STOP * options.mip_rel_gap * abs(comp.spend_of(np.array(sol.col_value)))
+        late = time.perf_counter() - started > 0.5 * (deadline - started)
+        if not len(new) or close or late:
             if notes is not None:
-                notes.append(f"{pricing.summary()}, {rounds} LP round(s)" + (", stopped for time" if len(new) else ""))
-            return h, status, pricing.lagrangian_gap(row_dual) / comp.objective_scale if len(new) else 0.0
+                why = "" if not len(new) else (f", stopped with the bound {-left:,.6g} MUSD below the LP" if close else ", stopped for time")
+                notes.append(f"{pricing.summary()}, {rounds} LP round(s){why}")
+            return h, status, left
         pricing.add(h, new)
 
 
@@ -147,11 +154,13 @@ def _free_units(h: highspy.Highs, comp: Compiled) -> None:
     h.changeColsBounds(len(cols), cols, np.asarray(comp.lp.col_lower_)[cols], np.asarray(comp.lp.col_upper_)[cols])
 
 
-def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float, notes: list[str]) -> Plan | None:
+def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: float, notes: list[str], keep_one_lp: bool = False) -> Plan | None:
     """Phase 2: fix the binaries and re-solve; fix the GPU units rounded up and re-solve with
     crossover: the rounded plan. Then, with the units free again, switch off what only a sliver
     used (tokensite.improve) and round again; the cheaper of the two plans is kept, so a deadline
-    during the search never loses the rounded plan. Last, GPU purchases one unit too big are trimmed."""
+    during the search never loses the rounded plan. Last, GPU purchases one unit too big are trimmed.
+    With ``keep_one_lp`` the search and the trim stop early enough to leave the time of one more
+    rounded LP before the deadline (route generation's final pricing, :func:`complete_routes`)."""
     drop_tightening_rows(h, comp)
     x_lp = x
     for one_of in ROUNDINGS:
@@ -171,7 +180,9 @@ def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: flo
     rounded = _fix_units(h, comp, x, deadline)
     if rounded is None:
         return None
-    reserve = 3 * (time.perf_counter() - started)  # for rounding the searched plan at the end
+    lp_s = time.perf_counter() - started
+    keep = lp_s if keep_one_lp else 0.0
+    reserve = 3 * lp_s + keep  # for rounding the searched plan at the end
     _free_units(h, comp)
     if run_until(h, deadline) != "optimal":
         notes.append("no time left for the local search")
@@ -183,7 +194,7 @@ def round_and_fix(h: highspy.Highs, comp: Compiled, x: np.ndarray, deadline: flo
         improved = _fix_units(h, comp, rounded.x, deadline)
         if improved is None:
             return rounded
-    x, removed, tried = trim_units(h, comp, improved.x, deadline)
+    x, removed, tried = trim_units(h, comp, improved.x, deadline - keep)
     notes.append(f"{removed} GPU units trimmed in {tried} re-solves")
     return _plan(h, comp) if removed else improved
 
@@ -245,7 +256,7 @@ def duals_with_integers_fixed(h: highspy.Highs, comp: Compiled, plan: Plan, dead
 
 def complete_routes(h: highspy.Highs, comp: Compiled, pricing: RoutePricing | None, plan: Plan, deadline: float, notes: list[str]) -> Plan:
     """The final check of route generation: with every integer fixed at the plan, add each dropped
-    route that prices out at that LP's duals and re-solve, until none does (or time runs out)."""
+    flow that prices out at that LP's duals and re-solve, until none does (or time runs out)."""
     if pricing is None:
         return plan
     idx = np.flatnonzero(comp.integer).astype(np.int32)
@@ -259,11 +270,11 @@ def complete_routes(h: highspy.Highs, comp: Compiled, pricing: RoutePricing | No
             plan = current
         new = pricing.priced_out(np.array(h.getSolution().row_dual))
         if not len(new):
-            notes.append(f"final plan priced against all {pricing.routes.n_routes} routes: {added} added")
+            notes.append(f"final plan priced against all {pricing.routes.n_routes} routes: {added} flows added")
             return plan
         added += len(new)
         pricing.add(h, new)
-    notes.append(f"final plan not priced against every route (no time left; {added} added)")
+    notes.append(f"final plan not priced against every route (no time left; {added} flows added)")
     return plan
 
 
@@ -340,7 +351,7 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
         status = classify(spend_gap_of(lp.objective, bound, lp.spend), options, True, "time_limit") if left else "optimal"
         return _solution(comp, status, lp, bound, t0, progress, warnings, "; ".join(notes))
 
-    plan = round_and_fix(h, comp, lp.x, deadline, notes)
+    plan = round_and_fix(h, comp, lp.x, deadline, notes, keep_one_lp=pricing is not None)
     if plan is not None:
         plan = complete_routes(h, comp, pricing, plan, deadline, notes)
         report(plan.objective, bound)
