@@ -29,7 +29,7 @@ reports while routes are still being generated, and it is ≤ the MIP optimum be
 optimum is.
 
 The final plan is checked against the full route set the same way, at the LP with every integer
-fixed: a dropped route that prices out there is added and that LP re-solved, until none does.
+fixed: a dropped flow that prices out there is added and that LP re-solved, until none does.
 
 Opt-in (``[solver] route_k``, default 0): on the world case it does not pay, on the continental
 benchmarks it does (docs/formulation.md, "Route generation", has both measurements).
