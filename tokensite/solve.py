@@ -365,6 +365,7 @@ def solve(comp: Compiled, options: SolverOptions, log: bool = False, on_incumben
         plan = complete_routes(h, comp, pricing, duals_with_integers_fixed(h, comp, better, deadline), deadline, notes)
     if plan is None:
         status = highs_status if highs_status in ("infeasible", "time_limit") else "error"
-        return _solution(comp, status, None, bound, t0, progress, warnings, "no integer plan found" + (" in the time limit" if status == "time_limit" else ""))
+        msg = "no integer plan found" + (" in the time limit" if status == "time_limit" else "")
+        return _solution(comp, status, None, bound, t0, progress, warnings, "; ".join([msg, *notes]))
     status = classify(spend_gap_of(plan.objective, bound, plan.spend), options, out_of_time, highs_status)
     return _solution(comp, status, plan, bound, t0, progress, warnings, "; ".join(notes))
