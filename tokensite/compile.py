@@ -2,17 +2,22 @@
 
 Pyomo's ``LinearStandardFormCompiler`` (mixed form: each row keeps its sense) gives a CSC
 matrix that goes to ``highspy.Highs.passModel`` directly; no LP file is written. After this
-step nothing downstream needs the Pyomo objects: columns and rows are known by
-(component name, index), and the rounding groups the model declared are column indices.
+step nothing downstream needs the Pyomo objects, and the model is dropped before HiGHS runs:
+columns and rows are known by (component name, index), the rounding groups the model declared are
+column indices, and what extract reads back (the cost terms and the ledger's readouts) are sparse
+linear maps of the columns (:class:`Readout`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
+from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from tokensite.model.ledger import Rounding, cost_kind, ledger
@@ -36,6 +41,43 @@ class RoundingColumns:
 
 
 @dataclass(frozen=True)
+class Readout:
+    """Linear expressions of the model by key, as arrays: their values at x are ``matrix @ x + constant``
+    (a variable the compiler removed counts at its fixed value, inside ``constant``)."""
+
+    keys: list
+    matrix: sp.csr_array
+    constant: np.ndarray
+
+    def at(self, x: np.ndarray) -> np.ndarray:
+        return self.matrix @ x + self.constant
+
+    def items_at(self, x: np.ndarray) -> dict:
+        return dict(zip(self.keys, self.at(x).tolist()))
+
+
+def _readout(exprs: Mapping, col_of: dict[int, int], n_cols: int, visitor: LinearRepnVisitor) -> Readout:
+    """``exprs`` ({key: expression or list of expressions, summed}) as a :class:`Readout`."""
+    keys, rows, cols, vals, constant = [], [], [], [], []
+    for i, (key, terms) in enumerate(exprs.items()):
+        keys.append(key)
+        c = 0.0
+        for e in terms if isinstance(terms, list) else [terms]:
+            repn = visitor.walk_expression(e)
+            if repn.nonlinear is not None:
+                raise ValueError(f"readout {key!r} is not linear")
+            c += float(repn.constant)
+            for vid, coef in repn.linear.items():
+                if vid in col_of:
+                    rows.append(i)
+                    cols.append(col_of[vid])
+                    vals.append(coef)
+        constant.append(c)
+    matrix = sp.csr_array((np.asarray(vals, dtype=float), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))), shape=(len(keys), n_cols))
+    return Readout(keys, matrix, np.asarray(constant, dtype=float))
+
+
+@dataclass(frozen=True)
 class Compiled:
     lp: highspy.HighsLp  # continuous: integrality is kept apart in ``integer``
     integer: np.ndarray  # bool per column
@@ -48,6 +90,7 @@ class Compiled:
     objective_scale: float = 1.0  # lp.col_cost_ = objective_scale x the model's costs (a power of 2)
     unserved_cols: np.ndarray = field(default_factory=lambda: np.array([], int))  # columns whose cost is the value of unserved tokens
     tightening_rows: np.ndarray = field(default_factory=lambda: np.array([], int))  # rows redundant once the binaries are fixed
+    readouts: dict[str, Readout] = field(default_factory=dict)  # "costs" by (category, site, year), and the ledger's readouts
 
     def objective_of(self, x: np.ndarray) -> float:
         """The model's objective (MUSD) at x."""
@@ -90,16 +133,16 @@ def objective_scale(cost: np.ndarray) -> float:
     return float(2.0 ** round(np.log2(COST_CENTRE / centre)))
 
 
-def _unserved_columns(m: pyo.ConcreteModel, col_of: dict[int, int]) -> np.ndarray:
+def _unserved_columns(costs: Readout) -> np.ndarray:
     """Columns of the variables that carry the value of unserved tokens, and no other cost."""
-    unserved, other = set(), set()
-    for (category, _site, _year), terms in ledger(m).costs.items():
-        target = unserved if cost_kind(category) == "unserved" else other
-        for e in terms:
-            target.update(id(v) for v in pyo.expr.identify_variables(e))
-    if unserved & other:
+    is_unserved = np.array([cost_kind(category) == "unserved" for category, _site, _year in costs.keys], dtype=bool)
+    entries = costs.matrix.tocoo()
+    used = entries.data != 0
+    unserved = np.unique(entries.col[used & is_unserved[entries.row]])
+    other = np.unique(entries.col[used & ~is_unserved[entries.row]])
+    if np.intersect1d(unserved, other).size:
         raise ValueError("a variable carries both unserved value and another cost: the spend of a plan would be ambiguous")
-    return np.array(sorted(col_of[i] for i in unserved if i in col_of), dtype=np.int32)
+    return unserved.astype(np.int32)
 
 
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
@@ -131,6 +174,9 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
         if id(vd) not in col_of
     }
     led = ledger(m)
+    visitor = LinearRepnVisitor({})
+    readouts = {"costs": _readout(led.costs, col_of, n_cols, visitor)}
+    readouts.update({name: _readout(exprs, col_of, n_cols, visitor) for name, exprs in led.readouts.items()})
     row_names = [_name(con) for con, _ in sf.rows]
     tightening = {rows.local_name for rows in led.tightening}
     integer = np.array([v.is_integer() for v in cols], dtype=bool)
@@ -151,6 +197,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
         rounding=rounding,
         price_rows={kind: rows.local_name for kind, rows in led.price_rows.items()},
         objective_scale=scale,
-        unserved_cols=_unserved_columns(m, col_of),
+        unserved_cols=_unserved_columns(readouts["costs"]),
         tightening_rows=np.array([i for i, (name, _) in enumerate(row_names) if name in tightening], dtype=np.int32),
+        readouts=readouts,
     )

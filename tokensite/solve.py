@@ -68,6 +68,7 @@ class Solution:
     spend: float | None = None  # capex + opex of the plan, discounted MUSD
     spend_gap: float | None = None  # (objective − bound) / spend
     warnings: tuple[str, ...] = ()
+    x: np.ndarray | None = None  # the plan as the compiled model's column values (the readouts' argument)
 
 
 @dataclass
@@ -307,7 +308,7 @@ def _solution(comp: Compiled, status: str, plan: Plan | None, bound: float | Non
     duals = _duals(comp, plan.row_dual) if plan and plan.row_dual is not None else None
     obj, spend = (plan.objective, plan.spend) if plan else (None, None)
     return Solution(status, obj, bound, gap_of(obj, bound), values, duals, time.perf_counter() - t0, message, progress,
-                    spend, spend_gap_of(obj, bound, spend), tuple(warnings))
+                    spend, spend_gap_of(obj, bound, spend), tuple(warnings), plan.x if plan else None)
 
 
 def solution_at(comp: Compiled, x: np.ndarray, status: str, bound: float | None, solve_s: float, message: str = "") -> Solution:

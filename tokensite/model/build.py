@@ -23,7 +23,7 @@ from tokensite.model.policy import add_policy
 from tokensite.model.power import add_power
 from tokensite.model.queue import add_queue
 from tokensite.model.reliability import add_reliability
-from tokensite.model.shared import add_shared_expressions
+from tokensite.model.shared import add_shared_expressions, grid_mw
 from tokensite.model.throughput import add_throughput
 from tokensite.model.training import add_training
 from tokensite.model.variables import add_variables
@@ -56,4 +56,5 @@ def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.
         if name not in skip:
             add(m, ix, par)
     add_objective(m, ix, par)
+    grid_mw(m, ix, par)  # a readout of every plan, even when the power family that uses it is skipped
     return m, ix, par

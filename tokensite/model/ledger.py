@@ -10,6 +10,9 @@ Every family writes what others consume here, and reads only through these funct
   development, tranches); the policy family's budget row reads it;
 * **price rows**: the row groups whose duals are marginal values reported in prices.csv;
 * **rounding**: how the solver's rounding heuristic treats each integer variable;
+* **readouts**: expressions extract reads back at the solution (a site's draw and grid by slice
+  and year); the hand-off turns them, and the cost terms, into arrays
+  (:class:`tokensite.compile.Readout`), so no Pyomo object is needed once HiGHS has the model;
 * **tightening rows**: valid inequalities that only tighten the LP relaxation and are
   redundant once the binaries are fixed; the solver drops them from its fixed-integer LPs so
   that the duals there are the marginal values of the real rows.
@@ -80,6 +83,7 @@ class Ledger:
     price_rows: dict[str, pyo.Constraint] = field(default_factory=dict)
     rounding: Rounding = field(default_factory=Rounding)
     tightening: list[pyo.Constraint] = field(default_factory=list)
+    readouts: dict[str, object] = field(default_factory=dict)  # name -> {key: expression}
     sealed: set[str] = field(default_factory=set)
 
     def _open(self, registry: str) -> None:
@@ -126,6 +130,12 @@ def register_price_rows(m: pyo.ConcreteModel, kind: str, rows: pyo.Constraint) -
 def register_tightening(m: pyo.ConcreteModel, rows: pyo.Constraint) -> None:
     """Declare ``rows`` valid inequalities that are redundant once every binary is fixed."""
     ledger(m).tightening.append(rows)
+
+
+def add_readout(m: pyo.ConcreteModel, name: str, exprs: object) -> None:
+    """Register ``exprs`` ({key: linear expression}, e.g. an indexed ``pyo.Expression``) to be read
+    back at the solution as ``name``."""
+    ledger(m).readouts[name] = exprs
 
 
 def grid_supply_terms(m: pyo.ConcreteModel, site: str, year: int) -> list:

@@ -16,7 +16,7 @@ from collections import defaultdict
 import pyomo.environ as pyo
 
 from tokensite.model.index import Index
-from tokensite.model.ledger import grid_supply_terms
+from tokensite.model.ledger import add_readout, grid_supply_terms
 from tokensite.model.params import Params
 
 
@@ -29,6 +29,7 @@ def add_shared_expressions(m: pyo.ConcreteModel, ix: Index, par: Params) -> None
         for t in ix.T:
             terms[(r, t, y)].append((par.mw_per_unit[(g, l)], m.alloc_train[r, g, l, y]))
     m.draw_mw = pyo.Expression(sorted(terms), rule=lambda _, r, t, y: par.pue[r] * sum(c * v for c, v in terms[(r, t, y)]))
+    add_readout(m, "draw_mw", m.draw_mw)
 
 
 def grid_mw(m: pyo.ConcreteModel, ix: Index, par: Params) -> pyo.Expression:
@@ -36,4 +37,5 @@ def grid_mw(m: pyo.ConcreteModel, ix: Index, par: Params) -> pyo.Expression:
     built = m.component("grid_mw")
     if built is None:
         built = m.grid_mw = pyo.Expression(ix.RY, rule=lambda _, r, y: par.existing_mw[r] + sum(grid_supply_terms(m, r, y)))
+        add_readout(m, "grid_mw", built)
     return built

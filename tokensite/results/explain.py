@@ -170,21 +170,23 @@ def _pool_sites(ix: Index) -> dict[tuple, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _at_limit(c: Context, sites: pd.DataFrame, r: str, y: int) -> bool:
-    s = sites.loc[(r, y)]
-    spare_bridge = c.par.bridge_max_mw[r] - s.bridge_mw if r in c.par.bridge_max_mw else 0
-    cap = min(c.par.max_mw[r], s.grid_mw + s.bridge_mw + spare_bridge)
-    return s.peak_draw_mw >= cap - 1e-3 * max(cap, 1)
+def _at_limit(c: Context, site: dict, r: str) -> bool:
+    """``site``: the sites frame's row of (r, year), as a dict."""
+    spare_bridge = c.par.bridge_max_mw[r] - site["bridge_mw"] if r in c.par.bridge_max_mw else 0
+    cap = min(c.par.max_mw[r], site["grid_mw"] + site["bridge_mw"] + spare_bridge)
+    return site["peak_draw_mw"] >= cap - 1e-3 * max(cap, 1)
 
 
 def explain_demand(c: Context) -> list[dict]:
     ds, ix, par, frames = c.ds, c.ix, c.par, c.frames
     served = frames["served"]
     short = served[served.unserved_tokens_per_s > EPS * served.demand_tokens_per_s.clip(lower=1.0)]
-    sites = frames["sites"].set_index(["site_id", "year"])
+    sites = frames["sites"].set_index(["site_id", "year"])[["bridge_mw", "grid_mw", "peak_draw_mw", "facility_mw"]].to_dict("index")
     metro_j = dict(zip(ds.metros.metro_id, ds.metros.jurisdiction))
     slo_of = dict(zip(ds.layers.layer, ds.layers.slo_rtt_ms))
     route = ds.routes[ds.routes.layer.isin(ix.L_METRO)]
+    eligible_of = route.groupby(["metro_id", "layer"]).site_id.agg(list).to_dict()
+    rtt_of = dict(tuple(ds.rtt.groupby("metro_id"))) if not short.empty else {}
     pool_sites = _pool_sites(ix)
     rows = []
     for row in short.itertuples():
@@ -193,9 +195,9 @@ def explain_demand(c: Context) -> list[dict]:
         base = dict(kind="demand", site_id="", metro_id=mm, layer=l, year=y)
         if l in ix.L_METRO:
             slo = slo_of[l]
-            rtt = ds.rtt[ds.rtt.metro_id == mm]
+            rtt = rtt_of.get(mm, ds.rtt.iloc[:0])
             within = rtt if pd.isna(slo) else rtt[rtt.rtt_ms <= slo]
-            eligible = list(route[(route.metro_id == mm) & (route.layer == l)].site_id)
+            eligible = eligible_of.get((mm, l), [])
             if within.empty:
                 near = rtt.loc[rtt.rtt_ms.idxmin()]
                 rows.append({**base, "reason": "no_site_in_slo", "detail": f"no site within the {slo:g} ms SLO (nearest: {near.site_id} at {near.rtt_ms:.0f} ms); {_pct(share)} unserved"})
@@ -213,12 +215,12 @@ def explain_demand(c: Context) -> list[dict]:
         if l in ix.L_METRO and sh < 1 and len(usable) * sh < 1 - EPS:
             rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {_pct(share)} unserved"})
             continue
-        if all(_at_limit(c, sites, r, y) for r in usable):
+        if all(_at_limit(c, sites[(r, y)], r) for r in usable):
             rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {_pct(share)} unserved"})
             continue
         rate = tokens_to_mtok(row.unserved_tokens_per_s)
         transit = {r: [par.transit_usd_per_mtok[(r, mm, l)]] if (r, mm, l) in par.transit_usd_per_mtok else [] for r in usable}
-        open_now = {r for r in usable if (r, y) in sites.index and sites.loc[(r, y)].facility_mw > EPS}
+        open_now = {r for r in usable if (r, y) in sites and sites[(r, y)]["facility_mw"] > EPS}
         costs = [(total(cost), r, cost) for r in usable if (cost := delivered_usd_per_mtok(ix, par, r, l, y, rate, transit[r], built=r in open_now)) is not None]
         value = par.value_usd_per_mtok[(l, y)]
         if not costs:

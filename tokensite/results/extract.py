@@ -1,36 +1,29 @@
-"""A neutral Solution -> tidy frames. The only results code that touches Pyomo objects.
+"""A neutral Solution -> tidy frames.
 
 Internal units (Mtok/s, MUSD) become tokens/s and USD here. Annual means of a slice
-quantity are hour-weighted: mean = Σ_t w_t x_t / 8760. Cost terms, draw and grid are read
-off the model's own expressions, evaluated at the solution; marginal values come from the
-row groups the families registered as price rows.
+quantity are hour-weighted: mean = Σ_t w_t x_t / 8760. Cost terms, draw and grid are the
+model's own expressions, compiled into linear maps of the columns at the hand-off
+(:class:`tokensite.compile.Readout`) and evaluated at the solution; marginal values come from
+the row groups the families registered as price rows. No Pyomo object is needed here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
 from tokensite.compile import Compiled
 from tokensite.dataset import Dataset
 from tokensite.model.index import Index
-from tokensite.model.ledger import cost_kind, cost_terms
+from tokensite.model.ledger import cost_kind
 from tokensite.model.params import Params
-from tokensite.model.shared import grid_mw
 from tokensite.results.prices import prices
 from tokensite.solve import Solution
 from tokensite.units import HOURS_PER_YEAR, mtok_to_tokens, musd_to_usd
 
 SHOWN = 1e-6  # GPU units or tokens/s below this are not listed
-
-
-def _set_values(m: pyo.ConcreteModel, values: dict[str, dict]) -> None:
-    for v in m.component_objects(pyo.Var, descend_into=True):
-        d = values.get(v.local_name, {})
-        for idx, vd in v.items():
-            vd.set_value(d.get(idx, 0.0), skip_validation=True)
 
 
 def _annual_mean(w: dict[str, float], t: str, v: float) -> float:
@@ -117,20 +110,20 @@ def _elastic_demand(ix: Index, par: Params, served: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
-def _sites(ds: Dataset, m: pyo.ConcreteModel, ix: Index, par: Params, v: dict[str, dict], fleet: pd.DataFrame) -> pd.DataFrame:
+def _sites(ds: Dataset, comp: Compiled, x: np.ndarray, ix: Index, par: Params, v: dict[str, dict], fleet: pd.DataFrame) -> pd.DataFrame:
     taken_at = defaultdict(list)
     for q in ix.Q:
         if v["take"].get(q, 0) > 0.5:
             taken_at[par.tranche_site[q]].append(q)
     gpus_at = fleet.groupby(["site_id", "year"]).gpus_active.sum().to_dict()
     peak = defaultdict(float)
-    for (r, t, y), e in m.draw_mw.items():
-        peak[(r, y)] = max(peak[(r, y)], pyo.value(e))
-    grid = grid_mw(m, ix, par)
+    for (r, t, y), mw in comp.readouts["draw_mw"].items_at(x).items():
+        peak[(r, y)] = max(peak[(r, y)], mw)
+    grid = comp.readouts["grid_mw"].items_at(x)
     rows = [
         dict(
             site_id=r, year=y, open=bool(v["open"].get((r, y), 0) > 0.5), facility_mw=v["facility_mw"].get((r, y), 0.0),
-            grid_mw=pyo.value(grid[r, y]), bridge_mw=v["bridge_mw"].get((r, y), 0.0), peak_draw_mw=peak[(r, y)],
+            grid_mw=grid[(r, y)], bridge_mw=v["bridge_mw"].get((r, y), 0.0), peak_draw_mw=peak[(r, y)],
             gpus_active=int(gpus_at.get((r, y), 0)), tranches=";".join(q for q in taken_at.get(r, ()) if par.tranche_online_year[q] <= y),
         )
         for r in ix.R
@@ -149,11 +142,11 @@ def _training(ix: Index, par: Params, host: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["program_id", "layer", "start_year", "tokens_per_s", "site_id", "hosted"])
 
 
-def _costs(m: pyo.ConcreteModel, par: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _costs(comp: Compiled, x: np.ndarray, par: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Annual (undiscounted) USD by year x category x site, and the plan by year x category."""
     rows = []
-    for (cat, site, y), terms in cost_terms(m).items():
-        usd = musd_to_usd(sum(float(pyo.value(e)) for e in terms))
+    for (cat, site, y), musd in comp.readouts["costs"].items_at(x).items():
+        usd = musd_to_usd(musd)
         if abs(usd) > 1e-9:
             rows.append(dict(year=y, category=cat, site_id=site, kind=cost_kind(cat), usd=usd, discount_factor=par.discount_factor[y]))
     costs = pd.DataFrame(rows, columns=["year", "category", "site_id", "kind", "usd", "discount_factor"])
@@ -166,25 +159,24 @@ def _costs(m: pyo.ConcreteModel, par: Params) -> tuple[pd.DataFrame, pd.DataFram
     return costs, plan
 
 
-def extract(ds: Dataset, m: pyo.ConcreteModel, ix: Index, par: Params, comp: Compiled, sol: Solution) -> dict[str, pd.DataFrame]:
+def extract(ds: Dataset, ix: Index, par: Params, comp: Compiled, sol: Solution) -> dict[str, pd.DataFrame]:
     """Every results frame except ``explain`` (which reads the Results these make)."""
-    if sol.values is None:
+    if sol.values is None or sol.x is None:
         return {}
     v = defaultdict(dict, sol.values)
-    _set_values(m, v)
     frames: dict[str, pd.DataFrame] = {}
     frames["fleet"] = _fleet(ix, par, v["buy"])
     frames["allocation"] = _allocation(par, v)
     frames["flows"], frames["served"] = _flows_and_served(ix, par, v)
     if par.elasticity:
         frames["elastic_demand"] = _elastic_demand(ix, par, frames["served"])
-    frames["sites"] = _sites(ds, m, ix, par, v, frames["fleet"])
+    frames["sites"] = _sites(ds, comp, sol.x, ix, par, v, frames["fleet"])
     frames["training"] = _training(ix, par, v["host"])
     frames["layers"] = ds.layers[ds.layers.layer.isin(ix.L)][["layer", "metro_bound", "slo_rtt_ms", "value_usd_per_mtok", "max_site_share"]].reset_index(drop=True)
     frames["token_values"] = pd.DataFrame([(l, y, v) for (l, y), v in sorted(par.value_usd_per_mtok.items())], columns=["layer", "year", "value_usd_per_mtok"])
     od = ds.on_device
     frames["on_device"] = od[od.layer.isin(ix.L) & od.year.isin(ix.Y)][["metro_id", "layer", "year", "tokens_per_s"]].reset_index(drop=True)
-    frames["costs"], frames["plan"] = _costs(m, par)
+    frames["costs"], frames["plan"] = _costs(comp, sol.x, par)
     frames["metros"] = ds.metros[["metro_id", "name", "lat", "lon", "country", "jurisdiction", "population_m"]].reset_index(drop=True)
     duals = sol.duals or {}
     frames["prices"] = prices(ix, par, {kind: duals.get(group, {}) for kind, group in comp.price_rows.items()})
