@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import highspy
 import numpy as np
@@ -67,13 +68,15 @@ def _readout(exprs: Mapping, col_of: dict[int, int], n_cols: int, visitor: Linea
             if repn.nonlinear is not None:
                 raise ValueError(f"readout {key!r} is not linear")
             c += float(repn.constant)
-            for vid, coef in repn.linear.items():
-                if vid in col_of:
-                    rows.append(i)
-                    cols.append(col_of[vid])
-                    vals.append(coef)
+            cols.extend(map(col_of.get, repn.linear, repeat(-1)))  # -1: a variable in no row (its value is 0)
+            vals.extend(repn.linear.values())
+            rows.extend(repeat(i, len(repn.linear)))
         constant.append(c)
-    matrix = sp.csr_array((np.asarray(vals, dtype=float), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))), shape=(len(keys), n_cols))
+    col = np.fromiter(cols, dtype=np.int64, count=len(cols))
+    kept = col >= 0
+    row = np.fromiter(rows, dtype=np.int64, count=len(rows))[kept]
+    val = np.fromiter(vals, dtype=float, count=len(vals))[kept]
+    matrix = sp.csr_array((val, (row, col[kept])), shape=(len(keys), n_cols))
     return Readout(keys, matrix, np.asarray(constant, dtype=float))
 
 
@@ -100,10 +103,6 @@ class Compiled:
         """What the plan x spends (capex + opex, discounted MUSD): the objective less unserved value."""
         cols = self.unserved_cols
         return self.objective_of(x) - float(np.dot(np.asarray(self.lp.col_cost_)[cols], x[cols])) / self.objective_scale
-
-
-def _name(data: object) -> Name:
-    return data.parent_component().local_name, data.index()
 
 
 def _rounding(groups: Rounding, col_of: dict[int, int]) -> RoundingColumns:
@@ -145,6 +144,43 @@ def _unserved_columns(costs: Readout) -> np.ndarray:
     return unserved.astype(np.int32)
 
 
+def _columns(m: pyo.ConcreteModel, cols: list, col_of: dict[int, int]) -> tuple[list[Name], dict[Name, float], np.ndarray, np.ndarray, np.ndarray]:
+    """Names, bounds and integrality of the columns, and the variables the compiler left out with their
+    value: one pass over each Var component (per-column ``parent_component()`` calls cost about 2 s at L)."""
+    n = len(cols)
+    names: list = [None] * n
+    lower, upper, integer = np.full(n, -INF), np.full(n, INF), np.zeros(n, dtype=bool)
+    left_out: dict[Name, float] = {}
+    is_integer: dict[int, bool] = {}
+    for var in m.component_objects(pyo.Var, descend_into=True):
+        name = var.local_name
+        for idx, vd in var.items():
+            j = col_of.get(id(vd))
+            if j is None:
+                left_out[(name, idx)] = float(vd.value) if vd.fixed and vd.value is not None else 0.0
+                continue
+            names[j] = (name, idx)
+            lb, ub = vd.bounds
+            if lb is not None:
+                lower[j] = lb
+            if ub is not None:
+                upper[j] = ub
+            domain = vd.domain
+            if (flag := is_integer.get(id(domain))) is None:
+                flag = is_integer[id(domain)] = vd.is_integer()
+            integer[j] = flag
+    return names, left_out, lower, upper, integer
+
+
+def _row_names(m: pyo.ConcreteModel, rows: list) -> list[Name]:
+    names: dict[int, Name] = {}
+    for con in m.component_objects(pyo.Constraint, active=True, descend_into=True):
+        name = con.local_name
+        for idx, cd in con.items():
+            names[id(cd)] = (name, idx)
+    return [names[id(con)] for con, _ in rows]
+
+
 def compile_model(m: pyo.ConcreteModel) -> Compiled:
     sf = LinearStandardFormCompiler().write(m, mixed_form=True)
     A = sf.A.tocsc()
@@ -152,46 +188,40 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     mult = np.array([r[1] for r in sf.rows], dtype=int)
     rhs = np.asarray(sf.rhs, dtype=float)
     cols = sf.columns
+    col_of = {id(v): j for j, v in enumerate(cols)}
+    col_names, left_out, lower, upper, integer = _columns(m, cols, col_of)
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
     cost = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
     scale = objective_scale(cost)
     lp.col_cost_ = cost * scale
-    lp.col_lower_ = np.array([-INF if v.lb is None else v.lb for v in cols], dtype=float)
-    lp.col_upper_ = np.array([INF if v.ub is None else v.ub for v in cols], dtype=float)
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
     lp.row_lower_ = np.where(mult == 1, -INF, rhs)
     lp.row_upper_ = np.where(mult == -1, INF, rhs)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
-    col_of = {id(v): j for j, v in enumerate(cols)}
-    left_out = {
-        _name(vd): (float(vd.value) if vd.fixed and vd.value is not None else 0.0)
-        for v in m.component_objects(pyo.Var, descend_into=True)
-        for vd in v.values()
-        if id(vd) not in col_of
-    }
     led = ledger(m)
     visitor = LinearRepnVisitor({})
     readouts = {"costs": _readout(led.costs, col_of, n_cols, visitor)}
     readouts.update({name: _readout(exprs, col_of, n_cols, visitor) for name, exprs in led.readouts.items()})
-    row_names = [_name(con) for con, _ in sf.rows]
+    row_names = _row_names(m, sf.rows)
     tightening = {rows.local_name for rows in led.tightening}
-    integer = np.array([v.is_integer() for v in cols], dtype=bool)
     rounding = _rounding(led.rounding, col_of)
     declared = np.zeros(n_cols, dtype=bool)
     for group in (rounding.use_if_positive, rounding.round_up, *rounding.one_of):
         declared[group] = True
     if (integer & ~declared).any():
-        missing = sorted({cols[j].parent_component().local_name for j in np.flatnonzero(integer & ~declared)})
+        missing = sorted({col_names[j][0] for j in np.flatnonzero(integer & ~declared)})
         raise ValueError(f"integer variable(s) {', '.join(missing)} have no rounding group: declare one in model/variables.py")
     return Compiled(
         lp=lp,
         integer=integer,
         offset=float(sf.c_offset[0]) if len(sf.c_offset) else 0.0,
-        col_names=[_name(v) for v in cols],
+        col_names=col_names,
         row_names=row_names,
         left_out=left_out,
         rounding=rounding,
