@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.generate import SIZES
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
 
@@ -30,12 +32,18 @@ def _run(*args: str) -> dict:
 
 
 def measure(size: str, time_limit: float) -> dict:
+    """The four runs of one size; a relax-only size (XL) skips the MIP and saves the matrix from ``--relax``."""
     matrix = HERE / ".cache" / f"{size}.npz"
     matrix.parent.mkdir(exist_ok=True)
-    mip = _run("tokensite", size, "--time-limit", str(time_limit), "--save-matrix", str(matrix))
-    bare = _run("bare", str(matrix), "--time-limit", str(time_limit))
-    relax = _run("tokensite", size, "--relax", "--time-limit", str(time_limit))
-    lin = _run("linopy", size, "--time-limit", str(time_limit))
+    limit = ("--time-limit", str(time_limit))
+    if size in SIZES and SIZES[size].relax_only:
+        mip = None
+        relax = _run("tokensite", size, "--relax", *limit, "--save-matrix", str(matrix))
+    else:
+        mip = _run("tokensite", size, *limit, "--save-matrix", str(matrix))
+        relax = _run("tokensite", size, "--relax", *limit)
+    bare = _run("bare", str(matrix), *limit)
+    lin = _run("linopy", size, *limit)
     return {"size": size, "date": dt.date.today().isoformat(), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "mip": mip, "bare": bare, "relax": relax, "linopy": lin}
 
@@ -50,11 +58,21 @@ def write_markdown(rows: list[dict]) -> None:
              "tokensite's own standard-form matrix to highspy with no modelling layer and solves the LP relaxation.", "",
              "| size | date | columns | integer | rows | nonzeros | read | build | hand-off | solve | extract | wall | peak MB | status | gap | bare overhead | bare solve | bare peak MB | overhead / bare | memory / bare | overhead / solve | relaxed / MIP cost |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    peer = ["", "LP relaxation against the linopy peer (the same formulation written in linopy, same HiGHS settings: interior point, then HiGHS's default solver with crossover if it stalls, as tokensite's relax does; M's linopy IPM stalled):", "",
-            "| size | tokensite relax overhead | tokensite relax solve | tokensite relax objective (USD) | linopy overhead (read + build + hand-off + extract) | linopy solve | linopy peak MB | linopy objective (USD) | relative difference | overhead / linopy |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    peer = ["", "LP relaxation against the peers (linopy: the same formulation written in linopy, same HiGHS settings: interior point, then HiGHS's default solver with crossover if it stalls, as tokensite's relax does; M's linopy IPM stalled. bare: tokensite's matrix, every route, interior point without crossover). XL is measured as LP relaxation only:", "",
+            "| size | date | columns | tokensite relax overhead | tokensite relax solve | tokensite relax status | tokensite relax peak MB | tokensite relax objective (USD) | bare solve | bare peak MB | linopy overhead (read + build + hand-off + extract) | linopy solve | linopy peak MB | linopy objective (USD) | relative difference | overhead / linopy |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: ["S", "M", "L", "XL"].index(r["size"])):
-        m, b, x = r["mip"], r["bare"], r["relax"]
+        b, x = r["bare"], r["relax"]
+        lp = r.get("linopy")
+        if lp:
+            both = x["objective_usd"] is not None and lp["status"] == "Optimal"
+            diff = f"{abs(x['objective_usd'] - lp['objective_usd']) / abs(x['objective_usd']):.1e}" if both else f"n/a (linopy {lp['status']}, tokensite {x['status']})"
+            peer.append(f"| {r['size']} | {r['date']} | {x['variables']:,} | {x['overhead_s']:.1f} | {x['solve_s']:.1f} | {x['status']} | {_fmt(x.get('peak_mb'), ',.0f')} | {_fmt(x['objective_usd'], ',.0f')} | "
+                        f"{b['solve_s']:.1f} ({b['status']}) | {b['peak_mb']:,.0f} | {lp['overhead_s']:.1f} | {lp['solve_s']:.1f} | "
+                        f"{lp['peak_mb']:,.0f} | {_fmt(lp['objective_usd'] if lp['status'] == 'Optimal' else None, ',.0f')} | {diff} | {x['overhead_s'] / lp['overhead_s']:.2f} |")
+        m = r["mip"]
+        if m is None:
+            continue
         gap = "n/a" if m["mip_gap"] is None else f"{100 * m['mip_gap']:.2f} %"
         ratio_mem = m["peak_mb"] / b["peak_mb"] if b.get("peak_mb") else None
         ratio_ovh = m["overhead_s"] / b["overhead_s"] if b.get("overhead_s") else None
@@ -63,12 +81,6 @@ def write_markdown(rows: list[dict]) -> None:
                      f"{m['read_s']:.1f} | {m['build_s']:.1f} | {m['hand_off_s']:.1f} | {m['solve_s']:.1f} | {m['extract_s']:.1f} | {m['wall_s']:.1f} | "
                      f"{m['peak_mb']:,.0f} | {m['status']} | {gap} | {b['overhead_s']:.2f} | {b['solve_s']:.1f} ({b['status']}) | {b['peak_mb']:,.0f} | "
                      f"{_fmt(ratio_ovh)} | {_fmt(ratio_mem, '.2f')} | {100 * m['overhead_s'] / max(m['solve_s'], 1e-9):.0f} % | {_fmt(rel, '.4f')} |")
-        lp = r.get("linopy")
-        if lp:
-            both = x["objective_usd"] is not None and lp["status"] == "Optimal"
-            diff = f"{abs(x['objective_usd'] - lp['objective_usd']) / abs(x['objective_usd']):.1e}" if both else f"n/a (linopy {lp['status']}, tokensite {x['status']})"
-            peer.append(f"| {r['size']} | {x['overhead_s']:.1f} | {x['solve_s']:.1f} | {_fmt(x['objective_usd'], ',.0f')} | {lp['overhead_s']:.1f} | {lp['solve_s']:.1f} | "
-                        f"{lp['peak_mb']:,.0f} | {_fmt(lp['objective_usd'] if lp['status'] == 'Optimal' else None, ',.0f')} | {diff} | {x['overhead_s'] / lp['overhead_s']:.2f} |")
     (HERE / "results.md").write_text("\n".join(lines + peer) + "\n")
 
 
@@ -78,7 +90,7 @@ def write_plot(rows: list[dict]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = sorted(rows, key=lambda r: r["mip"]["variables"])
+    rows = sorted((r for r in rows if r["mip"] is not None), key=lambda r: r["mip"]["variables"])
     cols = [r["mip"]["variables"] for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for key, label in (("overhead_s", "tokensite overhead"), ("solve_s", "tokensite solve (MIP)")):
@@ -104,7 +116,7 @@ def main() -> None:
     for size in a.sizes.split(","):
         print(f"size {size} ...", flush=True)
         old[size] = measure(size, a.time_limit)
-        print(json.dumps(old[size]["mip"]), flush=True)
+        print(json.dumps(old[size]["mip"] or old[size]["relax"]), flush=True)
     rows = list(old.values())
     RESULTS.write_text(json.dumps(rows, indent=1))
     write_markdown(rows)
