@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from tokensite.results.maps import BBoxes, SIZE_MIN_PT2, SIZE_SPAN_PT2, countries
-from tokensite.results.report import CSS, _img, _table, usd
+from tokensite.results.report import CSS, html_table, img_tag, usd
 from tokensite.results.results import Results
 
 CLASS_COLOURS = {"must_build": "#2ca02c", "flexible": "#ff7f0e", "never_build": "#999999"}
@@ -77,9 +77,9 @@ below count them as the optimum again and overstate what must be built). Solver:
 <p>Times: read {t['read_s']} s, build {t['build_s']} s, hand-off {t['hand_off_s']} s, optimum {t['optimum_solve_s']} s; all
 alternatives {t['alternatives_solve_s']} s ({t['mean_alternative_s']} s each) on the one model, which saved rebuilding it
 {summary['alternatives_asked']} times ({t['rebuild_avoided_s']} s); wall {t['wall_s']} s.</p>
-<h2>Ranges</h2>{_img(folder / 'map_ranges.png')}
-<h2>Alternatives</h2>{_table(runs)}
-<h2>Sites built in some plan, {c['year']}</h2>{_table(last.drop(columns=['lat', 'lon']))}"""
+<h2>Ranges</h2>{img_tag(folder / 'map_ranges.png')}
+<h2>Alternatives</h2>{html_table(runs)}
+<h2>Sites built in some plan, {c['year']}</h2>{html_table(last.drop(columns=['lat', 'lon']))}"""
     path = folder / "report.html"
     path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>alternatives {html.escape(summary['case'])}</title><style>{CSS}</style></head><body>{body}</body></html>")
     return path

@@ -63,11 +63,13 @@ def cell(column: str, v: object) -> str:
     return f"{x:,.3f}".rstrip("0").rstrip(".")
 
 
-def _img(path: Path) -> str:
+def img_tag(path: Path) -> str:
+    """The PNG embedded in the page, so a report is one file that can be mailed."""
     return f"<img alt='{path.stem}' src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'>"
 
 
-def _table(df: pd.DataFrame, max_rows: int = 200) -> str:
+def html_table(df: pd.DataFrame, max_rows: int = 200) -> str:
+    """The first ``max_rows`` rows as an HTML table, each cell formatted by its column's unit; the rest stay in the CSV."""
     more = f"<p>{len(df) - max_rows} more rows in the CSV.</p>" if len(df) > max_rows else ""
     d = df.head(max_rows)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in d.columns)
@@ -107,7 +109,7 @@ def build_report(res: Results, path: str | Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         world = map_png(res, Path(tmp) / "map.png")
         panels = layer_panels_png(res, Path(tmp) / "layers.png")
-        maps = _img(world) + _img(panels)
+        maps = img_tag(world) + img_tag(panels)
     gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"
     un = head["unserved"]
     last = un.iloc[-1] if not un.empty else None
@@ -118,28 +120,28 @@ def build_report(res: Results, path: str | Path) -> Path:
     plan = tables["plan"].groupby("category", as_index=False)[["capex_usd", "opex_usd", "unserved_usd"]].sum()
     ex = res.explain
     elastic = ("<h2>Price-elastic demand: served against reference</h2><p>Demand on a constant-elasticity curve (elasticity.csv); the "
-               f"clearing price is the curve's price at what was served.</p>{_table(res.elastic_demand)}") if "elastic_demand" in res.frames else ""
+               f"clearing price is the curve's price at what was served.</p>{html_table(res.elastic_demand)}") if "elastic_demand" in res.frames else ""
     warnings = s.get("warnings") or []
     warn = f"<p>{len(warnings)} data warning(s): {html.escape('; '.join(warnings[:5]))}{' ...' if len(warnings) > 5 else ''}</p>" if warnings else ""
     body = f"""<h1>tokensite plan: {html.escape(s['case']['name'])}</h1>
 <p>Status <b>{s['status']}</b>; objective {usd(s['objective_usd'])} (discounted); best bound {usd(s['best_bound_usd'])}; gap {gap}.
 Years {', '.join(map(str, s['case']['years']))}; discount rate {s['case']['discount_rate']}.</p>{warn}
 {unserved_line}
-<h2>Capex and opex by year (annual, undiscounted)</h2>{_table(head['money'])}
-<h2>Tokens served by layer (annual mean, hosted training included)</h2>{_table(head['tokens'])}
-<h2>GW built by region</h2>{_table(head['gw'])}
-<h2>Demand left unserved by year</h2>{_table(head['unserved'])}
+<h2>Capex and opex by year (annual, undiscounted)</h2>{html_table(head['money'])}
+<h2>Tokens served by layer (annual mean, hosted training included)</h2>{html_table(head['tokens'])}
+<h2>GW built by region</h2>{html_table(head['gw'])}
+<h2>Demand left unserved by year</h2>{html_table(head['unserved'])}
 <h2>Map</h2>{maps}
-<h2>Cost per million tokens by layer</h2>{_table(tables['cost_per_mtok_layer'])}
+<h2>Cost per million tokens by layer</h2>{html_table(tables['cost_per_mtok_layer'])}
 <h2>Token economics by layer and year</h2><p>Tokens per watt of facility draw, cost against value per Mtok and the margin, revenue per
-GW-year of draw, tokens per USD of annualised capex, GPU-hours and kWh per Mtok (definitions in docs/formulation.md, "Token economics").</p>{_table(tables['token_economics'])}
+GW-year of draw, tokens per USD of annualised capex, GPU-hours and kWh per Mtok (definitions in docs/formulation.md, "Token economics").</p>{html_table(tables['token_economics'])}
 {elastic}
-<h2>Capex, opex and unserved value by category (annual USD, summed over planning years)</h2>{_table(plan)}
-<h2>Revenue and profit by year</h2>{_table(tables['profit'])}
-<h2>Utilisation by layer</h2>{_table(tables['utilisation'])}
-<h2>Tokens per watt by GPU generation</h2>{_table(tables['tokens_per_watt_gpu'])}
-<h2>Why not here</h2><p>Reasons by kind: {html.escape(', '.join(f'{k}/{r}: {n}' for (k, r), n in ex.groupby(['kind', 'reason']).size().items()))}</p>{_table(ex)}
-<h2>Sites built ({int(res.sites.year.max())})</h2>{_table(res.sites[(res.sites.year == res.sites.year.max()) & (res.sites.facility_mw > 1e-6)])}
+<h2>Capex, opex and unserved value by category (annual USD, summed over planning years)</h2>{html_table(plan)}
+<h2>Revenue and profit by year</h2>{html_table(tables['profit'])}
+<h2>Utilisation by layer</h2>{html_table(tables['utilisation'])}
+<h2>Tokens per watt by GPU generation</h2>{html_table(tables['tokens_per_watt_gpu'])}
+<h2>Why not here</h2><p>Reasons by kind: {html.escape(', '.join(f'{k}/{r}: {n}' for (k, r), n in ex.groupby(['kind', 'reason']).size().items()))}</p>{html_table(ex)}
+<h2>Sites built ({int(res.sites.year.max())})</h2>{html_table(res.sites[(res.sites.year == res.sites.year.max()) & (res.sites.facility_mw > 1e-6)])}
 <p>{s['variables']:,} variables ({s['integer_variables']:,} integer), {s['constraints']:,} constraints. Times: read {s['read_s']} s,
 build {s['build_s']} s, hand-off {s['hand_off_s']} s, solve {s['solve_s']} s. tokensite {s['versions']['tokensite']},
 pyomo {s['versions']['pyomo']}, highspy {s['versions']['highspy']}.</p>"""

@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from tokensite.results.report import CSS, _img, _table, usd  # noqa: E402
+from tokensite.results.report import CSS, html_table, img_tag, usd  # noqa: E402
 
 KEY_OUTPUTS = {"objective_usd": "objective (G USD)", "spend_usd": "capex + opex (G USD)", "gw_total": "GW built (last year)",
                "unserved_mtok_per_s": "unserved (M tokens/s, last year)"}
@@ -71,7 +71,7 @@ def sweep_section(frame: pd.DataFrame, png: Path) -> str:
     fails = "".join(f"<li>{html.escape(str(r.case))}: {html.escape(str(r.error))}</li>" for r in failed.itertuples())
     cols = [c for c in frame.columns if c not in ("error", "worker_pid", "skipped")]
     return (f"<h2>Sweep: {len(frame)} cases</h2><p>{counts}.</p>" + (f"<p>Failed cases:</p><ul>{fails}</ul>" if fails else "")
-            + (_img(png) if png.is_file() else "") + _table(frame[cols]))
+            + (img_tag(png) if png.is_file() else "") + html_table(frame[cols]))
 
 
 def write_sweep_report(frame: pd.DataFrame, out: str | Path) -> Path:
@@ -98,7 +98,7 @@ def stochastic_section(summary: dict, scenarios: pd.DataFrame) -> str:
     return (f"<h2>Stochastic plan ({html.escape(str(summary['method']))}, {len(scenarios)} scenarios)</h2>"
             f"<p>Recourse problem status <b>{html.escape(str(summary['status']))}</b>; objective {usd(summary.get('recourse_objective_usd'))}, "
             f"bound {usd(summary.get('recourse_bound_usd'))}, gap {'n/a' if gap is None else f'{100 * gap:.3f} %'}; "
-            f"{summary.get('recourse_s')} s.</p><table><tbody>{rows}</tbody></table>{_table(scenarios)}")
+            f"{summary.get('recourse_s')} s.</p><table><tbody>{rows}</tbody></table>{html_table(scenarios)}")
 
 
 def write_stochastic_report(summary: dict, scenarios: pd.DataFrame, out: str | Path) -> Path:
