@@ -1,0 +1,134 @@
+"""How an input column and an input file declare their contract, once, on their pandera model.
+
+A column is a pandera ``Field`` built by :func:`column`: its checks (bounds, ``isin``, ``unique``),
+its ``nullable``, its ``default`` and its optional status (pandera's own ``required=False``) are
+pandera's; what pandera has no word for rides in the field's ``metadata``:
+
+* ``unit`` — the column's unit in words, as the plausibility warnings name it;
+* ``plausible`` — a :class:`Plausible` range: values outside it by 100x look like a unit slip;
+* ``references`` — ``(file, column)`` whose ids the column must use (a foreign key);
+* ``hint`` — what a well-formed value looks like, for a format check's fix;
+* ``fill`` — a default that depends on the row (a function of the validated frame), where a
+  constant ``default`` cannot say it.
+
+A file is a model whose ``Config.metadata`` is a :func:`table`: its file name, the ``Dataset``
+attribute that holds it, whether it is required, its composite key and whether it may be empty.
+The loader, the cross-file checks, the plausibility warnings and the column reference of
+docs/data-format.md all read these declarations through the functions below, so a new column or a
+new file is one declaration in ``tokensite/dataset/schemas.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+Model = type[pa.DataFrameModel]
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """Where a column's values usually lie, in its unit (tokensite.dataset.plausibility)."""
+
+    lo: float
+    hi: float
+    too_low: str = ""
+    """What a value far below the range looks like (e.g. "USD/kWh")."""
+    too_high: str = ""
+    groups: tuple[tuple[str, ...], ...] = ()
+    """Groupings tried in turn for a cell's peers (first with another non-zero value wins)."""
+    whole_column: bool = True
+    """Then the whole column as peers; False where real values spread too widely (demand by metro)."""
+    peers: str = "median"
+    """How a cell's reference is found: ``median`` of its peers, ``adjacent_years`` (demand grows by
+    year) or ``great_circle`` (a round-trip time against the distance estimate of its pair)."""
+    unit: str = ""
+    """Filled from the column's ``unit`` by :func:`plausible_ranges`."""
+
+
+def column(description: str, *, unit: str | None = None, optional: bool = False, plausible: Plausible | None = None,
+           references: tuple[str, str] | None = None, hint: str | None = None,
+           fill: Callable[[pd.DataFrame], pd.Series] | None = None, **field: Any) -> Any:
+    """A pandera ``Field`` carrying the column's whole contract (module docstring).
+
+    ``optional`` columns may be left out of the file (pandera's ``required=False``); the loader adds
+    them blank, and blank cells take the ``default`` (a pandera keyword, passed on in ``field``)."""
+    meta = {"unit": unit, "plausible": plausible, "references": references, "hint": hint, "fill": fill}
+    return pa.Field(description=description, required=not optional, metadata={k: v for k, v in meta.items() if v is not None}, **field)
+
+
+@dataclass(frozen=True)
+class Table:
+    file: str
+    attr: str
+    """The ``Dataset`` attribute that holds the validated frame."""
+    required: bool
+    key: tuple[str, ...] = ()
+    """Columns that together name one row (checked as "duplicate row for (...)")."""
+    may_be_empty: bool = False
+    """A required file that may have a header only (a dataset may have no training program)."""
+
+
+def table(file: str, *, required: bool, attr: str | None = None, key: Iterable[str] = (), may_be_empty: bool = False) -> dict:
+    """The ``Config.metadata`` of a file's model."""
+    return {"table": Table(file, attr or file.removesuffix(".csv"), required, tuple(key), may_be_empty)}
+
+
+def table_of(model: Model) -> Table:
+    return model.Config.metadata["table"]
+
+
+def meta(model: Model, col: str) -> dict:
+    """The contract metadata of one column ({} when it declares none)."""
+    return _metadata(model).get(col) or {}
+
+
+@cache
+def _metadata(model: Model) -> dict[str, dict | None]:
+    return model.get_metadata()[model.Config.name]["columns"]
+
+
+def columns(model: Model) -> dict[str, Any]:
+    """Column name -> pandera ``Column`` of the model, in declaration order."""
+    return dict(model.to_schema().columns)
+
+
+def optional_columns(model: Model) -> list[str]:
+    return [c for c, col in columns(model).items() if not col.required]
+
+
+def required_columns(model: Model) -> list[str]:
+    return [c for c, col in columns(model).items() if col.required]
+
+
+def bool_columns(model: Model) -> list[str]:
+    """Columns typed ``bool``: the loader parses their cells (pandas reads any non-empty text as True)."""
+    return [c for c, col in columns(model).items() if str(col.dtype) == "bool"]
+
+
+def references(models: Iterable[Model]) -> list[tuple[str, str, str, str]]:
+    """(file, column, referenced file, referenced column) for every foreign key."""
+    return [(table_of(m).file, c, *meta(m, c)["references"]) for m in models for c in columns(m) if "references" in meta(m, c)]
+
+
+def plausible_ranges(models: Iterable[Model]) -> dict[tuple[str, str], Plausible]:
+    """(file, column) -> its plausible range, carrying the column's unit."""
+    out = {}
+    for m in models:
+        for c in columns(m):
+            p = meta(m, c).get("plausible")
+            if p is not None:
+                out[(table_of(m).file, c)] = replace(p, unit=meta(m, c).get("unit", ""))
+    return out
+
+
+def fill_defaults(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its row-dependent defaults (``fill``) in its blank cells; constant defaults
+    are pandera's and are already in place after validation."""
+    fills = {c: meta(model, c)["fill"] for c in columns(model) if "fill" in meta(model, c)}
+    return frame.assign(**{c: frame[c].fillna(fill(frame)) for c, fill in fills.items()}) if fills else frame
