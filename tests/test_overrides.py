@@ -8,7 +8,7 @@ import pytest
 from tests.tiny import base, write, write_case
 from tokensite.config import load_case
 from tokensite.errors import DatasetError
-from tokensite.scenarios.overrides import OverrideError, apply_to_case, check_overrides, read_case_dataset
+from tokensite.dataset.overrides import OverrideError, apply_to_case, check_overrides, read_case_dataset
 
 
 @pytest.fixture

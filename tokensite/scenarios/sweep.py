@@ -18,6 +18,7 @@ sweep goes on. A worker that dies mid-case has its case run again elsewhere by D
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import re
 import secrets
@@ -31,9 +32,12 @@ from typing import Any
 import pandas as pd
 
 from tokensite.config import Case, load_case, read_toml
+from tokensite.dataset.overrides import CELL, QUEUE, SCALE, apply_to_case, check_overrides, parse_all
 from tokensite.errors import UserError
 from tokensite.results import Results
-from tokensite.scenarios.overrides import CELL, QUEUE, SCALE, OverrideError, apply_to_case, check_overrides, parse
+from tokensite.results.report import write_outputs
+from tokensite.run import case_digest, solve
+from tokensite.scenarios.report import sweep_png, write_sweep_report
 from tokensite.scenarios.summary import summary_row
 
 SWEEP_THREADS = 1
@@ -103,12 +107,7 @@ def read_grid(path: str | Path) -> list[SweepCase]:
             cases.append(SweepCase(name, tuple(table.items())))
     if not cases:
         raise UserError(f"{path}: the grid has no cases")
-    for c in cases:
-        for k, v in c.overrides:
-            try:
-                parse(k, v)
-            except OverrideError as e:
-                raise UserError(f"{path}: {e}") from None
+    parse_all([kv for c in cases for kv in c.overrides], str(path))
     return cases
 
 
@@ -127,9 +126,6 @@ def solve_case(case: Case, out: str | Path, report: bool = True) -> dict:
 
     Runs on a Dask worker or in-process. Never raises for a case that fails: the row has status
     ``failed`` and the error, and ``out/cases/<name>.error.txt`` keeps the traceback."""
-    from tokensite.results.report import write_outputs
-    from tokensite.run import solve
-
     out = Path(out)
     t0 = time.perf_counter()
     try:
@@ -147,8 +143,6 @@ def solve_case(case: Case, out: str | Path, report: bool = True) -> dict:
 
 def finished_row(case: Case, out: Path) -> dict | None:
     """The row of a case already solved from exactly these inputs into ``out/cases/<name>``, else None."""
-    from tokensite.run import case_digest
-
     folder = out / CASES / case.name
     if not (folder / "summary.json").is_file():
         return None
@@ -189,10 +183,9 @@ def _mode(workers: int | None, scheduler: str | None) -> str:
 def _dask_results(todo: list[Case], out: Path, report: bool, workers: int | None, scheduler: str | None,
                   connect_timeout_s: float) -> Iterator[tuple[str, dict]]:
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster, as_completed  # optional extra: tokensite[dask]
     except ImportError:
         raise UserError("--workers and --scheduler need Dask: pip install 'tokensite[dask]'") from None
-    import logging
 
     cluster = None
     try:
@@ -228,8 +221,6 @@ def run_sweep(case: str | Path | Case, cases: list[SweepCase], out: str | Path, 
     ``on_start(to_solve, skipped)`` is called once the finished cases are known, ``on_done(row)``
     as each case ends (skipped ones included). ``sweep.csv`` is rewritten (atomically) after every
     case, so an interrupted sweep leaves the rows it finished. Returns the sweep frame."""
-    from tokensite.scenarios.report import sweep_png, write_sweep_report
-
     mode = _mode(workers, scheduler)
     base = case if isinstance(case, Case) else load_case(case)
     out = Path(out)
