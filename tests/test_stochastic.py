@@ -124,7 +124,7 @@ def test_ph_under_mpiexec_matches_the_ef(two_sites, tmp_path):
     """Two ranks (PH hub and xhatshuffle spoke), proximal terms linearised; the incumbent is the EF's build."""
     pytest.importorskip("mpisppy", reason="the stochastic extra is not installed: pip install 'tokensite[stochastic]'")
     pytest.importorskip("mpi4py", reason="the stochastic extra is not installed: pip install 'tokensite[stochastic]'")
-    from tokensite.scenarios.ph import mpiexec
+    from tokensite.scenarios.stochastic import mpiexec
 
     try:
         mpiexec()
