@@ -1,4 +1,5 @@
-"""Studies over many cases: sweeps of independent cases on Dask (``sweep``), the Jevons experiment
-(``rebound``) and two-stage stochastic plans on mpi-sppy (``stochastic``), each a set of what-if
-overrides (:mod:`tokensite.dataset.overrides`) solved by the pipeline. Nothing is imported here:
-``sweep --workers`` needs ``tokensite[dask]`` and two of the stochastic methods ``tokensite[stochastic]``."""
+"""Studies over many solves of a case: sweeps of independent cases on Dask (``sweep``), the Jevons
+experiment (``rebound``), two-stage stochastic plans (``stochastic``) and near-optimal alternatives
+(``alternatives``), built on what-if overrides (:mod:`tokensite.dataset.overrides`) and the pipeline
+(:mod:`tokensite.run`). Nothing is imported here: ``sweep --workers`` needs ``tokensite[dask]``, and
+the ``ef-mpisppy`` and ``ph`` stochastic methods need ``tokensite[stochastic]``."""

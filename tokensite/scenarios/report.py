@@ -76,11 +76,7 @@ def sweep_section(frame: pd.DataFrame, png: Path) -> str:
 
 def write_sweep_report(frame: pd.DataFrame, out: str | Path) -> Path:
     out = Path(out)
-    body = f"<h1>tokensite sweep</h1>{sweep_section(frame, out / 'sweep.png')}"
-    path = out / "report.html"
-    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>tokensite sweep</title><style>{CSS}</style></head><body>{body}</body></html>")
-    return path
-
+    return _page(out / "report.html", "tokensite sweep", sweep_section(frame, out / "sweep.png"))
 
 
 def stochastic_section(summary: dict, scenarios: pd.DataFrame) -> str:
@@ -103,7 +99,11 @@ def stochastic_section(summary: dict, scenarios: pd.DataFrame) -> str:
 
 def write_stochastic_report(summary: dict, scenarios: pd.DataFrame, out: str | Path) -> Path:
     out = Path(out)
-    body = f"<h1>tokensite stochastic plan</h1>{stochastic_section(summary, scenarios)}<p>Each scenario's operations under the build: scenarios/&lt;name&gt;/report.html.</p>"
-    path = out / "report.html"
-    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>tokensite stochastic</title><style>{CSS}</style></head><body>{body}</body></html>")
+    body = f"{stochastic_section(summary, scenarios)}<p>Each scenario's operations under the build: scenarios/&lt;name&gt;/report.html.</p>"
+    return _page(out / "report.html", "tokensite stochastic", body, heading="tokensite stochastic plan")
+
+
+def _page(path: Path, title: str, body: str, heading: str | None = None) -> Path:
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>{CSS}</style></head>"
+                    f"<body><h1>{heading or title}</h1>{body}</body></html>")
     return path
