@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tokensite.dataset.contract import references, table_of
 from tokensite.dataset.dataset import parse_jurisdictions
+from tokensite.dataset.schemas import TABLES
 from tokensite.errors import DatasetError, Problem
 from tokensite.units import HOURS_PER_YEAR
 
@@ -212,33 +214,10 @@ def elastic_layers(frames: Frames) -> list[Problem]:
             for line in _line(el, el.layer.isin(training))]
 
 
-ID_RULES = [
-    ("throughput.csv", "gpu", "gpus.csv", "gpu"),
-    ("throughput.csv", "layer", "layers.csv", "layer"),
-    ("power_prices.csv", "site_id", "regions.csv", "site_id"),
-    ("power_prices.csv", "slice", "timeslices.csv", "slice"),
-    ("demand.csv", "metro_id", "metros.csv", "metro_id"),
-    ("demand.csv", "layer", "layers.csv", "layer"),
-    ("interconnect_queue.csv", "site_id", "regions.csv", "site_id"),
-    ("latency.csv", "site_id", "regions.csv", "site_id"),
-    ("latency.csv", "metro_id", "metros.csv", "metro_id"),
-    ("profiles.csv", "layer", "layers.csv", "layer"),
-    ("profiles.csv", "slice", "timeslices.csv", "slice"),
-    ("elasticity.csv", "layer", "layers.csv", "layer"),
-    ("token_values.csv", "layer", "layers.csv", "layer"),
-    ("on_device.csv", "metro_id", "metros.csv", "metro_id"),
-    ("on_device.csv", "layer", "layers.csv", "layer"),
-]
-KEYS = [
-    ("throughput.csv", ["gpu", "layer"]),
-    ("power_prices.csv", ["site_id", "slice", "tier"]),
-    ("demand.csv", ["metro_id", "layer", "year"]),
-    ("latency.csv", ["site_id", "metro_id"]),
-    ("profiles.csv", ["layer", "slice"]),
-    ("elasticity.csv", ["layer", "year"]),
-    ("token_values.csv", ["layer", "year"]),
-    ("on_device.csv", ["metro_id", "layer", "year"]),
-]
+ID_RULES = references(TABLES)
+"""(file, column, referenced file, referenced column): every field's ``references`` (schemas.py)."""
+KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
+"""(file, key columns): every table's composite ``key`` (schemas.py)."""
 RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers]
 
 

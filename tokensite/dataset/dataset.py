@@ -13,49 +13,52 @@ Derived here, once, and nowhere else:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from tokensite.dataset.geo import continent, estimate_rtt_ms, estimate_transit_usd_per_mtok, great_circle_km
+from tokensite.dataset.contract import fill_defaults, table_of
+from tokensite.dataset.geo import (
+    continent,
+    estimate_rtt_ms,
+    estimate_transit_usd_per_mtok,
+    great_circle_km,
+)
+from tokensite.dataset.schemas import TABLES
 from tokensite.errors import Problem
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
-
-DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
-# Smallest build once a site opens (estimates; docs/data-format.md): an AI campus's first data
-# hall, a wholesale colocation suite, a telco or tower micro-site.
-DEFAULT_MIN_MW = {"campus": 20.0, "metro": 1.0, "edge": 0.1}
 
 
 @dataclass(frozen=True)
 class Dataset:
+    """The validated input tables and what is derived from them.
+
+    Each input file is an attribute named by its schema's ``table`` (tokensite/dataset/schemas.py):
+    ``ds.regions``, ``ds.metros``, ``ds.layers``, ``ds.gpus``, ``ds.throughput``, ``ds.timeslices``,
+    ``ds.power_prices``, ``ds.demand``, ``ds.queue``, ``ds.training``, ``ds.latency``, ``ds.profiles``,
+    ``ds.policy``, ``ds.token_values``, ``ds.on_device``, ``ds.elasticity``, and any file declared
+    there later, with no change here. Blank optional cells hold their defaults; ``regions`` adds
+    ``continent`` and ``queue`` adds ``online_year``.
+    """
+
     folder: Path
-    regions: pd.DataFrame
-    metros: pd.DataFrame
-    layers: pd.DataFrame
-    gpus: pd.DataFrame
-    throughput: pd.DataFrame
-    timeslices: pd.DataFrame
-    power_prices: pd.DataFrame
-    demand: pd.DataFrame
-    queue: pd.DataFrame
-    training: pd.DataFrame
-    latency: pd.DataFrame
-    profiles: pd.DataFrame
-    policy: pd.DataFrame
-    elasticity: pd.DataFrame
-    """Price-elastic layers by year (elasticity.csv; empty = every demand fixed), blank blocks and max_multiple filled in."""
-    token_values: pd.DataFrame
-    on_device: pd.DataFrame
-    """Tokens made on phones, cars and machines themselves: reported beside the plan, never planned."""
+    tables: Mapping[str, pd.DataFrame]
+    """Input tables by attribute name (a missing optional file is an empty table)."""
     rtt: pd.DataFrame
     routes: pd.DataFrame
     metro_profiles: pd.DataFrame
     training_hosts: pd.DataFrame
     warnings: tuple[Problem, ...] = ()
     """Plausibility warnings of the read (tokensite.dataset.plausibility, .locations); none are errors."""
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables")  # absent while unpickling: no recursion through __getattr__
+        if tables is not None and name in tables:
+            return tables[name]
+        raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}")
 
     def summary(self) -> dict[str, int]:
         return {
@@ -162,49 +165,21 @@ def _training_hosts(training: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=["program_id", "site_id"])
 
 
-DEFAULT_BLOCKS = 10
-DEFAULT_MAX_MULTIPLE = 3.0
-
-
-def _elasticity(frame: pd.DataFrame) -> pd.DataFrame:
-    """elasticity.csv with its optional columns' defaults: 10 blocks spanning 0 to 3x the reference quantity."""
-    return frame.assign(blocks=frame.blocks.fillna(DEFAULT_BLOCKS).astype(int), max_multiple=frame.max_multiple.fillna(DEFAULT_MAX_MULTIPLE).astype(float))
-
-
 def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Problem, ...] = ()) -> Dataset:
-    """Build the Dataset from validated frames (re-indexed from CSV lines to 0..n-1)."""
-    f = {k: v.reset_index(drop=True) for k, v in frames.items()}
-    regions = f["regions.csv"].copy()
-    regions["bridge_carbon_kg_per_mwh"] = regions.bridge_carbon_kg_per_mwh.fillna(DEFAULT_BRIDGE_CARBON_KG_PER_MWH)
-    regions["min_mw"] = regions.min_mw.fillna(regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw))
-    regions["continent"] = [continent(a, b) for a, b in zip(regions.lat, regions.lon)]
-    latency = f["latency.csv"].copy()
-    latency["transit_usd_per_mtok"] = latency.transit_usd_per_mtok.astype(float)  # blank: the distance default (geo.py)
-    queue = f["interconnect_queue.csv"].copy()
-    queue["online_year"] = queue.request_year + np.ceil(queue.wait_years).astype(int)
-    rtt = _rtt_all_pairs(regions, f["metros.csv"], latency)
-    routes = _routes(rtt, f["layers.csv"])
+    """Build the Dataset from validated frames (re-indexed from CSV lines to 0..n-1), each under its
+    schema's attribute with its row-dependent defaults filled (tokensite.dataset.contract)."""
+    t = {table_of(m).attr: fill_defaults(m, frames[table_of(m).file].reset_index(drop=True)) for m in TABLES}
+    t["regions"] = t["regions"].assign(continent=[continent(a, b) for a, b in zip(t["regions"].lat, t["regions"].lon)])
+    t["queue"] = t["queue"].assign(online_year=t["queue"].request_year + np.ceil(t["queue"].wait_years).astype(int))
+    regions = t["regions"]
+    rtt = _rtt_all_pairs(regions, t["metros"], t["latency"])
+    routes = _routes(rtt, t["layers"])
     return Dataset(
         folder=Path(folder),
-        regions=regions,
-        metros=f["metros.csv"],
-        layers=f["layers.csv"],
-        gpus=f["gpus.csv"],
-        throughput=f["throughput.csv"],
-        timeslices=f["timeslices.csv"],
-        power_prices=f["power_prices.csv"],
-        demand=f["demand.csv"],
-        queue=queue,
-        training=f["training.csv"],
-        latency=latency,
-        profiles=f["profiles.csv"],
-        policy=f["policy.csv"],
-        elasticity=_elasticity(f["elasticity.csv"]),
-        token_values=f["token_values.csv"],
-        on_device=f["on_device.csv"],
+        tables=t,
         rtt=rtt,
         routes=routes[_serves(regions, routes, routes.layer)].reset_index(drop=True),
-        metro_profiles=_metro_profiles(f["metros.csv"], f["layers.csv"], f["timeslices.csv"], f["profiles.csv"]),
-        training_hosts=_training_hosts(f["training.csv"], regions),
+        metro_profiles=_metro_profiles(t["metros"], t["layers"], t["timeslices"], t["profiles"]),
+        training_hosts=_training_hosts(t["training"], regions),
         warnings=warnings,
     )

@@ -16,12 +16,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.errors import SchemaErrorReason
 
 from tokensite.dataset import checks
+from tokensite.dataset.contract import (
+    Model,
+    bool_columns,
+    optional_columns,
+    required_columns,
+    table_of,
+)
 from tokensite.dataset.dataset import Dataset, derive
-from tokensite.dataset.schemas import BOOL_COLUMNS, OPTIONAL, OPTIONAL_COLUMNS, REQUIRED
 from tokensite.dataset.locations import location_warnings
+from tokensite.dataset.messages import MISSING_COLUMN, failures, schema_problems
 from tokensite.dataset.plausibility import close_name, header_warnings, unit_warnings
+from tokensite.dataset.schemas import TABLES
 from tokensite.errors import DatasetError, Problem, by_place
 
 TRUE = {"true", "yes", "1", "y", "t"}
@@ -66,33 +75,10 @@ def _read_raw(path: Path, known: set[str] = frozenset()) -> pd.DataFrame:
     return frame.replace({"": np.nan})
 
 
-_MESSAGES = [  # pandera check -> (what is wrong, how to fix); {0} is the check's argument
-    (r"^coerce_dtype\('int64'\)|^dtype\('int64'\)", "is not a whole number", "write a whole number, e.g. 2028"),
-    (r"^coerce_dtype|^dtype", "is not a number", "write a number, e.g. 1.5"),
-    (r"^not_nullable", "is blank", "fill in a value; this column may not be blank"),
-    (r"^field_uniqueness", "duplicate id", "make each id appear once"),
-    (r"^greater_than_or_equal_to\((.*)\)", "is below the minimum {0}", "use a value >= {0}"),
-    (r"^greater_than\((.*)\)", "must be greater than {0}", "use a value > {0}"),
-    (r"^less_than_or_equal_to\((.*)\)", "is above the maximum {0}", "use a value <= {0} (check the unit)"),
-    (r"^less_than\((.*)\)", "must be less than {0}", "use a value < {0}"),
-    (r"^isin\((.*)\)", "is not an allowed value", "use one of {0}"),
-    (r"^str_matches\((.*)\)", "has the wrong format", "use a two-letter ISO code such as US"),
-    (r"^str_length", "is blank", "fill in a non-empty value"),
-]
-
-
-def _describe(check: str) -> tuple[str, str]:
-    for pattern, what, fix in _MESSAGES:
-        m = re.search(pattern, check)
-        if m:
-            return what.format(*m.groups()), fix.format(*m.groups())
-    return f"fails the check {check}", "correct the value"
-
-
-def _parse_bools(name: str, raw: pd.DataFrame, problems: list[Problem]) -> set[int]:
-    """Parse boolean columns in place; return the lines whose booleans could not be read."""
+def _parse_bools(name: str, raw: pd.DataFrame, model: Model, problems: list[Problem]) -> set[int]:
+    """Parse the ``bool`` columns in place; return the lines whose booleans could not be read."""
     bad: set[int] = set()
-    for col in BOOL_COLUMNS.get(name, []):
+    for col in bool_columns(model):
         if col not in raw:
             continue
         parsed = []
@@ -110,61 +96,37 @@ def _parse_bools(name: str, raw: pd.DataFrame, problems: list[Problem]) -> set[i
     return bad
 
 
-def _validate(name: str, raw: pd.DataFrame, model: type[pa.DataFrameModel], problems: list[Problem]) -> pd.DataFrame | None:
-    """Validate one file; record its problems; return its valid rows, or None if unusable."""
-    for col in OPTIONAL_COLUMNS.get(name, []):
+def _validate(name: str, raw: pd.DataFrame, model: Model, problems: list[Problem]) -> pd.DataFrame | None:
+    """Validate one file; record its problems; return its valid rows, or None if unusable.
+
+    An optional column the file leaves out is added blank, so its cells take the field's default."""
+    for col in optional_columns(model):
         if col not in raw:
-            raw[col] = np.nan
-    bad_bool_lines = _parse_bools(name, raw, problems)
+            raw[col] = pd.Series(np.nan, index=raw.index, dtype=object)  # blank cells, as read
+    bad_bool_lines = _parse_bools(name, raw, model, problems)
     try:
         return model.validate(raw.drop(index=list(bad_bool_lines)), lazy=True)
     except pa.errors.SchemaErrors as err:
-        fc = err.failure_cases
+        found = failures(err)
     except Exception as err:  # pandera raises plain errors on some malformed frames
         problems.append(Problem(name, None, "-", f"cannot be read ({type(err).__name__})", "", "check the file is a comma-separated table"))
         return None
-    unusable = False
-    seen: set[tuple] = set()
-    coerce_failed = set()
-    for r in fc.itertuples():
-        check = str(r.check)
-        if check.startswith("coerce_dtype"):
-            coerce_failed.add((r.column, r.index))
-    for r in fc.itertuples():
-        check = str(r.check)
-        line = None if r.index is None or (isinstance(r.index, float) and np.isnan(r.index)) else int(r.index)
-        column = str(r.failure_case) if check == "column_in_dataframe" else str(r.column)
-        if line is None:
-            if check == "column_in_dataframe":
-                unusable = True
-                problems.append(Problem(name, 1, column, "required column is missing", "", "add the column to the header"))
-            elif not any(c == r.column for c, _ in coerce_failed):
-                problems.append(Problem(name, None, column, f"fails {check}", "", "correct the column"))
-            continue
-        if check.startswith("dtype(") and (r.column, r.index) in coerce_failed:
-            continue
-        key = (line, column, check)
-        if key in seen:
-            continue
-        seen.add(key)
-        what, fix = _describe(check)
-        value = raw.at[line, column] if column in raw and line in raw.index else r.failure_case
-        problems.append(Problem(name, line, column, what, "" if pd.isna(value) else str(value), fix))
-    if unusable:
+    problems += schema_problems(name, raw, model, found)
+    if any(f.reason == SchemaErrorReason.COLUMN_NOT_IN_DATAFRAME for f in found):
         return None
-    bad = {int(i) for i in fc["index"].dropna()} | bad_bool_lines
+    bad = {f.line for f in found if f.line is not None} | bad_bool_lines
     try:
         return model.validate(raw.drop(index=[i for i in bad if i in raw.index]), lazy=True)
     except Exception:
         return None
 
 
-def _empty(model: type[pa.DataFrameModel]) -> pd.DataFrame:
+def _empty(model: Model) -> pd.DataFrame:
     schema = model.to_schema()
     return schema.validate(pd.DataFrame({c: pd.Series([], dtype=object) for c in schema.columns}))
 
 
-NEEDS_ROWS = set(REQUIRED) - {"training.csv", "interconnect_queue.csv"}
+NEEDS_ROWS = {table_of(m).file for m in TABLES if table_of(m).required and not table_of(m).may_be_empty}
 """Required files that cannot be empty (a dataset may have no training program or queue tranche)."""
 FORMAT_DOC = "docs/data-format.md"
 
@@ -174,7 +136,7 @@ def _missing_column_hints(name: str, raw: pd.DataFrame, known: list[str], proble
     unknown = [c for c in raw.columns if c not in known]
     for i in range(first, len(problems)):
         p = problems[i]
-        if p.file == name and p.problem == "required column is missing":
+        if p.file == name and p.problem == MISSING_COLUMN:
             meant = close_name(p.column, unknown, cutoff=0.6)
             if meant is not None:
                 problems[i] = replace(p, value=meant, fix=f"did you mean `{p.column}`? rename the header {meant!r}")
@@ -184,12 +146,12 @@ Edit = Callable[[str, pd.DataFrame], pd.DataFrame]
 """A change to one file's raw cells (strings, blank = NA, indexed by CSV line) before it is validated."""
 
 
-def _read_file(folder: Path, name: str, model: type[pa.DataFrameModel], problems: list[Problem],
+def _read_file(folder: Path, name: str, model: Model, problems: list[Problem],
                misspelt: list[tuple[Problem, str]], raw_ids: dict[tuple[str, str], set], edit: Edit | None = None) -> pd.DataFrame | None:
     """One file: its valid rows, indexed by CSV line (None if unusable); problems and warnings recorded."""
     file = folder / name
     if not file.is_file():
-        if name in REQUIRED:
+        if table_of(model).required:
             problems.append(Problem(name, None, "-", "required file is missing", "", f"add {name} (see {FORMAT_DOC})"))
             return None
         return _empty(model)
@@ -214,10 +176,7 @@ def _read_file(folder: Path, name: str, model: type[pa.DataFrameModel], problems
     if raw.empty and name in NEEDS_ROWS:
         problems.append(Problem(name, None, "-", "is empty: it has no data rows", "", f"add at least one row (see {FORMAT_DOC})"))
         return None
-    required = {c for c in known if c not in OPTIONAL_COLUMNS.get(name, []) and not (name == "training.csv" and c == "layer")}
-    misspelt += header_warnings(name, list(raw.columns), known, required)
-    if name == "training.csv" and "layer" not in raw:
-        raw["layer"] = "training"
+    misspelt += header_warnings(name, list(raw.columns), known, set(required_columns(model)))
     first = len(problems)
     frame = _validate(name, raw, model, problems)
     _missing_column_hints(name, raw, known, problems, first)
@@ -241,7 +200,8 @@ def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = Non
     misspelt: list[tuple[Problem, str]] = []
     frames: dict[str, pd.DataFrame | None] = {}
     raw_ids: dict[tuple[str, str], set] = {}
-    for name, model in {**REQUIRED, **OPTIONAL}.items():
+    for model in TABLES:
+        name = table_of(model).file
         frames[name] = _read_file(folder, name, model, problems, misspelt, raw_ids, edit)
     damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
     roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)

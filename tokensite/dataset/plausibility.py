@@ -3,7 +3,8 @@
 A warning never stops a solve (``--strict`` makes it one); it names ``file:line: column`` like
 an error. Three kinds:
 
-* **Column medians.** Each numeric column has a plausible range in its own unit (``PLAUSIBLE``).
+* **Column medians.** Each numeric column has a plausible range in its own unit, declared on its
+  field (``Plausible``, tokensite/dataset/schemas.py; collected in ``PLAUSIBLE``).
   A column whose median of non-zero values is off that range by ``SLIP_FACTOR`` or more is
   reported once: "median 0.09 looks like USD/kWh; this column is USD/MWh".
 * **Single cells.** A non-zero cell that differs by ``SLIP_FACTOR`` or more from its peers
@@ -18,12 +19,13 @@ an error. Three kinds:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from tokensite.dataset.contract import Plausible, plausible_ranges
 from tokensite.dataset.geo import estimate_rtt_ms, great_circle_km
+from tokensite.dataset.schemas import TABLES
 from tokensite.errors import Problem
 
 SLIP_FACTOR = 100.0
@@ -32,67 +34,9 @@ CLOSE_NAME_CUTOFF = 0.75
 """difflib similarity above which an unknown header is taken for a misspelt known column."""
 
 
-@dataclass(frozen=True)
-class Plausible:
-    lo: float
-    hi: float
-    unit: str
-    too_low: str = ""
-    """What a value far below the range looks like (e.g. "USD/kWh")."""
-    too_high: str = ""
-    groups: tuple[tuple[str, ...], ...] = ()
-    """Groupings tried in turn for a cell's peers (first with another non-zero value wins)."""
-    whole_column: bool = True
-    """Then the whole column as peers; False where real values spread too widely (demand by metro)."""
-
-
-_ZEROS = "three zeros too many"
-PLAUSIBLE: dict[tuple[str, str], Plausible] = {
-    ("regions.csv", "pue"): Plausible(1.05, 2.5, "facility MW / IT MW"),
-    ("regions.csv", "existing_mw"): Plausible(1, 2000, "MW", "GW", "kW", groups=(("kind",),)),
-    ("regions.csv", "max_mw"): Plausible(10, 5000, "MW", "GW", "kW", groups=(("kind",),)),
-    ("regions.csv", "site_fixed_usd"): Plausible(1e6, 1e9, "USD", "thousand USD", _ZEROS),
-    ("regions.csv", "facility_capex_usd_per_mw"): Plausible(3e6, 3e7, "USD/MW", "USD/kW", _ZEROS),
-    ("regions.csv", "fixed_om_usd_per_mw_year"): Plausible(5e4, 1e6, "USD/MW-year", "USD/kW-year", _ZEROS),
-    ("regions.csv", "carbon_kg_per_mwh"): Plausible(10, 1000, "kg CO2/MWh", "t/MWh or kg/kWh", "g/MWh", (("grid_zone",),)),
-    ("regions.csv", "bridge_capex_usd_per_mw"): Plausible(3e5, 5e6, "USD/MW", "USD/kW", _ZEROS),
-    ("regions.csv", "bridge_price_usd_per_mwh"): Plausible(20, 400, "USD/MWh", "USD/kWh", _ZEROS),
-    ("regions.csv", "bridge_max_mw"): Plausible(5, 2000, "MW", "GW", "kW"),
-    ("regions.csv", "bridge_carbon_kg_per_mwh"): Plausible(100, 1200, "kg CO2/MWh", "t/MWh or kg/kWh", "g/MWh"),
-    ("metros.csv", "utc_offset_h"): Plausible(1, 14, "hours"),
-    ("metros.csv", "population_m"): Plausible(0.3, 40, "million people", "billions", "people, not millions"),
-    ("layers.csv", "slo_rtt_ms"): Plausible(1, 500, "ms", "seconds", "microseconds"),
-    ("layers.csv", "max_site_share"): Plausible(0.1, 1, "share (0-1)"),
-    ("layers.csv", "util_max"): Plausible(0.3, 1, "share (0-1)"),
-    ("layers.csv", "power_fraction"): Plausible(0.3, 1, "share (0-1)"),
-    ("layers.csv", "value_usd_per_mtok"): Plausible(0.05, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
-    ("token_values.csv", "value_usd_per_mtok"): Plausible(0.01, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
-    ("layers.csv", "max_shift"): Plausible(0.05, 1, "share (0-1)"),
-    ("gpus.csv", "gpus_per_unit"): Plausible(1, 100, "GPUs"),
-    ("gpus.csv", "capex_usd_per_gpu"): Plausible(5e3, 1e5, "USD", "thousand USD", _ZEROS),
-    ("gpus.csv", "kw_per_gpu"): Plausible(0.3, 5, "kW", "MW", "W"),
-    ("gpus.csv", "supply_units_per_year"): Plausible(10, 1e6, "units per year"),
-    ("throughput.csv", "tokens_per_s_per_gpu"): Plausible(100, 1e5, "tokens/s", "thousand tokens/s", _ZEROS),
-    ("timeslices.csv", "hours"): Plausible(24, 8760, "hours of the year", "days", _ZEROS),
-    ("timeslices.csv", "utc_hour_start"): Plausible(1, 23, "hour of day"),
-    ("power_prices.csv", "price_usd_per_mwh"): Plausible(20, 400, "USD/MWh", "USD/kWh", _ZEROS),
-    ("power_prices.csv", "cap_mw"): Plausible(1, 5000, "MW", "GW", "kW"),
-    ("demand.csv", "tokens_per_s"): Plausible(1e3, 1e10, "tokens/s", "thousand or million tokens/s", _ZEROS, (("metro_id", "layer"),), False),
-    ("on_device.csv", "tokens_per_s"): Plausible(1e3, 1e10, "tokens/s", "thousand or million tokens/s", _ZEROS, (("metro_id", "layer"),), False),
-    ("interconnect_queue.csv", "mw"): Plausible(5, 3000, "MW", "GW", "kW"),
-    ("interconnect_queue.csv", "wait_years"): Plausible(0.5, 10, "years", "decades", "months or days"),
-    ("interconnect_queue.csv", "cost_usd_per_kw"): Plausible(20, 2000, "USD/kW", "USD/W", "USD/MW"),
-    ("training.csv", "tokens_per_s"): Plausible(1e6, 1e11, "tokens/s", "thousand or million tokens/s", _ZEROS),
-    ("training.csv", "min_campus_mw"): Plausible(10, 5000, "MW", "GW", "kW"),
-    ("latency.csv", "rtt_ms"): Plausible(1, 400, "ms", "seconds", "microseconds"),
-    ("latency.csv", "transit_usd_per_mtok"): Plausible(1e-4, 1, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
-    ("profiles.csv", "multiplier"): Plausible(0.1, 5, "x the mean"),
-    ("policy.csv", "budget_usd"): Plausible(1e8, 1e13, "USD per year", "thousand or million USD", _ZEROS),
-    ("policy.csv", "co2_cap_t"): Plausible(1e4, 1e10, "t CO2 per year", "kt", "kg"),
-    ("policy.csv", "carbon_price_usd_per_t"): Plausible(1, 500, "USD/t CO2", "USD/kg", _ZEROS),
-    ("elasticity.csv", "elasticity"): Plausible(0.1, 5, "unitless elasticity"),
-    ("elasticity.csv", "reference_price_usd_per_mtok"): Plausible(0.01, 200, "USD per million tokens", "USD per thousand tokens", "USD per billion tokens"),
-}
+PLAUSIBLE: dict[tuple[str, str], Plausible] = plausible_ranges(TABLES)
+"""(file, column) -> its plausible range and unit, read from each field's contract (schemas.py)."""
+PEER_WORDS = {"great_circle": "the great-circle estimate", "adjacent_years": "the median of its peers", "median": "the median of its peers"}
 
 
 def off_by(value: float, lo: float, hi: float) -> float:
@@ -142,12 +86,12 @@ def _adjacent_years(df: pd.DataFrame, col: str) -> pd.Series:
     return ref
 
 
-def _peer_reference(file: str, df: pd.DataFrame, col: str, p: Plausible, frames: dict) -> pd.Series:
-    """The value each cell is compared with: its peers' median, the adjacent years for demand, or
-    for rtt_ms the distance estimate."""
-    if (file, col) in (("demand.csv", "tokens_per_s"), ("on_device.csv", "tokens_per_s")) and {"metro_id", "layer", "year"} <= set(df.columns):
+def _peer_reference(df: pd.DataFrame, col: str, p: Plausible, frames: dict) -> pd.Series:
+    """The value each cell is compared with (``Plausible.peers``): its peers' median, the adjacent
+    years for demand, or for a round-trip time the distance estimate of its pair."""
+    if p.peers == "adjacent_years" and {"metro_id", "layer", "year"} <= set(df.columns):
         return _adjacent_years(df, col)
-    if (file, col) == ("latency.csv", "rtt_ms"):
+    if p.peers == "great_circle":
         regions, metros = frames.get("regions.csv"), frames.get("metros.csv")
         if regions is None or metros is None:
             return pd.Series(np.nan, index=df.index)
@@ -190,13 +134,13 @@ def unit_warnings(frames: dict[str, pd.DataFrame | None]) -> list[Problem]:
             out.append(Problem(file, None, col, f"median {median:.4g} is {factor:,.0f}x outside the plausible {p.lo:g}-{p.hi:g} {p.unit}",
                                f"{median:.4g}", _hint(p, median < p.lo)))
             continue
-        ref = _peer_reference(file, df, col, p, frames)
+        ref = _peer_reference(df, col, p, frames)
         for line, v in nonzero.items():
             r = ref.get(line, np.nan)
             if pd.notna(r) and r > 0:
                 ratio = max(v / r, r / v)
                 if ratio >= SLIP_FACTOR:
-                    what = "the great-circle estimate" if file == "latency.csv" else "the median of its peers"
+                    what = PEER_WORDS[p.peers]
                     out.append(Problem(file, int(line), col, f"is {ratio:,.0f}x {'below' if v < r else 'above'} {what} ({r:.4g})",
                                        f"{df.at[line, col]}", _hint(p, v < r)))
             elif pd.isna(r) and off_by(v, p.lo, p.hi) >= SLIP_FACTOR:

@@ -1,9 +1,14 @@
-"""One pandera model per CSV file of docs/data-format.md; units live in the descriptions.
+"""One pandera model per CSV file of docs/data-format.md, each column's whole contract on its field.
 
-Every numeric field has a finite upper bound so that a typo such as ``1e400`` or an
-extra three zeros is refused instead of reaching the solver. Boolean columns are parsed
-by the loader (pandas would read any non-empty string as True) and declared here as
-``bool`` so the schema documents them.
+A column is declared once, with :func:`~tokensite.dataset.contract.column`: its checks, its unit,
+whether it may be left out (``optional``) and its ``default`` for blank cells, its plausible range
+for the warnings and the ids it ``references``. A file is declared once, as a model whose
+``Config.metadata`` is a :func:`~tokensite.dataset.contract.table`, listed in ``TABLES``: the loader
+reads it, the ``Dataset`` holds it under its attribute, and the checks and docs follow.
+
+Every numeric field has a finite upper bound so that a typo such as ``1e400`` or an extra three
+zeros is refused instead of reaching the solver. Boolean columns are typed ``bool``; the loader
+parses their cells (pandas would read any non-empty string as True).
 """
 
 from __future__ import annotations
@@ -11,8 +16,37 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from tokensite.dataset.contract import Plausible as P
+from tokensite.dataset.contract import (
+    column,
+    optional_columns,
+    required_columns,
+    table,
+    table_of,
+)
+
 BIG_USD = 1e13
 BIG_TOKENS_PER_S = 1e14
+# Smallest build once a site opens (estimates; docs/data-format.md): an AI campus's first data
+# hall, a wholesale colocation suite, a telco or tower micro-site.
+DEFAULT_MIN_MW = {"campus": 20.0, "metro": 1.0, "edge": 0.1}
+DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
+DEFAULT_BLOCKS = 10
+DEFAULT_MAX_MULTIPLE = 3.0
+YEAR = {"ge": 1990, "le": 2200}
+ID = {"unique": True, "str_length": {"min_value": 1}}
+NONEMPTY = {"str_length": {"min_value": 1}}
+ISO2 = {"str_matches": r"^[A-Z]{2}$", "hint": "a two-letter ISO code such as US"}
+_ZEROS = "three zeros too many"
+MTOK = ("USD per thousand tokens", "USD per billion tokens")
+
+
+def _ref(file: str, col: str) -> dict:
+    return {"references": (file, col)}
+
+
+def _min_mw_by_kind(regions):
+    return regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw)
 
 
 class _Base(pa.DataFrameModel):
@@ -22,171 +56,234 @@ class _Base(pa.DataFrameModel):
 
 
 class Regions(_Base):
-    site_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="unique site id")
-    name: Series[str] = pa.Field(description="display name")
-    lat: Series[float] = pa.Field(ge=-90, le=90, description="latitude, degrees")
-    lon: Series[float] = pa.Field(ge=-180, le=180, description="longitude, degrees")
-    country: Series[str] = pa.Field(str_matches=r"^[A-Z]{2}$", description="ISO 3166 alpha-2")
-    jurisdiction: Series[str] = pa.Field(str_length={"min_value": 1}, description="e.g. US, EU, GCC")
-    grid_zone: Series[str] = pa.Field(str_length={"min_value": 1}, description="e.g. PJM, ERCOT, NO2")
-    kind: Series[str] = pa.Field(isin=["campus", "metro", "edge"], description="campus | metro | edge")
-    pue: Series[float] = pa.Field(ge=1.0, le=3.0, description="power usage effectiveness, facility MW / IT MW")
-    existing_mw: Series[float] = pa.Field(ge=0, le=1e5, description="grid connection available today, MW")
-    max_mw: Series[float] = pa.Field(gt=0, le=1e5, description="largest facility the site can hold, MW")
-    site_fixed_usd: Series[float] = pa.Field(ge=0, le=BIG_USD, description="one-time development cost, USD")
-    facility_capex_usd_per_mw: Series[float] = pa.Field(ge=0, le=1e9, description="facility build cost, USD per MW")
-    fixed_om_usd_per_mw_year: Series[float] = pa.Field(ge=0, le=1e9, description="fixed O&M, USD per MW-year")
-    earliest_year: Series[int] = pa.Field(ge=1990, le=2200, description="first year GPUs can be installed")
-    carbon_kg_per_mwh: Series[float] = pa.Field(ge=0, le=5000, description="grid carbon intensity, kg CO2 per MWh")
-    training_allowed: Series[bool] = pa.Field(description="true if training programs may run here")
-    bridge_capex_usd_per_mw: Series[float] = pa.Field(ge=0, le=1e9, nullable=True, description="on-site generation capex, USD per MW")
-    bridge_price_usd_per_mwh: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="on-site generation fuel+O&M, USD per MWh")
-    bridge_max_mw: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="largest on-site generation, MW")
-    bridge_carbon_kg_per_mwh: Series[float] = pa.Field(ge=0, le=5000, nullable=True, description="on-site generation emissions, kg CO2 per MWh (extension; blank = 450, gas)")
-    min_mw: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="smallest facility worth building once the site opens, MW (extension; blank = default for its kind)")
-    layers: Series[str] = pa.Field(nullable=True, description="semicolon-separated layers the site may serve (extension; blank = every layer)")
+    """Candidate sites, one row each."""
+
+    site_id: Series[str] = column("unique site id", **ID)
+    name: Series[str] = column("display name")
+    lat: Series[float] = column("latitude, degrees", ge=-90, le=90)
+    lon: Series[float] = column("longitude, degrees", ge=-180, le=180)
+    country: Series[str] = column("ISO 3166 alpha-2", **ISO2)
+    jurisdiction: Series[str] = column("e.g. US, EU, GCC", **NONEMPTY)
+    grid_zone: Series[str] = column("e.g. PJM, ERCOT, NO2", **NONEMPTY)
+    kind: Series[str] = column("campus | metro | edge", isin=["campus", "metro", "edge"])
+    pue: Series[float] = column("power usage effectiveness, facility MW / IT MW", unit="facility MW / IT MW", ge=1.0, le=3.0, plausible=P(1.05, 2.5))
+    existing_mw: Series[float] = column("grid connection available today, MW", unit="MW", ge=0, le=1e5, plausible=P(1, 2000, "GW", "kW", groups=(("kind",),)))
+    max_mw: Series[float] = column("largest facility the site can hold, MW", unit="MW", gt=0, le=1e5, plausible=P(10, 5000, "GW", "kW", groups=(("kind",),)))
+    site_fixed_usd: Series[float] = column("one-time development cost, USD", unit="USD", ge=0, le=BIG_USD, plausible=P(1e6, 1e9, "thousand USD", _ZEROS))
+    facility_capex_usd_per_mw: Series[float] = column("facility build cost, USD per MW", unit="USD/MW", ge=0, le=1e9, plausible=P(3e6, 3e7, "USD/kW", _ZEROS))
+    fixed_om_usd_per_mw_year: Series[float] = column("fixed O&M, USD per MW-year", unit="USD/MW-year", ge=0, le=1e9, plausible=P(5e4, 1e6, "USD/kW-year", _ZEROS))
+    earliest_year: Series[int] = column("first year GPUs can be installed", **YEAR)
+    carbon_kg_per_mwh: Series[float] = column("grid carbon intensity, kg CO2 per MWh", unit="kg CO2/MWh", ge=0, le=5000,
+                                              plausible=P(10, 1000, "t/MWh or kg/kWh", "g/MWh", (("grid_zone",),)))
+    training_allowed: Series[bool] = column("true if training programs may run here")
+    bridge_capex_usd_per_mw: Series[float] = column("on-site generation capex, USD per MW", unit="USD/MW", optional=True, ge=0, le=1e9, nullable=True,
+                                                    plausible=P(3e5, 5e6, "USD/kW", _ZEROS))
+    bridge_price_usd_per_mwh: Series[float] = column("on-site generation fuel+O&M, USD per MWh", unit="USD/MWh", optional=True, ge=0, le=1e5, nullable=True,
+                                                     plausible=P(20, 400, "USD/kWh", _ZEROS))
+    bridge_max_mw: Series[float] = column("largest on-site generation, MW", unit="MW", optional=True, ge=0, le=1e5, nullable=True, plausible=P(5, 2000, "GW", "kW"))
+    bridge_carbon_kg_per_mwh: Series[float] = column("on-site generation emissions, kg CO2 per MWh (extension; blank = 450, gas)", unit="kg CO2/MWh", optional=True,
+                                                     ge=0, le=5000, default=DEFAULT_BRIDGE_CARBON_KG_PER_MWH, plausible=P(100, 1200, "t/MWh or kg/kWh", "g/MWh"))
+    min_mw: Series[float] = column("smallest facility worth building once the site opens, MW (extension; blank = default for its kind)", unit="MW", optional=True,
+                                   ge=0, le=1e5, nullable=True, fill=_min_mw_by_kind)
+    layers: Series[str] = column("semicolon-separated layers the site may serve (extension; blank = every layer)", optional=True, nullable=True)
+
+    class Config:
+        metadata = table("regions.csv", required=True)
 
 
 class Metros(_Base):
-    metro_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="unique metro id")
-    name: Series[str] = pa.Field(description="display name")
-    lat: Series[float] = pa.Field(ge=-90, le=90, description="latitude, degrees")
-    lon: Series[float] = pa.Field(ge=-180, le=180, description="longitude, degrees")
-    country: Series[str] = pa.Field(str_matches=r"^[A-Z]{2}$", description="ISO 3166 alpha-2")
-    jurisdiction: Series[str] = pa.Field(str_length={"min_value": 1}, description="residency group")
-    utc_offset_h: Series[float] = pa.Field(ge=-12, le=14, description="local time minus UTC, hours")
-    population_m: Series[float] = pa.Field(ge=0, le=100, description="population, millions")
+    """Where token demand comes from."""
+
+    metro_id: Series[str] = column("unique metro id", **ID)
+    name: Series[str] = column("display name")
+    lat: Series[float] = column("latitude, degrees", ge=-90, le=90)
+    lon: Series[float] = column("longitude, degrees", ge=-180, le=180)
+    country: Series[str] = column("ISO 3166 alpha-2", **ISO2)
+    jurisdiction: Series[str] = column("residency group", **NONEMPTY)
+    utc_offset_h: Series[float] = column("local time minus UTC, hours", unit="hours", ge=-12, le=14, plausible=P(1, 14))
+    population_m: Series[float] = column("population, millions", unit="million people", ge=0, le=100, plausible=P(0.3, 40, "billions", "people, not millions"))
+
+    class Config:
+        metadata = table("metros.csv", required=True)
 
 
 class Layers(_Base):
-    layer: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="layer name")
-    metro_bound: Series[bool] = pa.Field(description="true: served along routes to metros")
-    slo_rtt_ms: Series[float] = pa.Field(gt=0, le=1e4, nullable=True, description="round-trip-time limit, ms; blank = none")
-    max_site_share: Series[float] = pa.Field(gt=0, le=1, description="largest share of a metro's load one site may carry")
-    util_max: Series[float] = pa.Field(gt=0, le=1, description="highest sustained utilisation of allocated GPUs")
-    power_fraction: Series[float] = pa.Field(gt=0, le=1, description="share of nameplate GPU power drawn")
-    value_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, description="value of a served million tokens, USD")
-    residency: Series[str] = pa.Field(isin=["none", "jurisdiction"], description="none | jurisdiction")
-    max_shift: Series[float] = pa.Field(ge=0, le=1, description="share of volume that may move between slices")
+    """The workload layers."""
+
+    layer: Series[str] = column("layer name", **ID)
+    metro_bound: Series[bool] = column("true: served along routes to metros")
+    slo_rtt_ms: Series[float] = column("round-trip-time limit, ms; blank = none", unit="ms", gt=0, le=1e4, nullable=True, plausible=P(1, 500, "seconds", "microseconds"))
+    max_site_share: Series[float] = column("largest share of a metro's load one site may carry", unit="share (0-1)", gt=0, le=1, plausible=P(0.1, 1))
+    util_max: Series[float] = column("highest sustained utilisation of allocated GPUs", unit="share (0-1)", gt=0, le=1, plausible=P(0.3, 1))
+    power_fraction: Series[float] = column("share of nameplate GPU power drawn", unit="share (0-1)", gt=0, le=1, plausible=P(0.3, 1))
+    value_usd_per_mtok: Series[float] = column("value of a served million tokens, USD", unit="USD per million tokens", ge=0, le=1e6, plausible=P(0.05, 200, *MTOK))
+    residency: Series[str] = column("none | jurisdiction", isin=["none", "jurisdiction"])
+    max_shift: Series[float] = column("share of volume that may move between slices", unit="share (0-1)", ge=0, le=1, plausible=P(0.05, 1))
+
+    class Config:
+        metadata = table("layers.csv", required=True)
 
 
 class Gpus(_Base):
-    gpu: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="generation name")
-    first_year: Series[int] = pa.Field(ge=1990, le=2200, description="first year it can be bought")
-    gpus_per_unit: Series[int] = pa.Field(ge=1, le=100000, description="GPUs bought together (e.g. one rack)")
-    capex_usd_per_gpu: Series[float] = pa.Field(ge=0, le=1e8, description="GPU with its share of server and network, USD")
-    kw_per_gpu: Series[float] = pa.Field(gt=0, le=100, description="facility IT power per GPU, kW")
-    lifetime_years: Series[int] = pa.Field(ge=1, le=50, description="economic life, years")
-    supply_units_per_year: Series[float] = pa.Field(ge=0, le=1e9, nullable=True, description="units that can be bought a year; blank = unlimited")
+    """GPU generations."""
+
+    gpu: Series[str] = column("generation name", **ID)
+    first_year: Series[int] = column("first year it can be bought", **YEAR)
+    gpus_per_unit: Series[int] = column("GPUs bought together (e.g. one rack)", unit="GPUs", ge=1, le=100000, plausible=P(1, 100))
+    capex_usd_per_gpu: Series[float] = column("GPU with its share of server and network, USD", unit="USD", ge=0, le=1e8, plausible=P(5e3, 1e5, "thousand USD", _ZEROS))
+    kw_per_gpu: Series[float] = column("facility IT power per GPU, kW", unit="kW", gt=0, le=100, plausible=P(0.3, 5, "MW", "W"))
+    lifetime_years: Series[int] = column("economic life, years", ge=1, le=50)
+    supply_units_per_year: Series[float] = column("units that can be bought a year; blank = unlimited", unit="units per year", optional=True, ge=0, le=1e9, nullable=True,
+                                                  plausible=P(10, 1e6))
+
+    class Config:
+        metadata = table("gpus.csv", required=True)
 
 
 class Throughput(_Base):
-    gpu: Series[str] = pa.Field(description="gpu in gpus.csv")
-    layer: Series[str] = pa.Field(description="layer in layers.csv")
-    tokens_per_s_per_gpu: Series[float] = pa.Field(gt=0, le=1e9, description="sustained tokens/s per GPU")
+    gpu: Series[str] = column("gpu in gpus.csv", **_ref("gpus.csv", "gpu"))
+    layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
+    tokens_per_s_per_gpu: Series[float] = column("sustained tokens/s per GPU", unit="tokens/s", gt=0, le=1e9, plausible=P(100, 1e5, "thousand tokens/s", _ZEROS))
+
+    class Config:
+        metadata = table("throughput.csv", required=True, key=("gpu", "layer"))
 
 
 class Timeslices(_Base):
-    slice: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="slice name")
-    hours: Series[float] = pa.Field(gt=0, le=8760, description="hours of the year the slice stands for")
-    utc_hour_start: Series[float] = pa.Field(ge=0, lt=24, description="UTC hour of day the slice starts")
+    slice: Series[str] = column("slice name", **ID)
+    hours: Series[float] = column("hours of the year the slice stands for", unit="hours of the year", gt=0, le=8760, plausible=P(24, 8760, "days", _ZEROS))
+    utc_hour_start: Series[float] = column("UTC hour of day the slice starts", unit="hour of day", ge=0, lt=24, plausible=P(1, 23))
+
+    class Config:
+        metadata = table("timeslices.csv", required=True)
 
 
 class PowerPrices(_Base):
-    site_id: Series[str] = pa.Field(description="site in regions.csv")
-    slice: Series[str] = pa.Field(description="slice in timeslices.csv")
-    tier: Series[str] = pa.Field(str_length={"min_value": 1}, description="e.g. curtailed, offpeak, firm")
-    price_usd_per_mwh: Series[float] = pa.Field(ge=0, le=1e5, description="energy price, USD per MWh")
-    cap_mw: Series[float] = pa.Field(ge=0, le=1e6, nullable=True, description="largest draw in this tier, MW; blank = unlimited")
+    site_id: Series[str] = column("site in regions.csv", **_ref("regions.csv", "site_id"))
+    slice: Series[str] = column("slice in timeslices.csv", **_ref("timeslices.csv", "slice"))
+    tier: Series[str] = column("e.g. curtailed, offpeak, firm", **NONEMPTY)
+    price_usd_per_mwh: Series[float] = column("energy price, USD per MWh", unit="USD/MWh", ge=0, le=1e5, plausible=P(20, 400, "USD/kWh", _ZEROS))
+    cap_mw: Series[float] = column("largest draw in this tier, MW; blank = unlimited", unit="MW", ge=0, le=1e6, nullable=True, plausible=P(1, 5000, "GW", "kW"))
+
+    class Config:
+        metadata = table("power_prices.csv", required=True, key=("site_id", "slice", "tier"))
+
+
+_DEMAND = P(1e3, 1e10, "thousand or million tokens/s", _ZEROS, (("metro_id", "layer"),), False, peers="adjacent_years")
 
 
 class Demand(_Base):
-    metro_id: Series[str] = pa.Field(description="metro in metros.csv")
-    layer: Series[str] = pa.Field(description="layer in layers.csv")
-    year: Series[int] = pa.Field(ge=1990, le=2200, description="year")
-    tokens_per_s: Series[float] = pa.Field(ge=0, le=BIG_TOKENS_PER_S, description="annual mean demand, tokens/s")
+    metro_id: Series[str] = column("metro in metros.csv", **_ref("metros.csv", "metro_id"))
+    layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
+    year: Series[int] = column("year", **YEAR)
+    tokens_per_s: Series[float] = column("annual mean demand, tokens/s", unit="tokens/s", ge=0, le=BIG_TOKENS_PER_S, plausible=_DEMAND)
+
+    class Config:
+        metadata = table("demand.csv", required=True, key=("metro_id", "layer", "year"))
 
 
 class InterconnectQueue(_Base):
-    tranche_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="unique tranche id")
-    site_id: Series[str] = pa.Field(description="site in regions.csv")
-    mw: Series[float] = pa.Field(gt=0, le=1e5, description="grid capacity the tranche adds, MW")
-    request_year: Series[int] = pa.Field(ge=1990, le=2200, description="year the request is filed")
-    wait_years: Series[float] = pa.Field(ge=0, le=50, description="years from request to energisation")
-    cost_usd_per_kw: Series[float] = pa.Field(ge=0, le=1e5, description="connection cost, USD per kW")
+    tranche_id: Series[str] = column("unique tranche id", **ID)
+    site_id: Series[str] = column("site in regions.csv", **_ref("regions.csv", "site_id"))
+    mw: Series[float] = column("grid capacity the tranche adds, MW", unit="MW", gt=0, le=1e5, plausible=P(5, 3000, "GW", "kW"))
+    request_year: Series[int] = column("year the request is filed", **YEAR)
+    wait_years: Series[float] = column("years from request to energisation", unit="years", ge=0, le=50, plausible=P(0.5, 10, "decades", "months or days"))
+    cost_usd_per_kw: Series[float] = column("connection cost, USD per kW", unit="USD/kW", ge=0, le=1e5, plausible=P(20, 2000, "USD/W", "USD/MW"))
+
+    class Config:
+        metadata = table("interconnect_queue.csv", required=True, attr="queue", may_be_empty=True)
 
 
 class Training(_Base):
-    program_id: Series[str] = pa.Field(unique=True, str_length={"min_value": 1}, description="unique program id")
-    start_year: Series[int] = pa.Field(ge=1990, le=2200, description="first year it runs")
-    tokens_per_s: Series[float] = pa.Field(gt=0, le=BIG_TOKENS_PER_S, description="sustained training tokens/s")
-    min_campus_mw: Series[float] = pa.Field(ge=0, le=1e5, description="smallest campus it may run on, MW")
-    jurisdictions: Series[str] = pa.Field(nullable=True, description="semicolon-separated; blank = any training site")
-    layer: Series[str] = pa.Field(str_length={"min_value": 1}, description="layer whose GPUs train it (extension; default training)")
+    program_id: Series[str] = column("unique program id", **ID)
+    start_year: Series[int] = column("first year it runs", **YEAR)
+    tokens_per_s: Series[float] = column("sustained training tokens/s", unit="tokens/s", gt=0, le=BIG_TOKENS_PER_S, plausible=P(1e6, 1e11, "thousand or million tokens/s", _ZEROS))
+    min_campus_mw: Series[float] = column("smallest campus it may run on, MW", unit="MW", ge=0, le=1e5, plausible=P(10, 5000, "GW", "kW"))
+    jurisdictions: Series[str] = column("semicolon-separated; blank = any training site", optional=True, nullable=True)
+    layer: Series[str] = column("layer whose GPUs train it (extension; default training)", optional=True, default="training", **NONEMPTY)
+
+    class Config:
+        metadata = table("training.csv", required=True, may_be_empty=True)
 
 
 class Latency(_Base):
-    site_id: Series[str] = pa.Field(description="site in regions.csv")
-    metro_id: Series[str] = pa.Field(description="metro in metros.csv")
-    rtt_ms: Series[float] = pa.Field(ge=0, le=1e4, nullable=True, description="measured round-trip time, ms; blank = estimated from distance")
-    transit_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, nullable=True, description="network cost, USD per million tokens; blank = the distance-based default (tokensite/dataset/geo.py)")
+    site_id: Series[str] = column("site in regions.csv", **_ref("regions.csv", "site_id"))
+    metro_id: Series[str] = column("metro in metros.csv", **_ref("metros.csv", "metro_id"))
+    rtt_ms: Series[float] = column("measured round-trip time, ms; blank = estimated from distance", unit="ms", ge=0, le=1e4, nullable=True,
+                                   plausible=P(1, 400, "seconds", "microseconds", peers="great_circle"))
+    transit_usd_per_mtok: Series[float] = column("network cost, USD per million tokens; blank = the distance-based default (tokensite/dataset/geo.py)",
+                                                 unit="USD per million tokens", optional=True, ge=0, le=1e6, nullable=True, plausible=P(1e-4, 1, *MTOK))
+
+    class Config:
+        metadata = table("latency.csv", required=False, key=("site_id", "metro_id"))
 
 
 class Profiles(_Base):
-    layer: Series[str] = pa.Field(description="layer in layers.csv")
-    slice: Series[str] = pa.Field(description="slice in timeslices.csv")
-    multiplier: Series[float] = pa.Field(ge=0, le=1000, description="demand multiplier in metro local time")
+    layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
+    slice: Series[str] = column("slice in timeslices.csv", **_ref("timeslices.csv", "slice"))
+    multiplier: Series[float] = column("demand multiplier in metro local time", unit="x the mean", ge=0, le=1000, plausible=P(0.1, 5))
+
+    class Config:
+        metadata = table("profiles.csv", required=False, key=("layer", "slice"))
 
 
 class Policy(_Base):
-    year: Series[int] = pa.Field(unique=True, ge=1990, le=2200, description="year")
-    budget_usd: Series[float] = pa.Field(ge=0, le=1e15, nullable=True, description="investment limit, USD per year; blank = none")
-    co2_cap_t: Series[float] = pa.Field(ge=0, le=1e12, nullable=True, description="emissions cap, t CO2 per year; blank = none")
-    carbon_price_usd_per_t: Series[float] = pa.Field(ge=0, le=1e5, nullable=True, description="carbon price, USD per t CO2; blank = none")
+    year: Series[int] = column("year", unique=True, **YEAR)
+    budget_usd: Series[float] = column("investment limit, USD per year; blank = none", unit="USD per year", optional=True, ge=0, le=1e15, nullable=True,
+                                       plausible=P(1e8, 1e13, "thousand or million USD", _ZEROS))
+    co2_cap_t: Series[float] = column("emissions cap, t CO2 per year; blank = none", unit="t CO2 per year", optional=True, ge=0, le=1e12, nullable=True,
+                                      plausible=P(1e4, 1e10, "kt", "kg"))
+    carbon_price_usd_per_t: Series[float] = column("carbon price, USD per t CO2; blank = none", unit="USD/t CO2", optional=True, ge=0, le=1e5, nullable=True,
+                                                   plausible=P(1, 500, "USD/kg", _ZEROS))
 
-
-class Elasticity(_Base):
-    layer: Series[str] = pa.Field(description="layer in layers.csv whose demand responds to price (not a training layer)")
-    year: Series[int] = pa.Field(ge=1990, le=2200, description="planning year the row applies to; a year without a row keeps fixed demand")
-    elasticity: Series[float] = pa.Field(gt=0, le=10, description="constant price elasticity of demand ε, Q = Q_ref (P/P_ref)^-ε (unitless)")
-    reference_price_usd_per_mtok: Series[float] = pa.Field(gt=0, le=1e6, description="price P_ref at which demand is the reference quantity of demand.csv, USD per Mtok")
-    blocks: Series[int] = pa.Field(ge=1, le=200, nullable=True, description="demand blocks K per metro and year; blank = 10")
-    max_multiple: Series[float] = pa.Field(gt=0, le=100, nullable=True, description="the blocks span 0 to max_multiple x the reference quantity; blank = 3")
+    class Config:
+        metadata = table("policy.csv", required=False)
 
 
 class TokenValues(_Base):
-    layer: Series[str] = pa.Field(description="layer in layers.csv")
-    year: Series[int] = pa.Field(ge=1990, le=2200, description="first year the value holds")
-    value_usd_per_mtok: Series[float] = pa.Field(ge=0, le=1e6, description="value of a served million tokens from this year on, USD")
+    layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
+    year: Series[int] = column("first year the value holds", **YEAR)
+    value_usd_per_mtok: Series[float] = column("value of a served million tokens from this year on, USD", unit="USD per million tokens", ge=0, le=1e6,
+                                               plausible=P(0.01, 200, *MTOK))
+
+    class Config:
+        metadata = table("token_values.csv", required=False, key=("layer", "year"))
 
 
 class OnDevice(_Base):
-    metro_id: Series[str] = pa.Field(description="metro in metros.csv")
-    layer: Series[str] = pa.Field(description="layer in layers.csv")
-    year: Series[int] = pa.Field(ge=1990, le=2200, description="year")
-    tokens_per_s: Series[float] = pa.Field(ge=0, le=BIG_TOKENS_PER_S, description="annual mean rate made on the devices themselves, tokens/s")
+    """Tokens made on phones, cars and machines themselves: reported beside the plan, never planned."""
+
+    metro_id: Series[str] = column("metro in metros.csv", **_ref("metros.csv", "metro_id"))
+    layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
+    year: Series[int] = column("year", **YEAR)
+    tokens_per_s: Series[float] = column("annual mean rate made on the devices themselves, tokens/s", unit="tokens/s", ge=0, le=BIG_TOKENS_PER_S, plausible=_DEMAND)
+
+    class Config:
+        metadata = table("on_device.csv", required=False, key=("metro_id", "layer", "year"))
 
 
-REQUIRED = {
-    "regions.csv": Regions,
-    "metros.csv": Metros,
-    "layers.csv": Layers,
-    "gpus.csv": Gpus,
-    "throughput.csv": Throughput,
-    "timeslices.csv": Timeslices,
-    "power_prices.csv": PowerPrices,
-    "demand.csv": Demand,
-    "interconnect_queue.csv": InterconnectQueue,
-    "training.csv": Training,
-}
-OPTIONAL = {"latency.csv": Latency, "profiles.csv": Profiles, "policy.csv": Policy, "token_values.csv": TokenValues, "on_device.csv": OnDevice, "elasticity.csv": Elasticity}
-# Optional columns (the loader adds them, blank, when a file leaves them out).
-OPTIONAL_COLUMNS = {
-    "regions.csv": ["bridge_capex_usd_per_mw", "bridge_price_usd_per_mwh", "bridge_max_mw", "bridge_carbon_kg_per_mwh", "min_mw", "layers"],
-    "gpus.csv": ["supply_units_per_year"],
-    "latency.csv": ["transit_usd_per_mtok"],
-    "training.csv": ["jurisdictions"],
-    "policy.csv": ["budget_usd", "co2_cap_t", "carbon_price_usd_per_t"],
-    "elasticity.csv": ["blocks", "max_multiple"],
-}
-BOOL_COLUMNS = {"regions.csv": ["training_allowed"], "layers.csv": ["metro_bound"]}
+class Elasticity(_Base):
+    """Price-elastic layers by year (empty = every demand fixed)."""
+
+    layer: Series[str] = column("layer in layers.csv whose demand responds to price (not a training layer)", **_ref("layers.csv", "layer"))
+    year: Series[int] = column("planning year the row applies to; a year without a row keeps fixed demand", **YEAR)
+    elasticity: Series[float] = column("constant price elasticity of demand ε, Q = Q_ref (P/P_ref)^-ε (unitless)", unit="unitless elasticity", gt=0, le=10,
+                                       plausible=P(0.1, 5))
+    reference_price_usd_per_mtok: Series[float] = column("price P_ref at which demand is the reference quantity of demand.csv, USD per Mtok",
+                                                         unit="USD per million tokens", gt=0, le=1e6, plausible=P(0.01, 200, *MTOK))
+    blocks: Series[int] = column("demand blocks K per metro and year; blank = 10", optional=True, ge=1, le=200, default=DEFAULT_BLOCKS)
+    max_multiple: Series[float] = column("the blocks span 0 to max_multiple x the reference quantity; blank = 3", optional=True, gt=0, le=100,
+                                         default=DEFAULT_MAX_MULTIPLE)
+
+    class Config:
+        metadata = table("elasticity.csv", required=False, key=("layer", "year"))
+
+
+TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
+                                   Latency, Profiles, Policy, TokenValues, OnDevice, Elasticity)
+"""Every input file, in reading order. A new file is a model above plus its entry here."""
+REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
+OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}
+# Views for readers that want names, derived from the fields above.
+OPTIONAL_COLUMNS = {table_of(m).file: optional_columns(m) for m in TABLES if optional_columns(m)}
+REQUIRED_COLUMNS = {table_of(m).file: required_columns(m) for m in TABLES}
