@@ -14,28 +14,27 @@ from __future__ import annotations
 import sys
 import time
 
-import highspy
 import numpy as np
 
 from tokensite.compile import compile_model
 from tokensite.config import load_case
 from tokensite.dataset import read_dataset
-from tokensite.highs import new_highs, run_until
 from tokensite.model import build_model
-from tokensite.solve import solve
+from tokensite.solver import new_highs, rounding_groups, run_until, solve_compiled
 
 
 def main(argv: list[str] | None = None) -> None:
     path = (argv or sys.argv[1:] or ["models/world.toml"])[0]
     case = load_case(path)
-    m, _ix, _par = build_model(read_dataset(case.data_dir), case)
-    comp = compile_model(m)
+    m, ix, par = build_model(read_dataset(case.data_dir), case)
+    comp = compile_model(m, case.solver.cost_centre)
+    groups = rounding_groups(comp, {"": (ix, par)})
     t0 = time.perf_counter()
-    sol = solve(comp, case.solver)
+    sol = solve_compiled(comp, case.solver, groups)
     print(f"plan: {sol.status}, objective {sol.objective:,.2f} MUSD, spend gap {sol.spend_gap:.4%}, {time.perf_counter() - t0:.0f} s", flush=True)
     x = np.array([sol.values[name][key] for name, key in comp.col_names])
     ints = np.flatnonzero(comp.integer).astype(np.int32)
-    buys = [j for j in comp.rounding.round_up.tolist() if round(x[j]) >= 1]
+    buys = [j for j in groups.round_up.tolist() if round(x[j]) >= 1]
     h = new_highs(comp, case.solver, False, integer=False, warnings=[])
     fixed = np.round(x[ints])
     h.changeColsBounds(len(ints), ints, fixed, fixed)

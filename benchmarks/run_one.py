@@ -32,17 +32,19 @@ def peak_mb() -> float:
 
 def run_tokensite(size: str, relax: bool, time_limit: float, save: str | None) -> dict:
     import tokensite
+    from tokensite.run import Observer
 
-    def keep(comp) -> None:
-        if save:
-            lp = comp.lp
-            np.savez(save, start=np.asarray(lp.a_matrix_.start_), index=np.asarray(lp.a_matrix_.index_), value=np.asarray(lp.a_matrix_.value_),
-                     cost=np.asarray(lp.col_cost_), col_lower=np.asarray(lp.col_lower_), col_upper=np.asarray(lp.col_upper_),
-                     row_lower=np.asarray(lp.row_lower_), row_upper=np.asarray(lp.row_upper_), integer=comp.integer, offset=comp.offset,
-                     objective_scale=comp.objective_scale)
+    class Keep(Observer):
+        def compiled(self, comp) -> None:
+            if save:
+                lp = comp.lp
+                np.savez(save, start=np.asarray(lp.a_matrix_.start_), index=np.asarray(lp.a_matrix_.index_), value=np.asarray(lp.a_matrix_.value_),
+                         cost=np.asarray(lp.col_cost_), col_lower=np.asarray(lp.col_lower_), col_upper=np.asarray(lp.col_upper_),
+                         row_lower=np.asarray(lp.row_lower_), row_upper=np.asarray(lp.row_upper_), integer=comp.integer, offset=comp.offset,
+                         objective_scale=comp.objective_scale)
 
     t0 = time.perf_counter()
-    res = tokensite.solve(case_path(size), relax=relax, time_limit_s=time_limit, on_compiled=keep)
+    res = tokensite.solve(case_path(size), relax=relax, time_limit_s=time_limit, observer=Keep())
     s = res.summary
     out = {k: s[k] for k in ("status", "objective_usd", "best_bound_usd", "mip_gap", "read_s", "build_s", "hand_off_s", "solve_s", "extract_s",
                             "variables", "integer_variables", "constraints", "nonzeros")}

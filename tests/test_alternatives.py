@@ -1,4 +1,4 @@
-"""Near-optimal alternatives (tokensite/alternatives.py) on tiny cases solved by hand.
+"""Near-optimal alternatives (tokensite/scenarios/alternatives/) on tiny cases solved by hand.
 
 Common data (tests/tiny.py): metro M1 with 1,000 tokens/s; GPU G1 makes 1,000 tokens/s per unit
 for 200 USD a year of capex and 438 USD of energy at 50 USD/MWh; discount rate 0; the 1 kW a unit
@@ -14,7 +14,7 @@ import pytest
 
 from tests.test_cli import run
 from tests.tiny import base, both_sites_in_slo, set_price, set_site, write, write_case
-from tokensite.alternatives import CAP_TOLERANCE, run_alternatives
+from tokensite.scenarios.alternatives import CAP_TOLERANCE, run_alternatives
 
 
 def _case(tmp_path, fr):

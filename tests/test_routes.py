@@ -1,4 +1,4 @@
-"""Route column generation (tokensite/routes.py) on a case where pruning drops a route the optimum needs.
+"""Route column generation (tokensite/solver/routes.py) on a case where pruning drops a route the optimum needs.
 
 Sites, all within the 100 ms SLO of metro M1, one 1 kW GPU (1,000 tokens/s) per unit, demand 3,000
 tokens/s (three units), power the only cost:
@@ -26,9 +26,9 @@ from tests.tiny import add_row, base, set_price, set_site, solve_tiny, write, wr
 from tokensite.compile import compile_model
 from tokensite.config import load_case
 from tokensite.dataset import read_dataset
-from tokensite.highs import new_highs, run_until
+from tokensite.solver.highs import new_highs, run_until
 from tokensite.model import build_model
-from tokensite.routes import RoutePricing, route_set
+from tokensite.solver.routes import RoutePricing, route_set
 
 POWER_USD = 8760 * (0.001 * 10 + 0.002 * 20)
 
@@ -103,10 +103,7 @@ def test_generation_stopped_early_keeps_a_true_bound_and_the_final_pricing_finds
     serves two units at A (8,760 USD), so a bound without the Lagrangian term would be 20× the
     optimum; the reported bound must stay at or below 438 USD, and the final pricing at the rounded
     plan must still add C and reach it."""
-    import sys
-
-    monkeypatch.setattr(sys.modules["tokensite.solve"], "GENERATION_STOP", 1e12)
-    gen = solve_tiny(tmp_path, frames(), route_k=1)
+    gen = solve_tiny(tmp_path, frames(), route_k=1, generation_stop=1e12)
     assert "1 LP round(s), stopped with the bound" in gen.summary["message"]
     assert gen.summary["best_bound_usd"] <= POWER_USD * (1 + 1e-9)
     assert gen.objective_usd == pytest.approx(POWER_USD, rel=1e-9)

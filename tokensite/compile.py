@@ -3,8 +3,8 @@
 Pyomo's ``LinearStandardFormCompiler`` (mixed form: each row keeps its sense) gives a CSC
 matrix that goes to ``highspy.Highs.passModel`` directly; no LP file is written. After this
 step nothing downstream needs the Pyomo objects, and the model is dropped before HiGHS runs:
-columns and rows are known by (component name, index), the rounding groups the model declared are
-column indices, and what extract reads back (the cost terms and the ledger's readouts) are sparse
+columns and rows are known by (component name, index) — ``<block>.<name>`` for a component inside a
+block, such as a scenario of an extensive form — and what extract reads back (the cost terms and the ledger's readouts) are sparse
 linear maps of the columns (:class:`Readout`).
 """
 
@@ -21,24 +21,11 @@ import scipy.sparse as sp
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from tokensite.model.ledger import Rounding, cost_kind, ledger
+from tokensite.model.ledger import cost_kind, ledger
 
 INF = highspy.kHighsInf
 Name = tuple[str, object]  # (component name, index)
-COST_CENTRE = 20.0  # geometric centre of the world case's cost range (0.02 to 2.3e4), which HiGHS accepts without a warning
-
-
-@dataclass(frozen=True)
-class RoundingColumns:
-    """The model's :class:`~tokensite.model.ledger.Rounding` groups as column indices."""
-
-    use_if_positive: np.ndarray
-    one_of: list[np.ndarray]
-    round_up: np.ndarray
-    closable: list[np.ndarray] = field(default_factory=list)
-    cover: list[np.ndarray] = field(default_factory=list)
-    needs: dict[int, np.ndarray] = field(default_factory=dict)  # one_of member column -> columns set to 1 with it
-    resource: dict[int, str] = field(default_factory=dict)  # one_of member column -> what it uses (a host's campus)
+COST_CENTRE = 20.0  # the default of [solver] cost_centre: the geometric centre of the world case's cost range (0.02 to 2.3e4)
 
 
 @dataclass(frozen=True)
@@ -88,7 +75,6 @@ class Compiled:
     col_names: list[Name]
     row_names: list[Name]
     left_out: dict[Name, float] = field(default_factory=dict)  # variables the compiler removed (fixed), with their value
-    rounding: RoundingColumns = field(default_factory=lambda: RoundingColumns(np.array([], int), [], np.array([], int)))
     price_rows: dict[str, str] = field(default_factory=dict)  # price kind -> row group name
     objective_scale: float = 1.0  # lp.col_cost_ = objective_scale x the model's costs (a power of 2)
     unserved_cols: np.ndarray = field(default_factory=lambda: np.array([], int))  # columns whose cost is the value of unserved tokens
@@ -105,21 +91,8 @@ class Compiled:
         return self.objective_of(x) - float(np.dot(np.asarray(self.lp.col_cost_)[cols], x[cols])) / self.objective_scale
 
 
-def _rounding(groups: Rounding, col_of: dict[int, int]) -> RoundingColumns:
-    def cols(vars_: list) -> np.ndarray:
-        return np.array([col_of[id(v)] for v in vars_ if id(v) in col_of], dtype=np.int32)
-
-    one_of = [c for c in (cols(g) for g in groups.one_of) if len(c)]
-    closable = [c for c in (cols(g) for g in groups.closable) if len(c)]
-    cover = [c for c in (cols(g) for g in groups.cover) if len(c)]
-    var_of = {id(v): v for g in groups.one_of for v in g}
-    needs = {col_of[k]: cols(n) for k, n in groups.one_of_needs.items() if k in col_of and k in var_of and len(cols(n))}
-    resource = {col_of[k]: key for k, key in groups.one_of_resource.items() if k in col_of}
-    return RoundingColumns(cols(groups.use_if_positive), one_of, cols(groups.round_up), closable, cover, needs, resource)
-
-
-def objective_scale(cost: np.ndarray) -> float:
-    """The power of 2 that moves the geometric centre of the nonzero cost range to COST_CENTRE.
+def objective_scale(cost: np.ndarray, centre_at: float = COST_CENTRE) -> float:
+    """The power of 2 that moves the geometric centre of the nonzero cost range to ``centre_at``.
 
     HiGHS flags costs below about 1e-4 or above about 1e5 as badly scaled; the world case's costs
     span 0.02 to 2.3e4 MUSD per unit, so a case whose money figures are 1e-3 or 1e3 times the
@@ -129,7 +102,7 @@ def objective_scale(cost: np.ndarray) -> float:
     if not len(nz):
         return 1.0
     centre = float(np.sqrt(nz.min() * nz.max()))
-    return float(2.0 ** round(np.log2(COST_CENTRE / centre)))
+    return float(2.0 ** round(np.log2(centre_at / centre)))
 
 
 def _unserved_columns(costs: Readout) -> np.ndarray:
@@ -153,7 +126,7 @@ def _columns(m: pyo.ConcreteModel, cols: list, col_of: dict[int, int]) -> tuple[
     left_out: dict[Name, float] = {}
     is_integer: dict[int, bool] = {}
     for var in m.component_objects(pyo.Var, descend_into=True):
-        name = var.local_name
+        name = var.getname(fully_qualified=True, relative_to=m)
         for idx, vd in var.items():
             j = col_of.get(id(vd))
             if j is None:
@@ -175,13 +148,14 @@ def _columns(m: pyo.ConcreteModel, cols: list, col_of: dict[int, int]) -> tuple[
 def _row_names(m: pyo.ConcreteModel, rows: list) -> list[Name]:
     names: dict[int, Name] = {}
     for con in m.component_objects(pyo.Constraint, active=True, descend_into=True):
-        name = con.local_name
+        name = con.getname(fully_qualified=True, relative_to=m)
         for idx, cd in con.items():
             names[id(cd)] = (name, idx)
     return [names[id(con)] for con, _ in rows]
 
 
-def compile_model(m: pyo.ConcreteModel) -> Compiled:
+def compile_model(m: pyo.ConcreteModel, cost_centre: float = COST_CENTRE) -> Compiled:
+    """The model in HiGHS's standard form, money scaled so its cost range centres on ``cost_centre``."""
     sf = LinearStandardFormCompiler().write(m, mixed_form=True)
     A = sf.A.tocsc()
     n_rows, n_cols = A.shape
@@ -194,7 +168,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
     cost = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
-    scale = objective_scale(cost)
+    scale = objective_scale(cost, cost_centre)
     lp.col_cost_ = cost * scale
     lp.col_lower_ = lower
     lp.col_upper_ = upper
@@ -209,14 +183,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     readouts = {"costs": _readout(led.costs, col_of, n_cols, visitor)}
     readouts.update({name: _readout(exprs, col_of, n_cols, visitor) for name, exprs in led.readouts.items()})
     row_names = _row_names(m, sf.rows)
-    tightening = {rows.local_name for rows in led.tightening}
-    rounding = _rounding(led.rounding, col_of)
-    declared = np.zeros(n_cols, dtype=bool)
-    for group in (rounding.use_if_positive, rounding.round_up, *rounding.one_of):
-        declared[group] = True
-    if (integer & ~declared).any():
-        missing = sorted({col_names[j][0] for j in np.flatnonzero(integer & ~declared)})
-        raise ValueError(f"integer variable(s) {', '.join(missing)} have no rounding group: declare one in model/variables.py")
+    tightening = {rows.getname(fully_qualified=True, relative_to=m) for rows in led.tightening}
     return Compiled(
         lp=lp,
         integer=integer,
@@ -224,8 +191,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
         col_names=col_names,
         row_names=row_names,
         left_out=left_out,
-        rounding=rounding,
-        price_rows={kind: rows.local_name for kind, rows in led.price_rows.items()},
+        price_rows={kind: rows.getname(fully_qualified=True, relative_to=m) for kind, rows in led.price_rows.items()},
         objective_scale=scale,
         unserved_cols=_unserved_columns(readouts["costs"]),
         tightening_rows=np.array([i for i, (name, _) in enumerate(row_names) if name in tightening], dtype=np.int32),

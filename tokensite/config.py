@@ -11,7 +11,7 @@ import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from tokensite.errors import CaseError
 
@@ -28,7 +28,33 @@ class SolverOptions:
     """Solve the LP relaxation only (integers and binaries made continuous)."""
     route_k: int = 0
     """Route generation from the k nearest and k cheapest eligible sites per metro and layer
-    (tokensite/routes.py); 0, the default, solves with every route."""
+    (tokensite/solver/routes.py); 0, the default, solves with every route."""
+
+    # Tuned constants of the solve phases (docs/data-format.md, "Case file"); the defaults are the
+    # values measured on the world case, and a case may set its own.
+    round_used: float = 1e-6
+    """An LP value above this counts as used when rounding (a binary set to 1, a unit rounded up)."""
+    search_firm: float = 1 - 1e-6
+    """A binary the LP set above this is a firm decision the local search leaves alone."""
+    search_iterations_per_try: int = 10_000
+    """Dual-simplex iterations per local-search or trim re-solve (about 6 s on the world case; the
+    largest saving found, a whole campus, took 3,100-10,000)."""
+    trim_saves_nothing: float = 1e-9
+    """A GPU purchase whose reduced cost (MUSD per unit) is at or below this cannot save anything by trimming."""
+    generation_stop: float = 0.1
+    """Route generation stops once the dropped flows could save less than this share of the gap target."""
+    duals_reserve_s: float = 30.0
+    """Of a branch-and-bound run's time, the seconds kept for the final fixed-integer LP (at most 10 % of the limit)."""
+    zero: float = 1e-9
+    """Solution values (Mtok/s, MW, GPU units) below this are written as 0."""
+    cost_centre: float = 20.0
+    """Geometric centre of the objective's cost range HiGHS is handed (the world's 0.02 to 2.3e4 MUSD per unit)."""
+    alternatives_phases_above_columns: int = 5000
+    """tokensite alternatives --method auto: the phases for a case with more columns, HiGHS's MIP below."""
+    alternatives_fallback_s: float = 30.0
+    """tokensite alternatives: the warm-started MIP's extra time when the phases find no plan."""
+    alternatives_cap_reserve: float = 0.5
+    """tokensite alternatives: share of the slack the phases' relaxation may use; the rest absorbs rounding."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +89,7 @@ class Case:
     path: Path | None = None
     overrides: tuple[tuple[str, Any], ...] = ()
     """Data overrides ``(key, value)`` of a scenario (docs/data-format.md, "Overrides"), applied to the
-    dataset's raw cells before validation by :mod:`tokensite.scenarios.overrides`; () for none."""
+    dataset's raw cells before validation by :mod:`tokensite.dataset.overrides`; () for none."""
 
     def year_weights(self) -> dict[int, int]:
         """Calendar years each planning year stands for (gap to the next; 1 for the last)."""
@@ -79,7 +105,7 @@ class Case:
 
 
 def solver_option_problems(time_limit_s: float | None = None, mip_rel_gap: float | None = None, threads: int | None = None,
-                           relax: bool | None = None, route_k: int | None = None) -> list[str]:
+                           relax: bool | None = None, route_k: int | None = None, **tuned: Any) -> list[str]:
     """What is wrong with solver options (None = not given): a time limit > 0 s, a gap in [0, 1), threads >= 0."""
     out = []
     if time_limit_s is not None and not (math.isfinite(time_limit_s) and time_limit_s > 0):
@@ -102,14 +128,15 @@ def _section(raw: dict, name: str, cls: type, path: Path) -> Any:
     if unknown:
         raise CaseError(f"{path}: [{name}] has unknown key(s) {', '.join(unknown)} — known keys: {', '.join(sorted(known))}")
     values = {}
+    types = get_type_hints(cls)
     for f in fields(cls):
         if f.name not in table:
             continue
-        v = table[f.name]
-        want = {"float": (int, float), "int": (int,), "bool": (bool,)}.get(str(f.type), (object,))
-        if isinstance(v, bool) and str(f.type) != "bool" or not isinstance(v, want):
-            raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must be a {f.type}")
-        if str(f.type) in ("float", "int") and v < 0:
+        v, kind = table[f.name], types[f.name]
+        want = {float: (int, float), int: (int,), bool: (bool,)}.get(kind, (object,))
+        if isinstance(v, bool) and kind is not bool or not isinstance(v, want):
+            raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must be a {kind.__name__}")
+        if kind in (float, int) and v < 0:
             raise CaseError(f"{path}: [{name}] {f.name} = {v!r} must not be negative")
         values[f.name] = v
     if cls is SolverOptions:

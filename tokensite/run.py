@@ -1,4 +1,8 @@
-"""``solve(case)``: read -> build -> hand-off -> solve -> extract, with stage timings."""
+"""``solve(case)``: read -> build -> hand-off -> solve -> extract, with stage timings.
+
+What happens along the way reaches one :class:`Observer` (the CLI's live display, a study that
+needs the plan's values): each stage as it ends, each incumbent, the compiled model, the plan.
+"""
 
 from __future__ import annotations
 
@@ -15,24 +19,40 @@ from typing import Any
 
 from pyomo.common.gc_manager import PauseGC
 
+from tokensite.compile import Compiled, compile_model
 from tokensite.config import Case, load_case
 from tokensite.dataset import Dataset
 from tokensite.dataset.checks import check_case
-from tokensite.compile import Compiled, compile_model
+from tokensite.dataset.overrides import read_case_dataset
 from tokensite.model import build_model
+from tokensite.model.index import Index
+from tokensite.model.params import Params
 from tokensite.model.stages import fix_first_stage
 from tokensite.results import Results
 from tokensite.results.explain import explain
 from tokensite.results.extract import extract
-from tokensite.model.index import Index
-from tokensite.model.params import Params
-from tokensite.solve import Solution
-from tokensite.routes import route_set
-from tokensite.scenarios.overrides import read_case_dataset
-from tokensite.solve import solve as solve_compiled
+from tokensite.results.report import write_outputs
+from tokensite.solver import Solution, route_set, rounding_groups, solve_compiled
 from tokensite.units import optional_musd_to_usd
 
-Stage = Callable[[str, float], None]
+
+class Observer:
+    """What a caller sees of a solve as it runs; every method does nothing unless overridden."""
+
+    def stage(self, name: str, seconds: float) -> None:
+        """A pipeline stage (read, build, hand_off, solve, extract) or a solve phase (``phase:<name>``) ended."""
+
+    def incumbent(self, record: dict) -> None:
+        """A new plan: ``t_s``, ``objective`` and ``bound`` (USD), ``gap``."""
+
+    def compiled(self, comp: Compiled) -> None:
+        """The standard-form model HiGHS is handed (benchmarks save it for the bare peer)."""
+
+    def values(self, values: dict[str, dict]) -> None:
+        """The plan's variable values, {variable: {index: value}} (a study reads its build from them)."""
+
+
+QUIET = Observer()
 
 
 def _version(pkg: str) -> str:
@@ -50,7 +70,7 @@ def _in_usd(rec: dict) -> dict:
 @dataclass(frozen=True)
 class Built:
     """A case read, built and handed off to standard form: what one solve, or a series of solves that
-    change only the objective (:mod:`tokensite.alternatives`), starts from."""
+    change only the objective (:mod:`tokensite.scenarios.alternatives`), starts from."""
 
     case: Case
     ds: Dataset
@@ -62,11 +82,10 @@ class Built:
     fixed_build: bool = False
 
 
-def _stages(times: dict[str, float], on_stage: Stage | None) -> Stage:
+def _stages(times: dict[str, float], observer: Observer) -> Callable[[str, float], None]:
     def stage(name: str, t0: float) -> None:
         times[f"{name}_s"] = round(perf_counter() - t0, 3)
-        if on_stage:
-            on_stage(name, times[f"{name}_s"])
+        observer.stage(name, times[f"{name}_s"])
 
     return stage
 
@@ -75,14 +94,14 @@ def build(
     case_or_path: Case | str | Path,
     *,
     dataset: Dataset | None = None,
-    on_stage: Stage | None = None,
+    observer: Observer = QUIET,
     skip_families: tuple[str, ...] = (),
     fixed_build: Mapping[str, Mapping] | None = None,
     **overrides: Any,
 ) -> Built:
     """Read, check, build and compile a case (the stages before HiGHS), timing each stage."""
     times: dict[str, float] = {}
-    stage = _stages(times, on_stage)
+    stage = _stages(times, observer)
     t = perf_counter()
     case = case_or_path if isinstance(case_or_path, Case) else load_case(case_or_path)
     case = case.with_solver(**overrides)
@@ -96,17 +115,17 @@ def build(
             fix_first_stage(m, fixed_build)
         stage("build", t)
         t = perf_counter()
-        comp = compile_model(m)
+        comp = compile_model(m, case.solver.cost_centre)
     del m
     gc.collect()  # nothing after the hand-off reads the Pyomo model, which is held in reference cycles: HiGHS runs without it
     stage("hand_off", t)
     return Built(case, ds, ix, par, comp, times, tuple(skip_families), fixed_build is not None)
 
 
-def results_of(built: Built, out: Solution, times: dict[str, float], on_stage: Stage | None = None) -> Results:
+def results_of(built: Built, out: Solution, times: dict[str, float], observer: Observer = QUIET) -> Results:
     """The :class:`Results` of a solution of ``built``: frames extracted, summary with ``times``."""
     times = dict(times)
-    stage = _stages(times, on_stage)
+    stage = _stages(times, observer)
     case, ds, comp = built.case, built.ds, built.comp
     case_summary = _case_summary(case, list(built.ix.L), built.skip_families)
     if built.fixed_build:
@@ -128,6 +147,7 @@ def results_of(built: Built, out: Solution, times: dict[str, float], on_stage: S
         "solver_warnings": list(out.warnings),
         "warnings": [str(w) for w in ds.warnings],
         **times,
+        "phases_s": dict(out.phases_s),
         "variables": comp.lp.num_col_,
         "integer_variables": n_int,
         "constraints": comp.lp.num_row_,
@@ -144,42 +164,40 @@ def solve(
     case_or_path: Case | str | Path,
     *,
     dataset: Dataset | None = None,
-    log: bool = False,
-    on_stage: Stage | None = None,
-    on_incumbent: Callable[[dict], None] | None = None,
+    observer: Observer | None = None,
     skip_families: tuple[str, ...] = (),
-    on_compiled: Callable[[Compiled], None] | None = None,
     fixed_build: Mapping[str, Mapping] | None = None,
-    on_values: Callable[[dict[str, dict]], None] | None = None,
+    log: bool = False,
     **overrides: Any,
 ) -> Results:
     """Solve a case and return its :class:`Results`.
 
-    ``on_compiled`` receives the standard-form model (benchmarks save it for the bare peer).
+    ``observer`` sees the stages, incumbents, compiled model and plan values as they come (:class:`Observer`).
     ``fixed_build`` ({first-stage variable: {index: value}}, :mod:`tokensite.model.stages`) fixes what
     is built, so only operations are solved (a stochastic plan's build evaluated in one scenario).
-    ``on_values`` receives the plan's variable values ({variable: {index: value}}), e.g. to read its build.
-    ``overrides`` set solver options (``time_limit_s``, ``mip_rel_gap``, ``threads``, ``relax``).
-    The dataset is read with the case's data overrides applied (``Case.overrides``); a ``dataset``
-    passed in is used as given.
+    ``overrides`` set solver options (``time_limit_s``, ``mip_rel_gap``, ``threads``, ``relax``, and the
+    tuned constants of ``[solver]``). The dataset is read with the case's data overrides applied
+    (``Case.overrides``); a ``dataset`` passed in is used as given.
     Raises :class:`~tokensite.errors.UserError` subclasses for bad input.
     """
-    built = build(case_or_path, dataset=dataset, on_stage=on_stage, skip_families=skip_families, fixed_build=fixed_build, **overrides)
-    if on_compiled:
-        on_compiled(built.comp)
-    out = solve_built(built, log=log, on_incumbent=on_incumbent, on_stage=on_stage)
-    if on_values and out.values is not None:
-        on_values(out.values)
-    return results_of(built, out, built.times, on_stage)
+    observer = observer or QUIET
+    built = build(case_or_path, dataset=dataset, observer=observer, skip_families=skip_families, fixed_build=fixed_build, **overrides)
+    observer.compiled(built.comp)
+    out = solve_built(built, log=log, observer=observer)
+    if out.values is not None:
+        observer.values(out.values)
+    return results_of(built, out, built.times, observer)
 
 
-def solve_built(built: Built, *, log: bool = False, on_incumbent: Callable[[dict], None] | None = None, on_stage: Stage | None = None) -> Solution:
-    """HiGHS's phases (:mod:`tokensite.solve`) on a built case; records ``solve_s`` in ``built.times``."""
-    stage = _stages(built.times, on_stage)
+def solve_built(built: Built, *, log: bool = False, observer: Observer = QUIET) -> Solution:
+    """The solve phases (:mod:`tokensite.solver`) on a built case; records ``solve_s`` in ``built.times``."""
+    stage = _stages(built.times, observer)
     t = perf_counter()
-    progress_usd = (lambda rec: on_incumbent(_in_usd(rec))) if on_incumbent else None
     routes = route_set(built.comp, built.ix, built.par, built.ds.routes, built.case.solver.route_k)
-    out = solve_compiled(built.comp, built.case.solver, log=log, on_incumbent=progress_usd, routes=routes)
+    groups = rounding_groups(built.comp, {"": (built.ix, built.par)})
+    out = solve_compiled(built.comp, built.case.solver, groups, log=log, routes=routes,
+                         on_incumbent=lambda rec: observer.incumbent(_in_usd(rec)),
+                         on_phase=lambda name, seconds: observer.stage(f"phase:{name}", seconds))
     stage("solve", t)
     return out
 
@@ -198,8 +216,6 @@ def load_or_solve(case_path: str | Path, out: str | Path | None = None, **overri
     """The plan in ``out`` (default ``results/<case name>``, where ``tokensite solve`` writes it) if it
     was solved from exactly these inputs, else a new solve written there (with maps and report).
     For notebooks: solve once, reopen many times; an edited CSV or case means a new solve."""
-    from tokensite.results.report import write_outputs
-
     case = load_case(case_path)
     folder = Path(out) if out is not None else Path("results") / case.name
     if (folder / "summary.json").is_file():

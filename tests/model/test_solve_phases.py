@@ -1,8 +1,7 @@
-"""The solve's phases (tokensite/solve.py), each on a tiny case."""
+"""The solve's phases (tokensite/solver/), each on a tiny case."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 
 import numpy as np
 import pyomo.environ as pyo
@@ -10,12 +9,15 @@ import pytest
 
 from tests.tiny import base, both_sites_in_slo, set_price, set_site, solve_tiny, write, write_case
 from tokensite import solve
-from tokensite.compile import RoundingColumns, compile_model
+from tokensite.compile import compile_model
 from tokensite.config import SolverOptions
 from tokensite.model.ledger import Ledger
-from tokensite.improve import rounded_fixings
-from tokensite.solve import classify
-from tokensite.solve import solve as solve_compiled
+from tokensite.solver import RoundingColumns, rounding_groups, solve_compiled
+from tokensite.solver import highs
+from tokensite.solver.rounding import rounded_fixings, rounded_units
+from tokensite.solver.solution import classify
+
+USED = SolverOptions().round_used
 
 COVERS: dict[str, list[str]] = {}
 
@@ -54,7 +56,8 @@ def test_infeasible_relaxation_is_reported():
     m.x = pyo.Var(bounds=(0, 1))
     m.c = pyo.Constraint(expr=m.x >= 2)
     m.objective = pyo.Objective(expr=m.x)
-    sol = solve_compiled(compile_model(m), SolverOptions(time_limit_s=10))
+    comp = compile_model(m)
+    sol = solve_compiled(comp, SolverOptions(time_limit_s=10), rounding_groups(comp, {}))
     assert sol.status == "infeasible"
     assert sol.values is None and "LP relaxation" in sol.message
 
@@ -70,19 +73,19 @@ def test_classify():
 def test_rounding_follows_the_declared_groups():
     """Columns 0-1 are used-if-positive binaries, 2-4 one program's hosts (4 and 3 tie at the top:
     the last wins), 5-6 GPU units rounded up."""
-    comp = SimpleNamespace(rounding=RoundingColumns(np.array([0, 1]), [np.array([2, 3, 4])], np.array([5, 6])))
+    groups = (RoundingColumns(np.array([0, 1]), [np.array([2, 3, 4])], np.array([5, 6])))
     x = np.array([1e-7, 0.2, 0.1, 0.45, 0.45, 1.0000001, 2.3])
-    idx, val = rounded_fixings(comp, x, units=False)
+    idx, val = rounded_fixings(groups, x, units=False, used=USED)
     assert dict(zip(idx.tolist(), val.tolist())) == {0: 0.0, 1: 1.0, 2: 0.0, 3: 0.0, 4: 1.0}
-    idx, val = rounded_fixings(comp, x, units=True)
+    idx, val = rounded_fixings(groups, x, units=True, used=USED)
     assert dict(zip(idx.tolist(), val.tolist()))[5] == 1.0 and dict(zip(idx.tolist(), val.tolist()))[6] == 3.0
 
 
 def test_cautious_roundings_fall_back_to_the_last_member():
     """One program: hosts 2-3, skip 4 (last). LP 0.3 / 0.1 / 0.6: ``largest`` takes the skip; LP
     0.45 / 0.15 / 0.4: ``largest`` hosts at 2, ``whole`` skips (hosted only in part), ``fallback`` always skips."""
-    comp = SimpleNamespace(rounding=RoundingColumns(np.array([], int), [np.array([2, 3, 4])], np.array([], int)))
-    fixed = lambda x, rule: dict(zip(*(a.tolist() for a in rounded_fixings(comp, np.array(x), units=False, one_of=rule))))
+    groups = (RoundingColumns(np.array([], int), [np.array([2, 3, 4])], np.array([], int)))
+    fixed = lambda x, rule: dict(zip(*(a.tolist() for a in rounded_fixings(groups, np.array(x), units=False, one_of=rule, used=USED))))
     assert fixed([0, 0, 0.3, 0.1, 0.6], "largest") == {2: 0.0, 3: 0.0, 4: 1.0}
     assert fixed([0, 0, 0.45, 0.15, 0.4], "largest") == {2: 1.0, 3: 0.0, 4: 0.0}
     assert fixed([0, 0, 0.45, 0.15, 0.4], "whole") == {2: 0.0, 3: 0.0, 4: 1.0}
@@ -96,40 +99,36 @@ def test_programs_the_lp_split_between_two_campuses_land_one_on_each():
     world case's two China programs: P 0.53 / 0.47, Q 0.51 / 0.49. A has 1.04 of LP use, B 0.96. P,
     the surer, takes A (1.04 left against 0.96), leaving A 0.04, so Q takes B; rounding each on its
     own would stack both on A."""
-    comp = SimpleNamespace(rounding=RoundingColumns(np.array([], int), [np.array([0, 1, 2]), np.array([3, 4, 5])], np.array([], int),
+    groups = (RoundingColumns(np.array([], int), [np.array([0, 1, 2]), np.array([3, 4, 5])], np.array([], int),
                                                     resource={0: "A", 1: "B", 3: "A", 4: "B"}))
     x = np.array([0.53, 0.47, 0.0, 0.51, 0.49, 0.0])
-    fixed = dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False))))
+    fixed = dict(zip(*(a.tolist() for a in rounded_fixings(groups, x, units=False, used=USED))))
     assert fixed == {0: 1.0, 1: 0.0, 2: 0.0, 3: 0.0, 4: 1.0, 5: 0.0}
-    assert dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False, one_of="whole")))) == fixed  # both hosted whole
+    assert dict(zip(*(a.tolist() for a in rounded_fixings(groups, x, units=False, one_of="whole", used=USED)))) == fixed  # both hosted whole
 
 
 def test_a_rounded_host_takes_its_campus_tranches():
     """Host 2 (LP 0.6) needs tranches 0-1, which the LP took 0.3 and 0: rounding the LP takes both;
     re-fixing a plan (needs off) leaves them as the plan has them."""
-    comp = SimpleNamespace(rounding=RoundingColumns(np.array([0, 1]), [np.array([2, 3])], np.array([], int), needs={2: np.array([0, 1])}))
+    groups = (RoundingColumns(np.array([0, 1]), [np.array([2, 3])], np.array([], int), needs={2: np.array([0, 1])}))
     x = np.array([0.3, 0.0, 0.6, 0.4])
-    assert dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False, needs=True)))) == {0: 1.0, 1: 1.0, 2: 1.0, 3: 0.0}
-    assert dict(zip(*(a.tolist() for a in rounded_fixings(comp, x, units=False)))) == {0: 1.0, 1: 0.0, 2: 1.0, 3: 0.0}
+    assert dict(zip(*(a.tolist() for a in rounded_fixings(groups, x, units=False, needs=True, used=USED)))) == {0: 1.0, 1: 1.0, 2: 1.0, 3: 0.0}
+    assert dict(zip(*(a.tolist() for a in rounded_fixings(groups, x, units=False, used=USED)))) == {0: 1.0, 1: 0.0, 2: 1.0, 3: 0.0}
 
 
 def test_units_are_rounded_by_fleet_not_by_purchase():
     """0.3 units bought in 2026 and 0.4 in 2028, both alive in 2028: one unit bought in 2026 covers
     both years (fleets 0.3 and 0.7), where rounding each purchase up buys two. A third, uncovered
     column is rounded up on its own."""
-    from tokensite.improve import rounded_units
-
     x = np.array([0.3, 0.4, 1.2])
     cols = np.array([0, 1, 2])
-    assert rounded_units(cols, [np.array([0]), np.array([0, 1])], x).tolist() == [1.0, 0.0, 2.0]
-    assert rounded_units(cols, [np.array([0]), np.array([0, 1]), np.array([1])], np.array([0.3, 1.4, 0.0])).tolist() == [1.0, 2.0, 0.0]
+    assert rounded_units(cols, [np.array([0]), np.array([0, 1])], x, USED).tolist() == [1.0, 0.0, 2.0]
+    assert rounded_units(cols, [np.array([0]), np.array([0, 1]), np.array([1])], np.array([0.3, 1.4, 0.0]), USED).tolist() == [1.0, 2.0, 0.0]
 
 
 def test_a_second_thread_count_in_one_process_still_solves(tmp_path):
     """HiGHS fixes its thread pool at the first run in a process; a later solve asking for another
     count used to end in status error. It now runs with the first count and says so."""
-    from tokensite import highs
-
     first = solve_tiny(tmp_path / "a", base(), threads=1)
     other = 2 if highs._process_threads == 1 else 1
     res = solve_tiny(tmp_path / "b", base(), threads=other)

@@ -4,22 +4,23 @@ non-anticipativity rows, and the probability-weighted objective (docs/formulatio
 .. math::
     \\min Σ_s π_s · cost_s \\quad s.t.\\quad x_{s,i} = x_{s_0,i}\\ ∀ s ≠ s_0, i ∈ first\\ stage
 
-Its ledger merges the scenarios' (rounding groups, cost terms, tightening rows), so the compiled model
-runs through the same solve phases as a deterministic one (:mod:`tokensite.solve`).
+Its ledger merges the scenarios' cost terms and tightening rows, so the compiled model runs through the
+same solve phases as a deterministic one (:mod:`tokensite.solver`, which rounds each scenario's block
+``scenario_<s>`` with that scenario's Index and Params).
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from tokensite.model.ledger import Ledger, Rounding, ledger
+from tokensite.model.ledger import Ledger, ledger
 
 
 def extensive_form(models: dict[str, pyo.ConcreteModel], probabilities: dict[str, float], nonants: dict[str, list]) -> pyo.ConcreteModel:
     """``models`` built by :func:`tokensite.model.build_model`; ``nonants[s]`` the first-stage variables of
     scenario s, in one order for all scenarios."""
     ef = pyo.ConcreteModel(name="extensive form")
-    merged, rounding = Ledger(), Rounding()
+    merged = Ledger()
     names = list(models)
     ef.S = pyo.Set(initialize=names)
     for s in names:
@@ -29,14 +30,7 @@ def extensive_form(models: dict[str, pyo.ConcreteModel], probabilities: dict[str
         led = ledger(m)
         for (category, site, year), terms in led.costs.items():
             merged.costs[(category, f"{s}/{site}", year)] = list(terms)
-        for group in ("use_if_positive", "round_up"):
-            getattr(rounding, group).extend(getattr(led.rounding, group))
-        for group in ("one_of", "cover", "closable"):
-            getattr(rounding, group).extend(getattr(led.rounding, group))
-        rounding.one_of_needs.update(led.rounding.one_of_needs)
-        rounding.one_of_resource.update({k: f"{s}/{v}" for k, v in led.rounding.one_of_resource.items()})
         merged.tightening.extend(led.tightening)
-    merged.rounding = rounding
     ef._ledger = merged
     first, n = names[0], len(nonants[names[0]])
     ef.c_nonant = pyo.Constraint([(s, i) for s in names[1:] for i in range(n)],

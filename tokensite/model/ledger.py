@@ -9,7 +9,6 @@ Every family writes what others consume here, and reads only through these funct
 * **investment**: overnight MUSD spent in a planning year (GPUs, facility MW, site
   development, tranches); the policy family's budget row reads it;
 * **price rows**: the row groups whose duals are marginal values reported in prices.csv;
-* **rounding**: how the solver's rounding heuristic treats each integer variable;
 * **readouts**: expressions extract reads back at the solution (a site's draw and grid by slice
   and year); the hand-off turns them, and the cost terms, into arrays
   (:class:`tokensite.compile.Readout`), so no Pyomo object is needed once HiGHS has the model;
@@ -46,42 +45,11 @@ def cost_kind(category: str) -> str:
 
 
 @dataclass
-class Rounding:
-    """Integer variables grouped by how a rounded plan fixes them.
-
-    ``use_if_positive``: binaries set to 1 wherever the LP uses them at all (capacity only grows);
-    ``one_of``: groups of which the member with the largest LP value is set to 1 and the rest
-    to 0; the last member is the group's fallback, which a cautious rounding sets to 1 when the
-    LP is not sure of any other (a training program's hosts, then its skip); ``round_up``: integers rounded up, which
-    keeps every LP allocation feasible (GPU units). ``cover``: groups of ``round_up`` integers
-    whose sum must stay at or above its LP value, members oldest first (the units of one GPU
-    generation active at a site in one year, in year order); rounding raises the newest member
-    of each group just enough, so a unit bought for one year also counts in the later years it
-    lives, instead of every purchase being rounded up on its own. ``closable``: groups of binaries that a local
-    search may switch off together (one tranche; a site's open years with its tranches), keeping
-    the change only if the plan gets cheaper (tokensite/improve.py). ``one_of_needs``: for a
-    ``one_of`` member (by id), the binaries set to 1 with it (a campus's tranches with the program
-    it hosts: the LP that hosted a share of the program took only that share's grid);
-    ``one_of_resource``: what a member uses (a host's campus), so rounding spreads programs the
-    LP spread.
-    """
-
-    use_if_positive: list = field(default_factory=list)
-    one_of: list[list] = field(default_factory=list)
-    one_of_needs: dict[int, list] = field(default_factory=dict)
-    one_of_resource: dict[int, str] = field(default_factory=dict)
-    round_up: list = field(default_factory=list)
-    cover: list[list] = field(default_factory=list)
-    closable: list[list] = field(default_factory=list)
-
-
-@dataclass
 class Ledger:
     costs: dict[tuple[str, str, int], list] = field(default_factory=dict)
     grid_supply_mw: dict[tuple[str, int], list] = field(default_factory=dict)
     investment_musd: dict[int, list] = field(default_factory=dict)
     price_rows: dict[str, pyo.Constraint] = field(default_factory=dict)
-    rounding: Rounding = field(default_factory=Rounding)
     tightening: list[pyo.Constraint] = field(default_factory=list)
     readouts: dict[str, object] = field(default_factory=dict)  # name -> {key: expression}
     sealed: set[str] = field(default_factory=set)

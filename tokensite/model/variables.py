@@ -2,7 +2,7 @@
 
 Units: GPU units (``gpus_per_unit`` GPUs), MW, Mtok/s. Variables carry the symbol's name;
 those holding power say so (``facility_mw``, ``tier_mw``, ``bridge_mw``, ``bridge_draw_mw``).
-The rounding heuristic's treatment of each integer variable is declared here too.
+How a rounded plan fixes each integer variable is the solver's business (tokensite/solver/rounding.py).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from tokensite.model.index import Index
-from tokensite.model.ledger import Ledger, ledger
+from tokensite.model.ledger import Ledger
 from tokensite.model.params import Params
 
 
@@ -34,20 +34,3 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     bridge_ry = [(r, y) for r in ix.R_BRIDGE for y in ix.Y]
     m.bridge_mw = pyo.Var(bridge_ry, bounds=lambda _, r, y: (0, par.bridge_max_mw[r]), doc="on-site generation capacity, MW")
     m.bridge_draw_mw = pyo.Var([(r, t, y) for r in ix.R_BRIDGE for t in ix.T for y in ix.Y], domain=pyo.NonNegativeReals, doc="on-site generation output, MW")
-
-    rounding = ledger(m).rounding
-    rounding.use_if_positive += list(m.open.values()) + list(m.take.values())
-    hosts: dict[str, list] = {}
-    for (p, r), v in m.host.items():
-        hosts.setdefault(p, []).append(v)
-    rounding.one_of += [hosts[p] + [m.skip[p]] for p in sorted(hosts)]  # skip last: the group's fallback
-    rounding.round_up += list(m.buy.values())
-    rounding.cover += [[m.buy[k] for k in sorted(ix.FLEET[key], key=lambda k: k[2])] for key in sorted(ix.FLEET, key=lambda k: (k[0], k[1], k[2]))]
-    tranches_at: dict[str, list] = {}
-    for q, v in m.take.items():
-        tranches_at.setdefault(par.tranche_site[q], []).append(v)
-    for (p, r), v in m.host.items():
-        rounding.one_of_needs[id(v)] = tranches_at.get(r, [])
-        rounding.one_of_resource[id(v)] = r
-    rounding.closable += [[v] for v in m.take.values()]
-    rounding.closable += [[m.open[r, y] for y in ix.Y] + tranches_at.get(r, []) for r in ix.R]

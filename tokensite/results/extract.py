@@ -20,7 +20,7 @@ from tokensite.model.index import Index
 from tokensite.model.ledger import cost_kind
 from tokensite.model.params import Params
 from tokensite.results.prices import prices
-from tokensite.solve import Solution
+from tokensite.solver import Solution
 from tokensite.units import HOURS_PER_YEAR, mtok_to_tokens, musd_to_usd
 
 SHOWN = 1e-6  # GPU units or tokens/s below this are not listed

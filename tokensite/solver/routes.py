@@ -4,7 +4,7 @@ Most columns of a continental case are flows ``flow[r,m,l,t,y]`` along eligible 
 and almost all of them stay at zero. The solve therefore starts from a *pruned* set: for each
 metro and layer, the ``k`` nearest eligible sites (by RTT) and the ``k`` cheapest (by the running
 cost of a token there: GPU, power and facility per Mtok at the best generation, plus the route's
-transit; :func:`tokensite.results.delivered.delivered_usd_per_mtok`). Dropped flows keep their
+transit; :func:`tokensite.model.yardstick.delivered_usd_per_mtok`). Dropped flows keep their
 columns in the compiled matrix but have their upper bound set to 0, so HiGHS's presolve removes
 them and every row, dual and name stays where it is.
 
@@ -13,7 +13,7 @@ d_j = c_j − a_jᵀπ. Every dropped flow with d_j < −:data:`RC_TOL` (HiGHS's
 tolerance, in HiGHS's scaled cost units) is added back, that flow alone, not the other slices and
 years of its route; the restricted LP is re-solved until no dropped flow prices out, and then its
 optimum is the full LP's. Generation may stop sooner, once the bound below is close enough to the
-restricted optimum that the gap target cannot hinge on it (:func:`tokensite.solve.relax`).
+restricted optimum that the gap target cannot hinge on it (:func:`tokensite.solver.phases.relax`).
 
 Bound. At every stage the full LP's optimum z* satisfies
 
@@ -24,7 +24,7 @@ Bound. At every stage the full LP's optimum z* satisfies
 column but the dropped ones, whose part of the Lagrangian is at least min(0, d_j) u_j on
 0 ≤ x_j ≤ u_j). u_j is an implied bound, not a model bound: a flow never carries more than the
 demand rows let every route to its metro carry in that slice (``metro_slice_caps``, the bound
-the linking rows use), nor more than its own column bound. This is the bound :func:`tokensite.solve.solve`
+the linking rows use), nor more than its own column bound. This is the bound :mod:`tokensite.solver`
 reports while routes are still being generated, and it is ≤ the MIP optimum because the LP
 optimum is.
 
@@ -47,7 +47,7 @@ from tokensite.compile import Compiled
 from tokensite.model.index import Index
 from tokensite.model.linking import metro_slice_caps
 from tokensite.model.params import Params
-from tokensite.results.delivered import delivered_usd_per_mtok
+from tokensite.model.yardstick import delivered_usd_per_mtok
 
 RC_TOL = 1e-7  # HiGHS's default dual_feasibility_tolerance, in its (scaled) cost units
 RUNNING_TERMS = ("gpu", "power", "facility")

@@ -13,13 +13,15 @@ from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
 
 _STATUS = {
-    "Optimal": "optimal",
-    "Time limit reached": "time_limit",
-    "Infeasible": "infeasible",
-    "Unbounded": "unbounded",
-    "Primal infeasible or unbounded": "infeasible_or_unbounded",
-    "Interrupted by user": "interrupted",
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kUnbounded: "unbounded",
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible_or_unbounded",
+    highspy.HighsModelStatus.kInterrupt: "interrupted",
 }
+"""HiGHS's model status -> tokensite's; any other status (a stalled interior point, an iteration
+limit, a solve error) is ``error``, which the phases treat as "this run gave no answer"."""
 
 
 def quiet_highs(log: bool) -> highspy.Highs:
@@ -54,6 +56,8 @@ def process_threads(asked: int, warnings: list[str]) -> int:
 
 
 def new_highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool, warnings: list[str]) -> highspy.Highs:
+    """HiGHS holding ``comp`` (its integer columns marked with ``integer``), seeded, silent unless ``log``;
+    every WARNING it logs is appended to ``warnings``."""
     h = quiet_highs(log)
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", bool(log))
@@ -69,6 +73,7 @@ def new_highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool, 
 
     h.cbLogging.subscribe(keep_warning)
     h.passModel(comp.lp)
+    h.tokensite_integer = bool(integer and comp.integer.any())
     if integer:
         cols = np.flatnonzero(comp.integer).astype(np.int32)
         h.changeColsIntegrality(len(cols), cols, np.full(len(cols), highspy.HighsVarType.kInteger))
@@ -76,14 +81,18 @@ def new_highs(comp: Compiled, options: SolverOptions, log: bool, integer: bool, 
 
 
 def status_of(h: highspy.Highs) -> str:
-    return _STATUS.get(h.modelStatusToString(h.getModelStatus()), "error")
+    return _STATUS.get(h.getModelStatus(), "error")
 
 
 def run_until(h: highspy.Highs, deadline: float) -> str:
-    """Run HiGHS for the time left before ``deadline``; its status (time_limit if none is left)."""
+    """Run HiGHS for the time left before ``deadline``; its status (time_limit if none is left).
+
+    HiGHS 1.16 counts ``time_limit`` over all LP runs of one object (``getRunTime``), but applies it
+    to each MIP run on its own (measured on the world: the n-th alternative's MIP ran the limit plus
+    every earlier run's time), so an LP gets its running total plus the time left, a MIP the time left."""
     left = deadline - time.perf_counter()
     if left <= 0:
         return "time_limit"
-    h.setOptionValue("time_limit", h.getRunTime() + left)  # HiGHS's limit counts all runs of this object
+    h.setOptionValue("time_limit", left if getattr(h, "tokensite_integer", False) else h.getRunTime() + left)
     h.run()
     return status_of(h)

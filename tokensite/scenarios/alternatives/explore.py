@@ -1,0 +1,145 @@
+"""Solving every direction under the cost cap: one row Σ c_j x_j + c_0 ≤ z* + slack · S* added to the
+compiled model (:func:`with_cost_cap`, built the same way for HiGHS's MIP and for the phases), and
+another objective per direction.
+
+On a large case each direction is one more run of tokensite's phases (:func:`tokensite.solver.solve_compiled`)
+on the capped model; below ``[solver] alternatives_phases_above_columns`` columns, and as the fallback
+when the phases find no plan, HiGHS's MIP on one session holding the capped model, its column costs
+changed per direction and warm-started from the optimum (feasible under the cap, so every run
+starts with an incumbent).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import highspy
+import numpy as np
+
+from tokensite.compile import Compiled
+from tokensite.run import Built
+from tokensite.scenarios.alternatives.directions import Direction, cost_vector, x_of
+from tokensite.solver import RoundingColumns, Solution, new_highs, run_until, solve_compiled
+
+CAP_TOLERANCE = 1e-9  # relative: the optimum itself stays feasible under a 0 % cap
+METHODS = ("auto", "mip", "phases")
+
+
+@dataclass
+class Run:
+    """One direction's outcome: the plan x (None if none was found), HiGHS's status, the direction's
+    objective and bound (MW), seconds."""
+
+    direction: Direction
+    x: np.ndarray | None
+    highs_status: str
+    objective_mw: float | None
+    bound_mw: float | None
+    solve_s: float
+    note: str = ""  # why the phases gave no plan, when the warm-started MIP was used instead
+
+
+def cost_cap_musd(optimum: Solution, slack: float) -> float:
+    """z* + slack · S*, widened by :data:`CAP_TOLERANCE` so the optimum itself stays feasible."""
+    cap = optimum.objective + slack * max(optimum.spend or 0.0, 0.0)
+    return cap + CAP_TOLERANCE * max(1.0, abs(cap))
+
+
+def with_cost_cap(comp: Compiled, cap_musd: float) -> Compiled:
+    """The compiled model with one more row, Σ c_j x_j ≤ (cap − c_0) · scale, named ``c_alternatives_cost_cap``."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(comp.lp)
+    cost = np.asarray(comp.lp.col_cost_)
+    nz = np.flatnonzero(cost).astype(np.int32)
+    h.addRow(-highspy.kHighsInf, (cap_musd - comp.offset) * comp.objective_scale, len(nz), nz, cost[nz])
+    return replace(comp, lp=h.getLp(), row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)])
+
+
+def directed(capped: Compiled, c: np.ndarray) -> Compiled:
+    """The ``capped`` model with ``c`` (MW per column) as its objective, for the phases. The objective
+    is made nonnegative by a constant, Σ max(0, −c_j) · ub_j over finite bounds, so the phases'
+    relative gap is defined."""
+    lp = capped.lp  # one LP per exploration, its costs set per direction
+    lp.col_cost_ = c
+    ub = np.asarray(lp.col_upper_)
+    neg = (c < 0) & np.isfinite(ub)
+    return replace(capped, lp=lp, offset=float(np.dot(-c[neg], ub[neg])), objective_scale=1.0, unserved_cols=np.array([], dtype=np.int32))
+
+
+def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool) -> tuple[np.ndarray | None, str]:
+    """The direction solved by tokensite's phases on the ``capped`` model; (None, why) if they find no plan in time."""
+    left = deadline - time.perf_counter()
+    if left <= 1:
+        return None, "no time left for the phases"
+    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log)
+    return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
+
+
+def _polish(lp: highspy.Highs, comp: Compiled, c: np.ndarray, x: np.ndarray, deadline: float) -> np.ndarray | None:
+    """The LP of direction ``c`` under the cap with every integer fixed at ``x``; None if it cannot be solved in time."""
+    idx = np.flatnonzero(comp.integer).astype(np.int32)
+    lp.changeColsCost(len(c), np.arange(len(c), dtype=np.int32), c)
+    vals = np.round(x[idx])
+    lp.changeColsBounds(len(idx), idx, vals, vals)
+    return np.array(lp.getSolution().col_value) if run_until(lp, deadline) == "optimal" else None
+
+
+def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict, slack: float, time_limit_s: float,
+            log: bool = False, on_run: Callable[[Run], None] | None = None, phases: bool = False,
+            fallback_s: float = 0.0, rounding: RoundingColumns | None = None) -> tuple[list[Run], float, list[str]]:
+    """Solve every direction: the compiled case with the cost cap added, its objective changed per
+    direction. With ``phases`` (and the optimum's ``rounding`` groups) each direction is first tried
+    by tokensite's phases under a cap that keeps ``[solver] alternatives_cap_reserve`` of the slack
+    back for rounding (a large case, where branch and bound from the optimum rarely improves on it
+    within the limit), and the warm-started MIP, for ``fallback_s`` more, only if they find no plan.
+    Returns the runs, the cap (MUSD) and HiGHS's warnings."""
+    comp, options = built.comp, built.case.solver
+    warnings: list[str] = []
+    cap = cost_cap_musd(optimum, slack)
+    capped_mip = with_cost_cap(comp, cap)
+    h = new_highs(capped_mip, options, log, integer=True, warnings=warnings)
+    h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
+    lp: highspy.Highs | None = None
+    x_opt = x_of(built, optimum.values)
+    all_cols = np.arange(comp.lp.num_col_, dtype=np.int32)
+    start = highspy.HighsSolution()
+    start.col_value = list(x_opt)
+    start.value_valid = True
+    runs = []
+    capped = with_cost_cap(comp, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else None
+    for d in dirs:
+        t0 = time.perf_counter()
+        c = cost_vector(groups, d, comp.lp.num_col_)
+        sign = -1.0 if d.kind == "max" else 1.0
+        note = ""
+        if capped is not None:
+            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log)
+            if x is not None:
+                run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
+                runs.append(run)
+                if on_run:
+                    on_run(run)
+                continue
+        h.changeColsCost(len(all_cols), all_cols, c)
+        h.setSolution(start)
+        status = run_until(h, t0 + time_limit_s + (fallback_s if phases else 0.0))
+        info = h.getInfo()
+        x = np.array(h.getSolution().col_value) if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible else None
+        bound = float(info.mip_dual_bound) * sign if np.isfinite(info.mip_dual_bound) else None
+        if x is not None and abs(float(np.dot(c, x)) - info.objective_function_value) > 1e-6 * max(1.0, abs(info.objective_function_value)):
+            # HiGHS 1.16 with presolve and a start solution can report the improved objective with the start's
+            # values (seen on a tiny case that presolve solves outright): re-solve the continuous part with the
+            # integers fixed at what it returned, so the plan written is the objective reported or better.
+            if lp is None:
+                lp = new_highs(capped_mip, options, log, integer=False, warnings=warnings)
+            polished = _polish(lp, comp, c, x, t0 + time_limit_s)
+            x = x if polished is None else polished
+        obj = None if x is None else sign * float(np.dot(c, x))
+        run = Run(d, x, status, obj, bound, round(time.perf_counter() - t0, 3), note)
+        runs.append(run)
+        if on_run:
+            on_run(run)
+    return runs, cap, warnings

@@ -1,0 +1,60 @@
+"""The solve as one ordered list of phases, the way :mod:`tokensite.model.build` lists the families.
+
+Each phase is a function of the shared :class:`~tokensite.solver.state.SolveState`; it may end the
+solve (``state.finish``) or skip later phases (a rounding that fails skips the search). Money is
+scaled by a power of 2 before HiGHS sees it (:func:`tokensite.compile.objective_scale`) and scaled
+back on the way out; HiGHS's own warnings are collected, not printed, and reported with the solution.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from tokensite.compile import Compiled
+from tokensite.config import SolverOptions
+from tokensite.solver.phases import branch_and_bound, classify_plan, complete_routes, duals, round_lp, search, trim
+from tokensite.solver.relax import relax
+from tokensite.solver.routes import RoutePricing, RouteSet
+from tokensite.solver.rounding import RoundingColumns
+from tokensite.solver.solution import Solution
+from tokensite.solver.state import SolveState
+
+Phase = Callable[[SolveState], None]
+
+PHASES: list[tuple[str, Phase]] = [
+    ("relax", relax),  # the LP relaxation (with route generation): the bound
+    ("round", round_lp),  # binaries, then GPU units, fixed from the LP: the rounded plan
+    ("search", search),  # switch off what the LP only touched
+    ("trim", trim),  # GPU purchases one unit too big
+    ("complete_routes", complete_routes),  # the plan priced against every route; ends the solve within the gap
+    ("branch_and_bound", branch_and_bound),  # HiGHS's MIP from the plan, for the time left
+    ("duals", duals),  # the fixed-integer LP of a plan branch and bound found
+    ("classify", classify_plan),  # optimal, time_limit or HiGHS's verdict
+]
+
+
+def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColumns, *, log: bool = False,
+                   on_incumbent: Callable[[dict], None] | None = None, on_phase: Callable[[str, float], None] | None = None,
+                   routes: RouteSet | None = None) -> Solution:
+    """Solve the compiled model by :data:`PHASES`; report status, objective, a valid bound and the
+    true gaps. ``groups`` say how its integers are rounded (:func:`tokensite.solver.rounding_groups`);
+    with ``routes`` (:func:`tokensite.solver.routes.route_set`), flows are generated from that pruned set.
+    ``on_phase`` receives each phase's name and seconds as it ends."""
+    t0 = time.perf_counter()
+    s = SolveState(comp, options, groups, t0 + float(options.time_limit_s), log,
+                   RoutePricing(comp, routes) if routes is not None else None, on_incumbent, t0)
+    for name, phase in PHASES:
+        if s.result is not None:
+            break
+        if name in s.skip:
+            continue
+        started = time.perf_counter()
+        phase(s)
+        s.phases_s[name] = round(time.perf_counter() - started, 3)
+        if on_phase:
+            on_phase(name, s.phases_s[name])
+    if s.result is None:
+        raise RuntimeError("the solve phases ended without a result: the classify phase must end every solve")
+    return replace(s.result, phases_s=dict(s.phases_s))

@@ -1,0 +1,170 @@
+"""How a rounded plan fixes each integer column, derived from the compiled column names and the Index.
+
+The model says nothing about rounding: the solver reads the columns it was handed, by
+(variable name, index), and groups them with the index sets and parameters they were built on.
+
+* ``use_if_positive``: binaries set to 1 wherever the LP uses them at all (``open``, ``take``;
+  ``take_after_horizon`` of a stochastic plan), since capacity only grows;
+* ``one_of``: a training program's hosts, then its skip: the member chosen is set to 1, the rest
+  to 0; the skip, last, is the group's fallback;
+* ``round_up``: GPU units (``buy``), rounded up so every LP allocation stays feasible;
+* ``cover``: the ``buy`` columns of one generation at one site alive in one year, oldest first:
+  their sum stays at or above its LP value, raised through the newest member (:func:`rounded_units`);
+* ``closable``: groups the local search may switch off together (one tranche; a site's open years
+  with its tranches);
+* ``needs``: a host's campus tranches, set to 1 with it (the LP that hosted a share of a program
+  took only that share's grid); ``resource``: a host's campus, so rounding spreads programs the LP spread.
+
+A model of several parts (the extensive form of a stochastic plan) names each part's columns
+``<part>.<variable>``; each part is grouped with its own Index and Params.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tokensite.compile import Compiled
+from tokensite.model.index import Index
+from tokensite.model.params import Params
+
+AFTER_HORIZON = "take_after_horizon"  # a tranche a stochastic scenario lands after its horizon (tokensite.scenarios.stochastic)
+
+
+@dataclass(frozen=True)
+class RoundingColumns:
+    """The rounding groups as column indices (see the module docstring)."""
+
+    use_if_positive: np.ndarray
+    one_of: list[np.ndarray]
+    round_up: np.ndarray
+    closable: list[np.ndarray] = field(default_factory=list)
+    cover: list[np.ndarray] = field(default_factory=list)
+    needs: dict[int, np.ndarray] = field(default_factory=dict)  # one_of member column -> columns set to 1 with it
+    resource: dict[int, object] = field(default_factory=dict)  # one_of member column -> what it uses (a host's campus)
+
+
+def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
+    q = f"{prefix}." if prefix else ""
+
+    def cols(keys: list[tuple[str, object]]) -> np.ndarray:
+        return np.array([col[(q + name, k)] for name, k in keys if (q + name, k) in col], dtype=np.int32)
+
+    tranches_at: dict[str, list] = {}
+    for k in ix.Q:
+        tranches_at.setdefault(par.tranche_site[k], []).append(("take", k))
+    hosts: dict[str, list] = {}
+    for p, r in ix.PR:
+        hosts.setdefault(p, []).append(("host", (p, r)))
+    one_of = [c for c in (cols(hosts[p] + [("skip", p)]) for p in sorted(hosts)) if len(c)]
+    needs, resource = {}, {}
+    for p, r in ix.PR:
+        j = col.get((q + "host", (p, r)))
+        if j is None:
+            continue
+        resource[j] = (prefix, r)
+        if len(tranche_cols := cols(tranches_at.get(r, []))):
+            needs[j] = tranche_cols
+    after_horizon = sorted(j for (name, _k), j in col.items() if name == q + AFTER_HORIZON)
+    fleets = sorted(ix.FLEET, key=lambda k: (k[0], k[1], k[2]))
+    cover = [cols([("buy", k) for k in sorted(ix.FLEET[key], key=lambda k: k[2])]) for key in fleets]
+    closable = [cols([("take", k)]) for k in ix.Q] + [cols([("open", (r, y)) for y in ix.Y] + tranches_at.get(r, [])) for r in ix.R]
+    return RoundingColumns(
+        use_if_positive=np.concatenate([cols([("open", k) for k in ix.RY] + [("take", k) for k in ix.Q]), np.array(after_horizon, dtype=np.int32)]),
+        one_of=one_of,
+        round_up=cols([("buy", k) for k in ix.RGY]),
+        closable=[c for c in closable if len(c)],
+        cover=[c for c in cover if len(c)],
+        needs=needs,
+        resource=resource,
+    )
+
+
+def rounding_groups(comp: Compiled, parts: Mapping[str, tuple[Index, Params]]) -> RoundingColumns:
+    """The groups of every part (``{"": (ix, par)}`` for one model; ``{"scenario_<s>": ...}`` for an
+    extensive form), concatenated group kind by group kind. Raises if an integer column is in none."""
+    col = {name: j for j, name in enumerate(comp.col_names)}
+    got = [_part(col, prefix, ix, par) for prefix, (ix, par) in parts.items()]
+    empty = np.array([], dtype=np.int32)
+    out = RoundingColumns(
+        use_if_positive=np.concatenate([g.use_if_positive for g in got] or [empty]),
+        one_of=[c for g in got for c in g.one_of],
+        round_up=np.concatenate([g.round_up for g in got] or [empty]),
+        closable=[c for g in got for c in g.closable],
+        cover=[c for g in got for c in g.cover],
+        needs={k: v for g in got for k, v in g.needs.items()},
+        resource={k: v for g in got for k, v in g.resource.items()},
+    )
+    declared = np.zeros(len(comp.col_names), dtype=bool)
+    for group in (out.use_if_positive, out.round_up, *out.one_of):
+        declared[group] = True
+    if (comp.integer & ~declared).any():
+        missing = sorted({comp.col_names[j][0] for j in np.flatnonzero(comp.integer & ~declared)})
+        raise ValueError(f"integer variable(s) {', '.join(missing)} have no rounding rule: give them one in tokensite/solver/rounding.py")
+    return out
+
+
+ROUNDINGS = ("largest", "whole", "fallback")
+"""How ``one_of`` groups are rounded, tried in turn until the rounded LP is feasible."""
+
+
+def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float, one_of: str = "largest",
+                    needs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values that fix the binaries of x (and, with ``units``, the GPU units).
+
+    use_if_positive: 1 wherever x > ``used``. one_of (a program's hosts, its skip last): under
+    ``largest`` the skip if its x is the largest (the last on ties), else a host, groups taken
+    from the surest; among a program's hosts the one whose resource (campus) has the most LP use
+    left after the programs rounded before it, so that two programs the LP split between two
+    campuses land on one each, not both on the same (ties: the larger x, then the last). Under
+    ``whole`` a program the LP does not host whole (a grid too small for it forces that) is
+    skipped; under ``fallback`` every program is, which needs no campus and so is always
+    feasible. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
+    needs are 1 with it (its campus's tranches: the local search closes those the plan does not
+    use). round_up (with ``units``): :func:`rounded_units`.
+    """
+    fixed = dict(zip(r.use_if_positive.tolist(), (x[r.use_if_positive] > used).astype(float).tolist()))
+    resource = {c: r.resource.get(c, c) for g in r.one_of for c in g[:-1].tolist()}
+    left: dict = defaultdict(float)
+    for c, key in resource.items():
+        left[key] += x[c]
+    for group in sorted(r.one_of, key=lambda g: -float(x[g[:-1]].max()) if len(g) > 1 else 0.0):
+        hosts, skip = group[:-1].tolist(), int(group[-1])
+        best = skip
+        if hosts and one_of != "fallback" and x[skip] < max(x[hosts]) and not (one_of == "whole" and x[skip] > 1e-3):
+            best = max(reversed(hosts), key=lambda c: (round(left[resource[c]], 9), x[c]))
+            left[resource[best]] -= 1.0
+        fixed.update(zip(group.tolist(), (group == best).astype(float).tolist()))
+        if needs:
+            fixed.update((int(c), 1.0) for c in r.needs.get(int(best), ()))
+    idx, val = [np.array(list(fixed), dtype=np.int64)], [np.array(list(fixed.values()), dtype=float)]
+    if units:
+        idx.append(r.round_up)
+        val.append(rounded_units(r.round_up, r.cover, x, used))
+    return np.concatenate(idx).astype(np.int32), np.concatenate(val).astype(float)
+
+
+def rounded_units(cols: np.ndarray, cover: list[np.ndarray], x: np.ndarray, used: float) -> np.ndarray:
+    """Integer values for ``cols`` whose every cover group sums to at least ⌈Σ x − used⌉.
+
+    Groups are taken in the order declared (oldest year first); a group short of its LP sum
+    raises its newest member, which lives longest and so also counts in later groups. A column
+    in no group is rounded up on its own. Every LP allocation stays feasible: each fleet is at
+    least its LP value.
+    """
+    value = dict(zip(cols.tolist(), np.zeros(len(cols))))
+    covered: set[int] = set()
+    for group in cover:
+        members = [c for c in group.tolist() if c in value]
+        if not members:
+            continue
+        covered.update(members)
+        short = np.ceil(float(x[members].sum()) - used) - sum(value[c] for c in members)
+        if short > 0:
+            value[members[-1]] += short
+    for c in set(value) - covered:
+        value[c] = float(np.ceil(x[c] - used))
+    return np.array([value[c] for c in cols.tolist()], dtype=float)

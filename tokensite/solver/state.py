@@ -1,0 +1,59 @@
+"""What the solve phases share: the compiled model, the clock, the LP session, the plan so far."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import highspy
+
+from tokensite.compile import Compiled
+from tokensite.config import SolverOptions
+from tokensite.solver.routes import RoutePricing
+from tokensite.solver.rounding import RoundingColumns
+from tokensite.solver.solution import Plan, Solution, gap_of, solution_of
+
+
+@dataclass
+class SolveState:
+    """One solve in progress. A phase reads and updates it; setting ``result`` ends the solve, and a
+    phase may put later phases in ``skip`` (e.g. a failed rounding skips the search)."""
+
+    comp: Compiled
+    options: SolverOptions
+    groups: RoundingColumns
+    deadline: float
+    log: bool = False
+    pricing: RoutePricing | None = None
+    on_incumbent: Callable[[dict], None] | None = None
+    t0: float = field(default_factory=time.perf_counter)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    progress: list[dict] = field(default_factory=list)
+    phases_s: dict[str, float] = field(default_factory=dict)
+    skip: set[str] = field(default_factory=set)
+    h: highspy.Highs | None = None  # the LP session every phase but branch and bound re-solves
+    lp: Plan | None = None  # the LP relaxation's solution
+    bound: float | None = None  # a valid lower bound of the full problem (MUSD)
+    rounded: Plan | None = None  # the rounded plan, kept until the search has beaten it
+    plan: Plan | None = None  # the best integer plan so far
+    better: Plan | None = None  # a plan branch and bound found, not yet priced
+    keep_s: float = 0.0  # time kept for one more rounded LP at the end (route generation's final pricing)
+    reserve_s: float = 0.0  # time kept for rounding the searched plan
+    highs_status: str = ""
+    out_of_time: bool = False
+    result: Solution | None = None
+
+    def report(self, objective: float, bound: float | None) -> None:
+        """Record an incumbent (MUSD) in the progress and pass it on."""
+        rec = {"t_s": round(time.perf_counter() - self.t0, 3), "objective": objective, "bound": bound, "gap": gap_of(objective, bound)}
+        self.progress.append(rec)
+        if self.on_incumbent:
+            self.on_incumbent(rec)
+
+    def finish(self, status: str, plan: Plan | None, message: str | None = None, bound: float | None = None) -> None:
+        """End the solve with ``plan`` (None: no plan) and ``status``; the message defaults to the phases' notes."""
+        text = "; ".join(self.notes) if message is None else message
+        self.result = solution_of(self.comp, status, plan, self.bound if bound is None else bound, self.t0, self.progress,
+                                  self.warnings, text, self.options.zero, self.phases_s)
