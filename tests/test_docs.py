@@ -7,6 +7,8 @@ import ast
 import re
 from pathlib import Path
 
+from tokensite.dataset.reference import render, section
+
 ROOT = Path(__file__).resolve().parents[1]
 PATH_LIKE = re.compile(r"[\w./-]+\.(?:md|py|csv|toml|ipynb|geojson)\b")
 
@@ -53,3 +55,9 @@ def test_hints_in_messages_point_at_files_that_exist():
                     assert _exists(ref), f"{path.name}: {ref}"
             assert "DATA_FORMAT.md" not in text and "FORMULATION.md" not in text, f"{path.name}: {text}"
     assert "docs/data-format.md" in seen
+
+
+def test_the_column_reference_is_the_schemas_declarations():
+    """docs/data-format.md's column reference is written from tokensite/dataset/schemas.py; regenerate it
+    with ``python -m tokensite.dataset.reference docs/data-format.md`` after changing a schema."""
+    assert section((ROOT / "docs" / "data-format.md").read_text()) == render()

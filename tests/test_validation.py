@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
+import pandera.pandas as pa
 import pytest
+from pandera.typing import Series
 
 from tests.tiny import add_row, base, write
 from tokensite import DatasetError, read_dataset
+from tokensite.dataset.checks import ID_RULES, KEYS
+from tokensite.dataset.messages import failures, schema_problems
+from tokensite.dataset.plausibility import PLAUSIBLE
+from tokensite.dataset.schemas import OPTIONAL_COLUMNS
 
 Frames = dict[str, pd.DataFrame]
 
@@ -188,3 +194,52 @@ def test_on_device_tokens_are_reported_not_planned(tmp_path):
     fr["on_device.csv"].loc[0, "metro_id"] = "M9"
     with pytest.raises(DatasetError, match="on_device.csv:2: metro_id"):
         read_dataset(write(tmp_path / "bad", fr))
+
+
+# Issue 26: each column's contract lives on its field (tokensite/dataset/schemas.py).
+
+
+def test_the_checks_and_warnings_read_each_columns_contract_from_its_field():
+    assert ("power_prices.csv", "site_id", "regions.csv", "site_id") in ID_RULES
+    assert ("throughput.csv", ["gpu", "layer"]) in KEYS
+    p = PLAUSIBLE[("power_prices.csv", "price_usd_per_mwh")]
+    assert (p.lo, p.hi, p.unit, p.too_low) == (20, 400, "USD/MWh", "USD/kWh")
+    assert {"bridge_carbon_kg_per_mwh", "min_mw", "layers"} <= set(OPTIONAL_COLUMNS["regions.csv"])
+    assert "layer" in OPTIONAL_COLUMNS["training.csv"]
+
+
+def test_blank_optional_cells_take_the_fields_default(tmp_path):
+    fr = base()
+    fr["regions.csv"]["bridge_carbon_kg_per_mwh"] = ["300", ""]
+    fr["regions.csv"]["min_mw"] = ["", ""]
+    fr["training.csv"] = pd.DataFrame({"program_id": ["P"], "start_year": ["2026"], "tokens_per_s": ["1"], "min_campus_mw": ["1"],
+                                       "jurisdictions": [""], "layer": [""]})
+    fr["layers.csv"] = add_row(fr["layers.csv"], layer="training", metro_bound="false", slo_rtt_ms="", max_site_share=1, util_max=1,
+                               power_fraction=1, value_usd_per_mtok=1, residency="none", max_shift=0)
+    fr["throughput.csv"] = add_row(fr["throughput.csv"], gpu="G1", layer="training", tokens_per_s_per_gpu=1000)
+    folder = write(tmp_path / "d", fr)
+    (folder / "elasticity.csv").write_text("layer,year,elasticity,reference_price_usd_per_mtok,blocks\ninteractive,2026,1.5,2,\n")
+    ds = read_dataset(folder)
+    assert ds.regions.bridge_carbon_kg_per_mwh.tolist() == [300.0, 450.0]
+    assert ds.regions.min_mw.tolist() == [1.0, 20.0]  # metro A, campus B: the default of the kind
+    assert ds.training.layer.tolist() == ["training"]
+    assert ds.elasticity[["blocks", "max_multiple"]].values.tolist() == [[10, 3.0]]
+
+
+class Renamed(pa.DataFrameModel):
+    mw: Series[float] = pa.Field(ge=5, le=10)
+    kind: Series[str] = pa.Field(isin=["a", "b"])
+
+    class Config:
+        coerce = True
+
+
+def test_messages_come_from_the_checks_statistics_not_their_names():
+    """A check whose text pandera writes differently still gives the same words."""
+    Renamed.to_schema().columns["mw"].checks[0].error = "some other text"
+    raw = pd.DataFrame({"mw": ["1", "99", "7"], "kind": ["a", "c", "b"]}, index=pd.Index([2, 3, 4], name="line"), dtype=object)
+    with pytest.raises(pa.errors.SchemaErrors) as err:
+        Renamed.validate(raw, lazy=True)
+    got = {(p.line, p.column, p.problem, p.fix) for p in schema_problems("f.csv", raw, Renamed, failures(err.value))}
+    assert got == {(2, "mw", "is below the minimum 5", "use a value >= 5"), (3, "mw", "is above the maximum 10", "use a value <= 10 (check the unit)"),
+                   (3, "kind", "is not an allowed value", "use one of ['a', 'b']")}

@@ -85,14 +85,10 @@ def table_of(model: Model) -> Table:
 
 def meta(model: Model, col: str) -> dict:
     """The contract metadata of one column ({} when it declares none)."""
-    return _metadata(model).get(col) or {}
+    return columns(model)[col].metadata or {}
 
 
 @cache
-def _metadata(model: Model) -> dict[str, dict | None]:
-    return model.get_metadata()[model.Config.name]["columns"]
-
-
 def columns(model: Model) -> dict[str, Any]:
     """Column name -> pandera ``Column`` of the model, in declaration order."""
     return dict(model.to_schema().columns)

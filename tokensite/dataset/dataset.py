@@ -21,12 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tokensite.dataset.contract import fill_defaults, table_of
-from tokensite.dataset.geo import (
-    continent,
-    estimate_rtt_ms,
-    estimate_transit_usd_per_mtok,
-    great_circle_km,
-)
+from tokensite.dataset.geo import continent, estimate_rtt_ms, estimate_transit_usd_per_mtok, great_circle_km
 from tokensite.dataset.schemas import TABLES
 from tokensite.errors import Problem
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY

@@ -19,13 +19,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrorReason
 
 from tokensite.dataset import checks
-from tokensite.dataset.contract import (
-    Model,
-    bool_columns,
-    optional_columns,
-    required_columns,
-    table_of,
-)
+from tokensite.dataset.contract import Model, bool_columns, optional_columns, required_columns, table_of
 from tokensite.dataset.dataset import Dataset, derive
 from tokensite.dataset.locations import location_warnings
 from tokensite.dataset.messages import MISSING_COLUMN, failures, schema_problems

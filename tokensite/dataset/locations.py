@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -42,8 +43,6 @@ def find_geo(folder: Path) -> Path | None:
 @lru_cache(maxsize=4)
 def country_shapes(geo: Path) -> dict[str, list]:
     """ISO alpha-2 -> polygons (prepared for fast point tests)."""
-    import geopandas as gpd  # slow to import; only needed here
-
     world = gpd.read_file(geo / COUNTRIES)
     iso = np.where(world.ISO_A2 == "-99", world.ADM0_A3.map(ISO_FIXES).fillna("-99"), world.ISO_A2)
     shapes: dict[str, list] = {}

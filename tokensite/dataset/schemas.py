@@ -17,13 +17,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
-from tokensite.dataset.contract import (
-    column,
-    optional_columns,
-    required_columns,
-    table,
-    table_of,
-)
+from tokensite.dataset.contract import column, optional_columns, table, table_of
 
 BIG_USD = 1e13
 BIG_TOKENS_PER_S = 1e14
@@ -46,6 +40,7 @@ def _ref(file: str, col: str) -> dict:
 
 
 def _min_mw_by_kind(regions):
+    """the default of its kind (campus 20, metro 1, edge 0.1 MW), at most max_mw"""
     return regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw)
 
 
@@ -86,7 +81,6 @@ class Regions(_Base):
     min_mw: Series[float] = column("smallest facility worth building once the site opens, MW (extension; blank = default for its kind)", unit="MW", optional=True,
                                    ge=0, le=1e5, nullable=True, fill=_min_mw_by_kind)
     layers: Series[str] = column("semicolon-separated layers the site may serve (extension; blank = every layer)", optional=True, nullable=True)
-
     class Config:
         metadata = table("regions.csv", required=True)
 
@@ -102,7 +96,6 @@ class Metros(_Base):
     jurisdiction: Series[str] = column("residency group", **NONEMPTY)
     utc_offset_h: Series[float] = column("local time minus UTC, hours", unit="hours", ge=-12, le=14, plausible=P(1, 14))
     population_m: Series[float] = column("population, millions", unit="million people", ge=0, le=100, plausible=P(0.3, 40, "billions", "people, not millions"))
-
     class Config:
         metadata = table("metros.csv", required=True)
 
@@ -119,7 +112,6 @@ class Layers(_Base):
     value_usd_per_mtok: Series[float] = column("value of a served million tokens, USD", unit="USD per million tokens", ge=0, le=1e6, plausible=P(0.05, 200, *MTOK))
     residency: Series[str] = column("none | jurisdiction", isin=["none", "jurisdiction"])
     max_shift: Series[float] = column("share of volume that may move between slices", unit="share (0-1)", ge=0, le=1, plausible=P(0.05, 1))
-
     class Config:
         metadata = table("layers.csv", required=True)
 
@@ -135,7 +127,6 @@ class Gpus(_Base):
     lifetime_years: Series[int] = column("economic life, years", ge=1, le=50)
     supply_units_per_year: Series[float] = column("units that can be bought a year; blank = unlimited", unit="units per year", optional=True, ge=0, le=1e9, nullable=True,
                                                   plausible=P(10, 1e6))
-
     class Config:
         metadata = table("gpus.csv", required=True)
 
@@ -144,7 +135,6 @@ class Throughput(_Base):
     gpu: Series[str] = column("gpu in gpus.csv", **_ref("gpus.csv", "gpu"))
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     tokens_per_s_per_gpu: Series[float] = column("sustained tokens/s per GPU", unit="tokens/s", gt=0, le=1e9, plausible=P(100, 1e5, "thousand tokens/s", _ZEROS))
-
     class Config:
         metadata = table("throughput.csv", required=True, key=("gpu", "layer"))
 
@@ -153,7 +143,6 @@ class Timeslices(_Base):
     slice: Series[str] = column("slice name", **ID)
     hours: Series[float] = column("hours of the year the slice stands for", unit="hours of the year", gt=0, le=8760, plausible=P(24, 8760, "days", _ZEROS))
     utc_hour_start: Series[float] = column("UTC hour of day the slice starts", unit="hour of day", ge=0, lt=24, plausible=P(1, 23))
-
     class Config:
         metadata = table("timeslices.csv", required=True)
 
@@ -164,7 +153,6 @@ class PowerPrices(_Base):
     tier: Series[str] = column("e.g. curtailed, offpeak, firm", **NONEMPTY)
     price_usd_per_mwh: Series[float] = column("energy price, USD per MWh", unit="USD/MWh", ge=0, le=1e5, plausible=P(20, 400, "USD/kWh", _ZEROS))
     cap_mw: Series[float] = column("largest draw in this tier, MW; blank = unlimited", unit="MW", ge=0, le=1e6, nullable=True, plausible=P(1, 5000, "GW", "kW"))
-
     class Config:
         metadata = table("power_prices.csv", required=True, key=("site_id", "slice", "tier"))
 
@@ -177,7 +165,6 @@ class Demand(_Base):
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     year: Series[int] = column("year", **YEAR)
     tokens_per_s: Series[float] = column("annual mean demand, tokens/s", unit="tokens/s", ge=0, le=BIG_TOKENS_PER_S, plausible=_DEMAND)
-
     class Config:
         metadata = table("demand.csv", required=True, key=("metro_id", "layer", "year"))
 
@@ -189,7 +176,6 @@ class InterconnectQueue(_Base):
     request_year: Series[int] = column("year the request is filed", **YEAR)
     wait_years: Series[float] = column("years from request to energisation", unit="years", ge=0, le=50, plausible=P(0.5, 10, "decades", "months or days"))
     cost_usd_per_kw: Series[float] = column("connection cost, USD per kW", unit="USD/kW", ge=0, le=1e5, plausible=P(20, 2000, "USD/W", "USD/MW"))
-
     class Config:
         metadata = table("interconnect_queue.csv", required=True, attr="queue", may_be_empty=True)
 
@@ -201,7 +187,6 @@ class Training(_Base):
     min_campus_mw: Series[float] = column("smallest campus it may run on, MW", unit="MW", ge=0, le=1e5, plausible=P(10, 5000, "GW", "kW"))
     jurisdictions: Series[str] = column("semicolon-separated; blank = any training site", optional=True, nullable=True)
     layer: Series[str] = column("layer whose GPUs train it (extension; default training)", optional=True, default="training", **NONEMPTY)
-
     class Config:
         metadata = table("training.csv", required=True, may_be_empty=True)
 
@@ -213,7 +198,6 @@ class Latency(_Base):
                                    plausible=P(1, 400, "seconds", "microseconds", peers="great_circle"))
     transit_usd_per_mtok: Series[float] = column("network cost, USD per million tokens; blank = the distance-based default (tokensite/dataset/geo.py)",
                                                  unit="USD per million tokens", optional=True, ge=0, le=1e6, nullable=True, plausible=P(1e-4, 1, *MTOK))
-
     class Config:
         metadata = table("latency.csv", required=False, key=("site_id", "metro_id"))
 
@@ -222,7 +206,6 @@ class Profiles(_Base):
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     slice: Series[str] = column("slice in timeslices.csv", **_ref("timeslices.csv", "slice"))
     multiplier: Series[float] = column("demand multiplier in metro local time", unit="x the mean", ge=0, le=1000, plausible=P(0.1, 5))
-
     class Config:
         metadata = table("profiles.csv", required=False, key=("layer", "slice"))
 
@@ -235,7 +218,6 @@ class Policy(_Base):
                                       plausible=P(1e4, 1e10, "kt", "kg"))
     carbon_price_usd_per_t: Series[float] = column("carbon price, USD per t CO2; blank = none", unit="USD/t CO2", optional=True, ge=0, le=1e5, nullable=True,
                                                    plausible=P(1, 500, "USD/kg", _ZEROS))
-
     class Config:
         metadata = table("policy.csv", required=False)
 
@@ -245,7 +227,6 @@ class TokenValues(_Base):
     year: Series[int] = column("first year the value holds", **YEAR)
     value_usd_per_mtok: Series[float] = column("value of a served million tokens from this year on, USD", unit="USD per million tokens", ge=0, le=1e6,
                                                plausible=P(0.01, 200, *MTOK))
-
     class Config:
         metadata = table("token_values.csv", required=False, key=("layer", "year"))
 
@@ -257,7 +238,6 @@ class OnDevice(_Base):
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     year: Series[int] = column("year", **YEAR)
     tokens_per_s: Series[float] = column("annual mean rate made on the devices themselves, tokens/s", unit="tokens/s", ge=0, le=BIG_TOKENS_PER_S, plausible=_DEMAND)
-
     class Config:
         metadata = table("on_device.csv", required=False, key=("metro_id", "layer", "year"))
 
@@ -274,7 +254,6 @@ class Elasticity(_Base):
     blocks: Series[int] = column("demand blocks K per metro and year; blank = 10", optional=True, ge=1, le=200, default=DEFAULT_BLOCKS)
     max_multiple: Series[float] = column("the blocks span 0 to max_multiple x the reference quantity; blank = 3", optional=True, gt=0, le=100,
                                          default=DEFAULT_MAX_MULTIPLE)
-
     class Config:
         metadata = table("elasticity.csv", required=False, key=("layer", "year"))
 
@@ -286,4 +265,3 @@ REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}
 # Views for readers that want names, derived from the fields above.
 OPTIONAL_COLUMNS = {table_of(m).file: optional_columns(m) for m in TABLES if optional_columns(m)}
-REQUIRED_COLUMNS = {table_of(m).file: required_columns(m) for m in TABLES}
