@@ -93,7 +93,9 @@ def _parse_bools(name: str, raw: pd.DataFrame, model: Model, problems: list[Prob
 def _validate(name: str, raw: pd.DataFrame, model: Model, problems: list[Problem]) -> pd.DataFrame | None:
     """Validate one file; record its problems; return its valid rows, or None if unusable.
 
-    An optional column the file leaves out is added blank, so its cells take the field's default."""
+    An optional column the file leaves out is added blank, so its cells take the field's default.
+    (pandera's ``add_missing_columns`` adds only *required* columns that are nullable or have a
+    default, so it would silently accept a file without ``slo_rtt_ms``, ``cap_mw`` or ``rtt_ms``.)"""
     for col in optional_columns(model):
         if col not in raw:
             raw[col] = pd.Series(np.nan, index=raw.index, dtype=object)  # blank cells, as read
