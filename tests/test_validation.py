@@ -12,9 +12,10 @@ from pandera.typing import Series
 from tests.tiny import add_row, base, write
 from tokensite import DatasetError, read_dataset
 from tokensite.dataset.checks import ID_RULES, KEYS
+from tokensite.dataset.contract import columns, table_of
 from tokensite.dataset.messages import failures, schema_problems
 from tokensite.dataset.plausibility import PLAUSIBLE
-from tokensite.dataset.schemas import OPTIONAL_COLUMNS
+from tokensite.dataset.schemas import OPTIONAL_COLUMNS, TABLES
 
 Frames = dict[str, pd.DataFrame]
 
@@ -243,3 +244,13 @@ def test_messages_come_from_the_checks_statistics_not_their_names():
     got = {(p.line, p.column, p.problem, p.fix) for p in schema_problems("f.csv", raw, Renamed, failures(err.value))}
     assert got == {(2, "mw", "is below the minimum 5", "use a value >= 5"), (3, "mw", "is above the maximum 10", "use a value <= 10 (check the unit)"),
                    (3, "kind", "is not an allowed value", "use one of ['a', 'b']")}
+
+
+def test_the_dataset_holds_every_declared_file_under_its_attribute(tmp_path):
+    """A file declared in schemas.TABLES is read, checked and exposed with no other edit."""
+    ds = read_dataset(write(tmp_path / "d", base()))
+    for model in TABLES:
+        frame = getattr(ds, table_of(model).attr)
+        assert set(columns(model)) <= set(frame.columns), table_of(model).file
+    with pytest.raises(AttributeError):
+        ds.no_such_table
