@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrorReason as Reason
 
-from tokensite.dataset.contract import meta
+from tokensite.dataset.contract import columns, meta
 from tokensite.errors import Problem
 
 CHECK_WORDS = {  # Check.name -> (what is wrong, how to fix), formatted with the check's statistics
@@ -61,7 +61,7 @@ def failures(err: pa.errors.SchemaErrors) -> list[Failure]:
 
 def _words(f: Failure, model: type[pa.DataFrameModel]) -> tuple[str, str]:
     if f.reason in (Reason.DATATYPE_COERCION, Reason.WRONG_DATATYPE):
-        dtype = str(model.to_schema().columns[f.column].dtype)
+        dtype = str(columns(model)[f.column].dtype)
         return NOT_A_NUMBER.get(dtype, ("is not a number", "write a number, e.g. 1.5"))
     if f.reason in REASON_WORDS:
         return REASON_WORDS[f.reason]
