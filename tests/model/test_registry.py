@@ -25,10 +25,13 @@ from tokensite.model import build_model
 from tokensite.model.ledger import add_grid_supply, add_investment, ledger
 
 
+def _modules() -> list:
+    return [importlib.import_module(f"tests.model.{info.name}") for info in pkgutil.iter_modules(tests.model.__path__)]
+
+
 def _covers() -> dict[str, list[tuple[object, str]]]:
     out: dict[str, list[tuple[object, str]]] = {}
-    for info in pkgutil.iter_modules(tests.model.__path__):
-        mod = importlib.import_module(f"tests.model.{info.name}")
+    for mod in _modules():
         for group, names in getattr(mod, "COVERS", {}).items():
             out.setdefault(group, []).extend((mod, t) for t in names)
     return out
@@ -49,6 +52,8 @@ def full_model(tmp_path_factory):
     fr["policy.csv"] = pd.DataFrame({"year": ["2026"], "budget_usd": ["1e9"], "co2_cap_t": ["1e6"], "carbon_price_usd_per_t": ["10"]})
     fr["layers.csv"].loc[0, "max_site_share"] = "0.5"
     fr["elasticity.csv"] = pd.DataFrame({"layer": ["interactive"], "year": ["2027"], "elasticity": ["1"], "reference_price_usd_per_mtok": ["1"]})
+    for mod in _modules():  # a family's own test module adds the inputs that make its rows (``add_to_full_case(frames)``)
+        getattr(mod, "add_to_full_case", lambda _fr: None)(fr)
     case = load_case(write_case(tmp, write(tmp / "data", fr), [2026, 2027]))
     m, _, _ = build_model(read_dataset(case.data_dir), case)
     return m
@@ -90,9 +95,9 @@ def test_removing_a_group_breaks_its_tests(group, monkeypatch, tmp_path):
     import tokensite.run as run
     from tokensite.compile import compile_model
 
-    def without_group(m):
+    def without_group(m, *args, **kwargs):
         m.component(group).deactivate()
-        return compile_model(m)
+        return compile_model(m, *args, **kwargs)
 
     monkeypatch.setattr(run, "compile_model", without_group)
     failed = 0

@@ -8,7 +8,8 @@ family that adds to it; the ledger raises if that order is ever broken.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 
 import pyomo.environ as pyo
 
@@ -28,33 +29,42 @@ from tokensite.model.throughput import add_throughput
 from tokensite.model.training import add_training
 from tokensite.model.variables import add_variables
 
-Family = Callable[[pyo.ConcreteModel, Index, Params], None]
 
-FAMILIES: list[tuple[str, Family]] = [
-    ("demand", add_demand),
-    ("throughput", add_throughput),
-    ("training", add_training),
-    ("queue", add_queue),  # registers grid supply, which the power family's grid row reads
-    ("power", add_power),
-    ("reliability", add_reliability),  # sets flow bounds, which the linking rows use
-    ("linking", add_linking),
-    ("policy", add_policy),  # reads the investment every family above registered
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    add: Callable[[pyo.ConcreteModel, Index, Params], None]
+    params: Callable[[Dataset, Case], Mapping] | None = None
+    """The family's own coefficients from the dataset, read in ``add`` as ``par.family[name]``."""
+
+
+FAMILIES: list[Family] = [
+    Family("demand", add_demand),
+    Family("throughput", add_throughput),
+    Family("training", add_training),
+    Family("queue", add_queue),  # registers grid supply, which the power family's grid row reads
+    Family("power", add_power),
+    Family("reliability", add_reliability),  # sets flow bounds, which the linking rows use
+    Family("linking", add_linking),
+    Family("policy", add_policy),  # reads the investment every family above registered
 ]
 
 
 def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.ConcreteModel, Index, Params]:
     """Build the MILP. ``skip`` names families to leave out (tests use it to show none is inert)."""
     skip = set(skip)
-    unknown = skip - {name for name, _ in FAMILIES}
+    unknown = skip - {f.name for f in FAMILIES}
     if unknown:
-        raise ValueError(f"unknown famil(ies) {', '.join(sorted(unknown))}; known: {', '.join(n for n, _ in FAMILIES)}")
+        raise ValueError(f"unknown famil(ies) {', '.join(sorted(unknown))}; known: {', '.join(f.name for f in FAMILIES)}")
     ix, par = model_data(ds, case)
+    par = replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})
     m = pyo.ConcreteModel(name=case.name)
     add_variables(m, ix, par)
     add_shared_expressions(m, ix, par)
-    for name, add in FAMILIES:
-        if name not in skip:
-            add(m, ix, par)
+    for family in FAMILIES:
+        if family.name not in skip:
+            family.add(m, ix, par)
     add_objective(m, ix, par)
     grid_mw(m, ix, par)  # a readout of every plan, even when the power family that uses it is skipped
     return m, ix, par

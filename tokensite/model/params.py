@@ -10,7 +10,7 @@ coefficient. Rates are in Mtok/s and money in USD unless the name says MUSD (see
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -81,6 +81,8 @@ class Params:
     budget_usd_per_year: Mapping[int, float]
     co2_cap_t: Mapping[int, float]
     carbon_price_usd_per_t: Mapping[int, float]
+    # coefficients a family computes for itself (tokensite.model.build.Family.params), by family name
+    family: Mapping[str, Mapping] = field(default_factory=dict)
 
     def need_mtok_per_s(self, m: str, l: str, t: str, y: int) -> float:
         """D_{m,l,y} · p_{m,l,t}: metro demand held in slice t."""
