@@ -222,6 +222,18 @@ class Policy(_Base):
         metadata = table("policy.csv", required=False)
 
 
+class Co2Caps(_Base):
+    """Emissions caps by jurisdiction and year (tokensite/model/co2_caps.py)."""
+
+    jurisdiction: Series[str] = column("jurisdiction in regions.csv", **_ref("regions.csv", "jurisdiction"))
+    year: Series[int] = column("year the cap holds", **YEAR)
+    cap_t: Series[float] = column("emissions cap of the jurisdiction's sites, t CO2 per year", unit="t CO2 per year", ge=0, le=1e12,
+                                  plausible=P(1e4, 1e10, "kt", "kg"))
+
+    class Config:
+        metadata = table("co2_caps.csv", required=False, key=("jurisdiction", "year"))
+
+
 class TokenValues(_Base):
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     year: Series[int] = column("first year the value holds", **YEAR)
@@ -259,7 +271,7 @@ class Elasticity(_Base):
 
 
 TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
-                                   Latency, Profiles, Policy, TokenValues, OnDevice, Elasticity)
+                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity)
 """Every input file, in reading order. A new file is a model above plus its entry here."""
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}

@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
+from tokensite.model.co2_caps import NAME as CO2_CAPS, add_co2_caps, co2_cap_params
 from tokensite.model.demand import add_demand
 from tokensite.model.index import Index, model_data
 from tokensite.model.linking import add_linking
@@ -48,6 +49,7 @@ FAMILIES: list[Family] = [
     Family("reliability", add_reliability),  # sets flow bounds, which the linking rows use
     Family("linking", add_linking),
     Family("policy", add_policy),  # reads the investment every family above registered
+    Family(CO2_CAPS, add_co2_caps, co2_cap_params),
 ]
 
 
