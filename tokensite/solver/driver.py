@@ -8,9 +8,12 @@ back on the way out; HiGHS's own warnings are collected, not printed, and report
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
+
+import numpy as np
 
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
@@ -18,7 +21,7 @@ from tokensite.solver.phases import branch_and_bound, classify_plan, complete_ro
 from tokensite.solver.relax import relax
 from tokensite.solver.routes import RoutePricing, RouteSet
 from tokensite.solver.rounding import RoundingColumns
-from tokensite.solver.solution import Solution
+from tokensite.solver.solution import Plan, Solution
 from tokensite.solver.state import SolveState
 
 Phase = Callable[[SolveState], None]
@@ -35,16 +38,25 @@ PHASES: list[tuple[str, Phase]] = [
 ]
 
 
+FROM_A_PLAN = ("branch_and_bound", "duals", "classify")
+"""The phases that improve a known integer plan (an alternative warm-started from the optimum)."""
+
+
 def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColumns, *, log: bool = False,
                    on_incumbent: Callable[[dict], None] | None = None, on_phase: Callable[[str, float], None] | None = None,
-                   routes: RouteSet | None = None) -> Solution:
+                   routes: RouteSet | None = None, start: np.ndarray | None = None) -> Solution:
     """Solve the compiled model by :data:`PHASES`; report status, objective, a valid bound and the
     true gaps. ``groups`` say how its integers are rounded (:func:`tokensite.solver.rounding_groups`);
     with ``routes`` (:func:`tokensite.solver.routes.route_set`), flows are generated from that pruned set.
+    Given a ``start`` plan (integer-feasible column values), only :data:`FROM_A_PLAN` run, from it.
     ``on_phase`` receives each phase's name and seconds as it ends."""
     t0 = time.perf_counter()
     s = SolveState(comp, options, groups, t0 + float(options.time_limit_s), log,
                    RoutePricing(comp, routes) if routes is not None else None, on_incumbent, t0)
+    if start is not None:
+        s.plan = Plan(start, comp.objective_of(start), comp.spend_of(start), None)
+        s.bound = -math.inf
+        s.skip |= {name for name, _ in PHASES if name not in FROM_A_PLAN}
     for name, phase in PHASES:
         if s.result is not None:
             break

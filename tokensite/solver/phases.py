@@ -192,6 +192,8 @@ def duals(s: SolveState) -> None:
     duals agree (the plan is kept without duals if that LP cannot be solved in time)."""
     if s.better is None:
         return
+    if s.h is None:  # started from a plan: no LP session yet
+        s.h = new_highs(s.comp, s.options, s.log, integer=False, warnings=s.warnings)
     _fix_integers(s, s.better)
     drop_tightening_rows(s.h, s.comp)
     s.h.setOptionValue("run_crossover", "on")

@@ -2,11 +2,12 @@
 compiled model (:func:`with_cost_cap`, built the same way for HiGHS's MIP and for the phases), and
 another objective per direction.
 
-On a large case each direction is one more run of tokensite's phases (:func:`tokensite.solver.solve_compiled`)
-on the capped model; below ``[solver] alternatives_phases_above_columns`` columns, and as the fallback
-when the phases find no plan, HiGHS's MIP on one session holding the capped model, its column costs
-changed per direction and warm-started from the optimum (feasible under the cap, so every run
-starts with an incumbent).
+Each direction is one more run of the shared phases (:func:`tokensite.solver.solve_compiled`) on
+the capped model with the direction as its objective. On a large case, all of them from the
+relaxation; below ``[solver] alternatives_phases_above_columns`` columns, and as the fallback when
+that finds no plan, only the phases that improve a known plan (branch and bound, fixed-integer
+duals, classify), warm-started from the optimum, which is feasible under the cap, so every run
+starts with an incumbent.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 from tokensite.compile import Compiled
 from tokensite.run import Built
 from tokensite.scenarios.alternatives.directions import Direction, cost_vector, x_of
-from tokensite.solver import RoundingColumns, Solution, new_highs, run_until, solve_compiled
+from tokensite.solver import RoundingColumns, Solution, solve_compiled
 
 CAP_TOLERANCE = 1e-9  # relative: the optimum itself stays feasible under a 0 % cap
 METHODS = ("auto", "mip", "phases")
@@ -78,15 +79,6 @@ def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.nd
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
 
 
-def _polish(lp: highspy.Highs, comp: Compiled, c: np.ndarray, x: np.ndarray, deadline: float) -> np.ndarray | None:
-    """The LP of direction ``c`` under the cap with every integer fixed at ``x``; None if it cannot be solved in time."""
-    idx = np.flatnonzero(comp.integer).astype(np.int32)
-    lp.changeColsCost(len(c), np.arange(len(c), dtype=np.int32), c)
-    vals = np.round(x[idx])
-    lp.changeColsBounds(len(idx), idx, vals, vals)
-    return np.array(lp.getSolution().col_value) if run_until(lp, deadline) == "optimal" else None
-
-
 def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict, slack: float, time_limit_s: float,
             log: bool = False, on_run: Callable[[Run], None] | None = None, phases: bool = False,
             fallback_s: float = 0.0, rounding: RoundingColumns | None = None) -> tuple[list[Run], float, list[str]]:
@@ -100,14 +92,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     warnings: list[str] = []
     cap = cost_cap_musd(optimum, slack)
     capped_mip = with_cost_cap(comp, cap)
-    h = new_highs(capped_mip, options, log, integer=True, warnings=warnings)
-    h.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
-    lp: highspy.Highs | None = None
     x_opt = x_of(built, optimum.values)
-    all_cols = np.arange(comp.lp.num_col_, dtype=np.int32)
-    start = highspy.HighsSolution()
-    start.col_value = list(x_opt)
-    start.value_valid = True
     runs = []
     capped = with_cost_cap(comp, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else None
     for d in dirs:
@@ -115,30 +100,19 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         c = cost_vector(groups, d, comp.lp.num_col_)
         sign = -1.0 if d.kind == "max" else 1.0
         note = ""
+        run = None
         if capped is not None:
             x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
-                runs.append(run)
-                if on_run:
-                    on_run(run)
-                continue
-        h.changeColsCost(len(all_cols), all_cols, c)
-        h.setSolution(start)
-        status = run_until(h, t0 + time_limit_s + (fallback_s if phases else 0.0))
-        info = h.getInfo()
-        x = np.array(h.getSolution().col_value) if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible else None
-        bound = float(info.mip_dual_bound) * sign if np.isfinite(info.mip_dual_bound) else None
-        if x is not None and abs(float(np.dot(c, x)) - info.objective_function_value) > 1e-6 * max(1.0, abs(info.objective_function_value)):
-            # HiGHS 1.16 with presolve and a start solution can report the improved objective with the start's
-            # values (seen on a tiny case that presolve solves outright): re-solve the continuous part with the
-            # integers fixed at what it returned, so the plan written is the objective reported or better.
-            if lp is None:
-                lp = new_highs(capped_mip, options, log, integer=False, warnings=warnings)
-            polished = _polish(lp, comp, c, x, t0 + time_limit_s)
-            x = x if polished is None else polished
-        obj = None if x is None else sign * float(np.dot(c, x))
-        run = Run(d, x, status, obj, bound, round(time.perf_counter() - t0, 3), note)
+        if run is None:
+            limit = t0 + time_limit_s + (fallback_s if phases else 0.0) - time.perf_counter()
+            directed_mip = directed(capped_mip, c)
+            sol = solve_compiled(directed_mip, replace(options, time_limit_s=max(limit, 1e-9)), rounding, log=log, start=x_opt)
+            warnings.extend(w for w in sol.warnings if w not in warnings)
+            bound = (sol.bound - directed_mip.offset) * sign if sol.bound is not None and np.isfinite(sol.bound) else None
+            x = sol.x
+            run = Run(d, x, sol.status, None if x is None else sign * float(np.dot(c, x)), bound, round(time.perf_counter() - t0, 3), note)
         runs.append(run)
         if on_run:
             on_run(run)

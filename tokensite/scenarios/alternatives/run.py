@@ -15,9 +15,9 @@ random-vector MGA of Berntsen & Trutnevyte 2017, the random-direction SPORES of 
 2020). The slack is a share of what the optimum *spends* (capex + opex), the measure the solver's
 gap uses; when all demand is served that is (1 + slack) z*.
 
-The model is built and handed to HiGHS once: each alternative changes the column costs and
-re-solves the MIP from the optimum (feasible under the cap, so every run starts with an
-incumbent), for at most ``time_limit_s``. Min/max is solved only for groups built in the
+The model is built and compiled once: each alternative is the compiled model with the cap row and
+its own objective, solved by the shared phases (:mod:`tokensite.scenarios.alternatives.explore`)
+for at most ``time_limit_s``. Min/max is solved only for groups built in the
 optimum: an unbuilt group's minimum is 0, and its maximum would mostly ask how much of a site
 nobody needs can be afforded; unbuilt groups are explored by the random directions, which weigh
 every group. ``max_groups`` keeps the largest built groups when there are many (the world has
