@@ -28,10 +28,14 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
     """Plan AI token factories: where, how many GPUs, at what cost."""
 
 
-for _command in (plan.validate, plan.solve, plan.report):
-    app.command()(_command)
+# In this order in --help: one plan first, then the studies that solve many.
+app.command()(plan.validate)
+app.command()(plan.solve)
+app.command()(plan.report)
 app.command(name="map")(plan.map_)
-for _command in (studies.sweep, studies.stochastic, studies.alternatives, studies.rebound):
-    app.command()(_command)
+app.command()(studies.sweep)
+app.command()(studies.stochastic)
+app.command()(studies.alternatives)
+app.command()(studies.rebound)
 
 __all__ = ["app"]
