@@ -214,7 +214,17 @@ def elastic_layers(frames: Frames) -> list[Problem]:
             for line in _line(el, el.layer.isin(training))]
 
 
-ID_RULES = references(TABLES)
+def id_rules() -> list[tuple[str, str, str, str]]:
+    """(file, column, referenced file, referenced column) of every foreign key, from the fields' ``references``."""
+    return references(TABLES)
+
+
+def __getattr__(name: str) -> object:
+    """``ID_RULES`` is made on first use (building schemas imports dask where installed; schemas.py says why)."""
+    if name == "ID_RULES":
+        return id_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 """(file, column, referenced file, referenced column): every field's ``references`` (schemas.py)."""
 KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
 """(file, key columns): every table's composite ``key`` (schemas.py)."""
@@ -232,7 +242,7 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set
     """
     roots: list[Problem] = []
     follow: list[Problem] = []
-    for rule in ID_RULES:
+    for rule in id_rules():
         found = unknown_ids(frames, raw_ids, *rule)
         (follow if frames.get(rule[2]) is None else roots).extend(found)
     for file, key in KEYS:

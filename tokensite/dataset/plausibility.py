@@ -34,7 +34,17 @@ CLOSE_NAME_CUTOFF = 0.75
 """difflib similarity above which an unknown header is taken for a misspelt known column."""
 
 
-PLAUSIBLE: dict[tuple[str, str], Plausible] = plausible_ranges(TABLES)
+
+
+def plausible() -> dict[tuple[str, str], Plausible]:
+    """Every column's plausible range, from its field (made on first use; schemas.py says why)."""
+    return plausible_ranges(TABLES)
+
+
+def __getattr__(name: str) -> object:
+    if name == "PLAUSIBLE":
+        return plausible()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 """(file, column) -> its plausible range and unit, read from each field's contract (schemas.py)."""
 PEER_WORDS = {"great_circle": "the great-circle estimate", "adjacent_years": "the median of its peers", "median": "the median of its peers"}
 
@@ -120,7 +130,7 @@ def _peer_reference(df: pd.DataFrame, col: str, p: Plausible, frames: dict) -> p
 def unit_warnings(frames: dict[str, pd.DataFrame | None]) -> list[Problem]:
     """Column medians off their plausible range, and cells far from their peers (see module doc)."""
     out: list[Problem] = []
-    for (file, col), p in PLAUSIBLE.items():
+    for (file, col), p in plausible().items():
         df = frames.get(file)
         if df is None or df.empty or col not in df:
             continue

@@ -276,4 +276,11 @@ TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Ti
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}
 # Views for readers that want names, derived from the fields above.
-OPTIONAL_COLUMNS = {table_of(m).file: optional_columns(m) for m in TABLES if optional_columns(m)}
+
+
+def __getattr__(name: str) -> object:
+    """Views that build pandera schemas are made on first use: building one imports pandera's dask
+    typing, and so dask itself where the sweep extra installed it (+2 s on ``import tokensite``)."""
+    if name == "OPTIONAL_COLUMNS":
+        return {table_of(m).file: optional_columns(m) for m in TABLES if optional_columns(m)}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
