@@ -61,9 +61,9 @@ def test_the_pyomo_model_is_gone_before_the_solve(tmp_path, monkeypatch):
 
     seen = []
 
-    def spy(m):
+    def spy(m, *args, **kwargs):
         seen.append(weakref.ref(m))
-        return compile_model(m)
+        return compile_model(m, *args, **kwargs)
 
     monkeypatch.setattr(run, "compile_model", spy)
     built = run.build(_case(tmp_path))
