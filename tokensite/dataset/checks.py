@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tokensite.dataset.contract import references, table_of
+from tokensite.dataset.checks_gpu import GPU_RULES
 from tokensite.dataset.dataset import parse_jurisdictions
 from tokensite.dataset.schemas import TABLES
 from tokensite.errors import DatasetError, Problem
@@ -219,6 +220,7 @@ ID_RULES = references(TABLES)
 KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
 """(file, key columns): every table's composite ``key`` (schemas.py)."""
 RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers]
+RULES += [_needs(*needs)(rule) for rule, needs in GPU_RULES]
 
 
 def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set[str] | frozenset = frozenset()) -> tuple[list[Problem], list[Problem]]:

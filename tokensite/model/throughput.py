@@ -9,8 +9,10 @@ with mtok_per_s_per_unit_{g,l} = n_g · tps_{g,l} · util_l / 10^6. The same GPU
 interactive by day and batch by night (alloc is per slice); training allocation has no
 slice index, so it is the same in every slice.
 
-Cost registered: GPU capex of every active vintage, buy · capex_unit_g · CRF(rate, life_g).
-Investment registered: buy · capex_unit_g in the year bought.
+Cost registered: GPU capex of every active vintage, buy[r,g,y'] · capex_{r,g,y'} · CRF(rate, life_g), with
+capex_{r,g,y'} the unit capex of the vintage's year and site (``Params.unit_capex_usd``: gpus.csv's price,
+or gpu_prices.csv's of the year, times a licence multiplier of gpu_access.csv; model/gpu_rules.py).
+Investment registered: buy · capex_{r,g,y} in the year bought.
 Price rows: ``c_throughput_metro`` (site_token_capacity).
 """
 
@@ -61,7 +63,11 @@ def add_throughput(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     )
 
     for (r, g, y), vintages in ix.FLEET.items():
-        annual = usd_to_musd(par.gpu_unit_capex_usd[g] * par.gpu_crf[g])
-        add_cost(m, f"gpus:{g}", y, annual * sum(m.buy[k] for k in vintages), site=r)
+        capex = [par.unit_capex_usd(*k) for k in vintages]
+        if all(c == par.gpu_unit_capex_usd[g] for c in capex):  # one price for every vintage: the term as before issue 27
+            annual = usd_to_musd(par.gpu_unit_capex_usd[g] * par.gpu_crf[g])
+            add_cost(m, f"gpus:{g}", y, annual * sum(m.buy[k] for k in vintages), site=r)
+        else:
+            add_cost(m, f"gpus:{g}", y, sum(usd_to_musd(c * par.gpu_crf[g]) * m.buy[k] for c, k in zip(capex, vintages)), site=r)
     for r, g, y in ix.RGY:
-        add_investment(m, y, usd_to_musd(par.gpu_unit_capex_usd[g]) * m.buy[r, g, y])
+        add_investment(m, y, usd_to_musd(par.unit_capex_usd(r, g, y)) * m.buy[r, g, y])

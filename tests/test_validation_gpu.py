@@ -1,0 +1,35 @@
+"""The GPU market files of issue 27 (gpu_access.csv, gpu_prices.csv, gpu_supply.csv, throughput.csv's
+``year``): a broken row names file, line and column, like every other input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tiny import base, write
+from tokensite import DatasetError, read_dataset
+
+ACCESS = "gpu,country,from_year,to_year,access,capex_multiplier\n"
+CASES = [
+    ("access gpu exists", "gpu_access.csv", ACCESS + "H9,CN,2026,,banned,\n", 2, "gpu", "unknown"),
+    ("access country is ISO alpha-2", "gpu_access.csv", ACCESS + "G1,China,2026,,banned,\n", 2, "country", "format"),
+    ("access to_year not before from_year", "gpu_access.csv", ACCESS + "G1,CN,2026,2025,banned,\n", 2, "to_year", "before from_year"),
+    ("access is banned or licensed", "gpu_access.csv", ACCESS + "G1,CN,2026,,restricted,\n", 2, "access", "allowed"),
+    ("access multiplier at least 1", "gpu_access.csv", ACCESS + "G1,CN,2026,,licensed,0.5\n", 2, "capex_multiplier", "minimum"),
+    ("access banned has no multiplier", "gpu_access.csv", ACCESS + "G1,CN,2026,,banned,2\n", 2, "capex_multiplier", "banned"),
+]
+
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", CASES, ids=[c[0] for c in CASES])
+def test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words):
+    folder = write(tmp_path / "d", base())
+    (folder / file).write_text(text)
+    with pytest.raises(DatasetError) as exc:
+        read_dataset(folder)
+    assert any(p.file == file and p.line == line and p.column == column and words in p.problem for p in exc.value.problems), str(exc.value)
+
+
+def test_optional_columns_may_be_left_out(tmp_path):
+    folder = write(tmp_path / "d", base())
+    (folder / "gpu_access.csv").write_text("gpu,country,from_year,access\nG1,CN,2026,banned\n")
+    acc = read_dataset(folder).gpu_access
+    assert acc.to_year.isna().all() and list(acc.capex_multiplier) == [1.0]

@@ -1,0 +1,82 @@
+"""GPU export rules, prices by year and throughput by year (docs/formulation.md, "GPU export rules,
+prices and throughput by year"), computed once from gpu_access.csv, gpu_prices.csv and throughput.csv's
+``year``; :mod:`tokensite.model.params` stores what they give and the families read it there.
+
+.. math::
+    capex_{r,g,y} = n_g · price_{g,y} · scale · mult_{c_r,g,y}
+    rate_{g,l,y} = n_g · tps_{g,l,y} · util_l / 10^6
+
+* price_{g,y} is gpu_prices.csv's row of g with the latest ``year`` ≤ y, else gpus.csv's
+  ``capex_usd_per_gpu``;
+* mult_{c,g,y} is the largest ``capex_multiplier`` of the ``licensed`` rows of gpu_access.csv for
+  (g, country c) whose years hold y, else 1; a ``banned`` row whose years hold y removes ``buy[r,g,y]``
+  at every site r of country c (a ban wins over a licence for the same year);
+* tps_{g,l,y} is throughput.csv's row of (g, l) with the latest ``year`` ≤ y, a blank ``year``
+  counting as before every year; a year before a pair's first row takes that first row.
+
+Each mapping holds only the keys whose value differs from the one the model used before these
+files existed (``Params.gpu_unit_capex_usd[g]``, ``Params.mtok_per_s_per_unit[(g,l)]``), so without
+them every coefficient is the same number as before, term for term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from tokensite.config import Case
+from tokensite.dataset import Dataset
+from tokensite.units import tokens_to_mtok
+
+Key = tuple
+
+
+def latest_at_or_before(rows: Iterable[tuple[float, float]], y: int) -> float | None:
+    """The value of the row with the latest year ≤ y among (year, value) pairs (NaN year = before every year); None if none."""
+    best = None
+    for year, value in rows:
+        at = -float("inf") if pd.isna(year) else float(year)
+        if at <= y and (best is None or at >= best[0]):
+            best = (at, float(value))
+    return None if best is None else best[1]
+
+
+def _holds(from_year: float, to_year: float, y: int) -> bool:
+    return from_year <= y and (pd.isna(to_year) or y <= to_year)
+
+
+def access_by_site_year(ds: Dataset, years: Iterable[int]) -> tuple[frozenset, dict[Key, float]]:
+    """(banned (r, g, y), {(r, g, y): licence multiplier > 1}) over the sites and the given years."""
+    acc = ds.gpu_access
+    banned: set[Key] = set()
+    mult: dict[Key, float] = {}
+    if acc.empty:
+        return frozenset(), mult
+    sites_of: dict[str, list[str]] = {}
+    for r, c in zip(ds.regions.site_id, ds.regions.country):
+        sites_of.setdefault(str(c), []).append(str(r))
+    for g, c, lo, hi, access, k in zip(acc.gpu, acc.country, acc.from_year, acc.to_year, acc.access, acc.capex_multiplier):
+        for y in years:
+            if not _holds(float(lo), hi, y):
+                continue
+            for r in sites_of.get(str(c), ()):
+                if access == "banned":
+                    banned.add((r, str(g), int(y)))
+                elif float(k) > mult.get((r, str(g), int(y)), 1.0):
+                    mult[(r, str(g), int(y))] = float(k)
+    return frozenset(banned), {key: v for key, v in mult.items() if key not in banned}
+
+
+def unit_capex_at(ds: Dataset, case: Case, base_usd: Mapping[str, float], multiplier: Mapping[Key, float]) -> dict[Key, float]:
+    """{(r, g, y): USD per unit} where a licence changes the unit capex from ``base_usd[g]``."""
+    out = {}
+    for r in ds.regions.site_id:
+        for g in base_usd:
+            for y in case.years:
+                usd = base_usd[g]
+                k = multiplier.get((str(r), g, int(y)))
+                usd = usd * k if k is not None else usd
+                if usd != base_usd[g]:
+                    out[(str(r), g, int(y))] = usd
+    return out
