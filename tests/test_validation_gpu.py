@@ -33,3 +33,16 @@ def test_optional_columns_may_be_left_out(tmp_path):
     (folder / "gpu_access.csv").write_text("gpu,country,from_year,access\nG1,CN,2026,banned\n")
     acc = read_dataset(folder).gpu_access
     assert acc.to_year.isna().all() and list(acc.capex_multiplier) == [1.0]
+
+
+PRICES = "gpu,year,capex_usd_per_gpu\n"
+PRICE_CASES = [
+    ("price gpu exists", "gpu_prices.csv", PRICES + "H9,2026,1000\n", 2, "gpu", "unknown"),
+    ("price not negative", "gpu_prices.csv", PRICES + "G1,2026,-1\n", 2, "capex_usd_per_gpu", "minimum"),
+    ("price unique by year", "gpu_prices.csv", PRICES + "G1,2026,1000\nG1,2026,900\n", 3, "year", "duplicate"),
+]
+
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", PRICE_CASES, ids=[c[0] for c in PRICE_CASES])
+def test_gpu_price_rules(tmp_path, rule, file, text, line, column, words):
+    test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)

@@ -18,7 +18,7 @@ from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import column, optional_columns, table, table_of
-from tokensite.dataset.schemas_gpu import GpuAccess
+from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices
 
 BIG_USD = 1e13
 BIG_TOKENS_PER_S = 1e14
@@ -273,7 +273,7 @@ class Elasticity(_Base):
 
 TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
                                    Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity,
-                                   GpuAccess)
+                                   GpuAccess, GpuPrices)
 """Every input file, in reading order. A new file is a model above plus its entry here."""
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import column, table
 
 YEAR = {"ge": 1990, "le": 2200}
@@ -35,3 +36,14 @@ class GpuAccess(_Base):
                                              optional=True, ge=1, le=100, default=1.0)
     class Config:
         metadata = table("gpu_access.csv", required=False)
+
+
+class GpuPrices(_Base):
+    """GPU prices by year: an older generation gets cheaper as it ages."""
+
+    gpu: Series[str] = column("gpu in gpus.csv", references=("gpus.csv", "gpu"))
+    year: Series[int] = column("first year the price holds", **YEAR)
+    capex_usd_per_gpu: Series[float] = column("GPU with its share of server and network from this year on, USD", unit="USD", ge=0, le=1e8,
+                                              plausible=P(5e3, 1e5, "thousand USD", "three zeros too many"))
+    class Config:
+        metadata = table("gpu_prices.csv", required=False, key=("gpu", "year"))

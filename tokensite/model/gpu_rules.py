@@ -69,12 +69,19 @@ def access_by_site_year(ds: Dataset, years: Iterable[int]) -> tuple[frozenset, d
 
 
 def unit_capex_at(ds: Dataset, case: Case, base_usd: Mapping[str, float], multiplier: Mapping[Key, float]) -> dict[Key, float]:
-    """{(r, g, y): USD per unit} where a licence changes the unit capex from ``base_usd[g]``."""
+    """{(r, g, y): USD per unit} where gpu_prices.csv or a licence changes the unit capex from ``base_usd[g]``."""
+    gp, n = ds.gpu_prices, dict(zip(ds.gpus.gpu, ds.gpus.gpus_per_unit.astype(int)))
+    price = {}
+    for g, f in (gp.groupby("gpu") if not gp.empty else ()):
+        for y in case.years:
+            p = latest_at_or_before(zip(f.year, f.capex_usd_per_gpu), y)
+            if p is not None:
+                price[(str(g), int(y))] = float(n[g]) * p * case.scale.gpu_capex
     out = {}
     for r in ds.regions.site_id:
         for g in base_usd:
             for y in case.years:
-                usd = base_usd[g]
+                usd = price.get((g, int(y)), base_usd[g])
                 k = multiplier.get((str(r), g, int(y)))
                 usd = usd * k if k is not None else usd
                 if usd != base_usd[g]:
