@@ -46,3 +46,16 @@ PRICE_CASES = [
 @pytest.mark.parametrize("rule,file,text,line,column,words", PRICE_CASES, ids=[c[0] for c in PRICE_CASES])
 def test_gpu_price_rules(tmp_path, rule, file, text, line, column, words):
     test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)
+
+
+TPUT = "gpu,layer,tokens_per_s_per_gpu,year\n"
+THROUGHPUT_CASES = [
+    ("throughput year in range", "throughput.csv", TPUT + "G1,interactive,1000,\nG1,interactive,2000,20277\n", 3, "year", "maximum"),
+    ("throughput unique by year", "throughput.csv", TPUT + "G1,interactive,1000,2027\nG1,interactive,2000,2027\n", 3, "layer", "duplicate"),
+    ("throughput one blank year", "throughput.csv", TPUT + "G1,interactive,1000,\nG1,interactive,2000,\n", 3, "layer", "duplicate"),
+]
+
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", THROUGHPUT_CASES, ids=[c[0] for c in THROUGHPUT_CASES])
+def test_throughput_year_rules(tmp_path, rule, file, text, line, column, words):
+    test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)

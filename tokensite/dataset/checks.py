@@ -54,7 +54,7 @@ def duplicates(frames: Frames, file: str, key: list[str]) -> list[Problem]:
         return []
     dup = df.duplicated(key, keep="first")
     return [
-        Problem(file, line, key[-1], f"duplicate row for ({', '.join(key)})", "/".join(str(df.at[line, k]) for k in key), "keep one row per key")
+        Problem(file, line, key[-1], f"duplicate row for ({', '.join(key)})", "/".join("" if pd.isna(df.at[line, k]) else str(df.at[line, k]) for k in key), "keep one row per key")
         for line in _line(df, dup)
     ]
 

@@ -136,8 +136,10 @@ class Throughput(_Base):
     gpu: Series[str] = column("gpu in gpus.csv", **_ref("gpus.csv", "gpu"))
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     tokens_per_s_per_gpu: Series[float] = column("sustained tokens/s per GPU", unit="tokens/s", gt=0, le=1e9, plausible=P(100, 1e5, "thousand tokens/s", _ZEROS))
+    year: Series[float] = column("first year the row holds, as software improves (latest row at or before the year applies); blank = all years",
+                                 optional=True, nullable=True, **YEAR)
     class Config:
-        metadata = table("throughput.csv", required=True, key=("gpu", "layer"))
+        metadata = table("throughput.csv", required=True, key=("gpu", "year", "layer"))
 
 
 class Timeslices(_Base):

@@ -87,3 +87,24 @@ def unit_capex_at(ds: Dataset, case: Case, base_usd: Mapping[str, float], multip
                 if usd != base_usd[g]:
                     out[(str(r), g, int(y))] = usd
     return out
+def throughput_base(tp: pd.DataFrame) -> pd.DataFrame:
+    """The throughput row each (gpu, layer) has without a year: its blank-year row, else its earliest."""
+    if "year" not in tp.columns or tp.year.isna().all():
+        return tp
+    return tp.assign(_y=tp.year.fillna(-1)).sort_values("_y").drop_duplicates(["gpu", "layer"]).drop(columns="_y")
+
+
+def throughput_at(ds: Dataset, case: Case, n: Mapping[str, int], util: Mapping[str, float], base: Mapping[Key, float]) -> dict[Key, float]:
+    """{(g, l, y): Mtok/s per unit} where throughput.csv's year rows change the rate from ``base[(g, l)]``."""
+    tp = ds.throughput
+    if "year" not in tp.columns or tp.year.isna().all():
+        return {}
+    out = {}
+    for (g, l), f in tp[tp.layer.isin(list(util))].groupby(["gpu", "layer"]):
+        pairs = list(zip(f.year, f.tokens_per_s_per_gpu))
+        for y in case.years:
+            tps = latest_at_or_before(pairs, y)
+            rate = tokens_to_mtok(float(n[g]) * tps * util[l]) if tps is not None else base[(g, l)]
+            if rate != base[(g, l)]:
+                out[(g, l, int(y))] = rate
+    return out

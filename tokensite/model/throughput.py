@@ -1,11 +1,13 @@
 """Throughput family (docs/formulation.md §2): tokens need allocated GPUs; GPUs need a fleet.
 
 .. math::
-    Σ_m flow[r,m,l,t,y] ≤ Σ_g alloc[r,g,l,t,y]\\,mtok\\_per\\_s\\_per\\_unit_{g,l}        ∀ (r,l,t,y),\\ l ∈ L^{metro}
-    pool[r,l,t,y] ≤ Σ_g alloc[r,g,l,t,y]\\,mtok\\_per\\_s\\_per\\_unit_{g,l}              ∀ (r,l,t,y),\\ l ∈ L^{pooled}
+    Σ_m flow[r,m,l,t,y] ≤ Σ_g alloc[r,g,l,t,y]\\,mtok\\_per\\_s\\_per\\_unit_{g,l,y}      ∀ (r,l,t,y),\\ l ∈ L^{metro}
+    pool[r,l,t,y] ≤ Σ_g alloc[r,g,l,t,y]\\,mtok\\_per\\_s\\_per\\_unit_{g,l,y}            ∀ (r,l,t,y),\\ l ∈ L^{pooled}
     Σ_l alloc[r,g,l,t,y] + Σ_l alloc\\_train[r,g,l,y] ≤ fleet[r,g,y]                  ∀ (r,g,t,y)
 
-with mtok_per_s_per_unit_{g,l} = n_g · tps_{g,l} · util_l / 10^6. The same GPUs may serve
+with mtok_per_s_per_unit_{g,l,y} = n_g · tps_{g,l,y} · util_l / 10^6, tps_{g,l,y} throughput.csv's row of
+(g, l) with the latest ``year`` ≤ y (a blank year holds for every year; model/gpu_rules.py): every
+vintage of g makes more tokens as its software improves, at the same power. The same GPUs may serve
 interactive by day and batch by night (alloc is per slice); training allocation has no
 slice index, so it is the same in every slice.
 
@@ -28,9 +30,9 @@ from tokensite.model.params import Params
 from tokensite.units import usd_to_musd
 
 
-def capacity_mtok_per_s(par: Params, alloc: list[tuple[str, str, object]]) -> object:
-    """Σ mtok_per_s_per_unit[g,l] · alloc over (g, l, alloc variable) triples."""
-    return sum(par.mtok_per_s_per_unit[(g, l)] * v for g, l, v in alloc)
+def capacity_mtok_per_s(par: Params, alloc: list[tuple[str, str, object]], y: int) -> object:
+    """Σ mtok_per_s_per_unit[g,l,y] · alloc over (g, l, alloc variable) triples of year y."""
+    return sum(par.mtok_per_s_per_unit_in(g, l, y) * v for g, l, v in alloc)
 
 
 def add_throughput(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
@@ -42,7 +44,7 @@ def add_throughput(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         flow_at[(r, l, t, y)].append(mm)
 
     def capacity(r, l, t, y):
-        return capacity_mtok_per_s(par, alloc_at.get((r, l, t, y), ()))
+        return capacity_mtok_per_s(par, alloc_at.get((r, l, t, y), ()), y)
 
     m.c_throughput_metro = pyo.Constraint(sorted(flow_at), rule=lambda _, r, l, t, y: sum(m.flow[r, mm, l, t, y] for mm in flow_at[(r, l, t, y)]) <= capacity(r, l, t, y))
     m.c_throughput_pool = pyo.Constraint(ix.RLTY_POOL, rule=lambda _, r, l, t, y: m.pool[r, l, t, y] <= capacity(r, l, t, y))

@@ -132,7 +132,7 @@ def delivered_usd_per_mtok(ix: Index, par: Params, r: str, l: str, y: int, mtok_
     facility_mw_year = facility_usd_per_mw_year(par, r)
 
     def running(g: str) -> tuple[float, float, float, float]:
-        rate = par.mtok_per_s_per_unit[(g, l)]
+        rate = par.mtok_per_s_per_unit_in(g, l, bought_in)
         mw_per = par.pue[r] * par.mw_per_unit[(g, l)] / rate
         gpu = gpu_usd_per_unit_year(par, g, r, bought_in) / (rate * MTOK_PER_YEAR_AT_1)
         return gpu, price * mw_per / SECONDS_PER_HOUR, facility_mw_year * mw_per / MTOK_PER_YEAR_AT_1, mw_per
