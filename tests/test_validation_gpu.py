@@ -59,3 +59,26 @@ THROUGHPUT_CASES = [
 @pytest.mark.parametrize("rule,file,text,line,column,words", THROUGHPUT_CASES, ids=[c[0] for c in THROUGHPUT_CASES])
 def test_throughput_year_rules(tmp_path, rule, file, text, line, column, words):
     test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)
+
+
+SUPPLY = "gpu,year,units_max,market\n"
+SUPPLY_CASES = [
+    ("supply gpu exists", "gpu_supply.csv", SUPPLY + "H9,2026,10,\n", 2, "gpu", "unknown"),
+    ("supply not negative", "gpu_supply.csv", SUPPLY + "G1,2026,-1,\n", 2, "units_max", "minimum"),
+    ("supply market exists", "gpu_supply.csv", SUPPLY + "G1,2026,10,EU\n", 2, "market", "unknown market"),
+    ("supply unique by year", "gpu_supply.csv", SUPPLY + "G1,2026,10,US\nG1,2026,20,US\n", 3, "year", "duplicate"),
+    ("supply one world row a year", "gpu_supply.csv", SUPPLY + "G1,2026,10,\nG1,2026,20,\n", 3, "year", "duplicate"),
+]
+
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", SUPPLY_CASES, ids=[c[0] for c in SUPPLY_CASES])
+def test_gpu_supply_rules(tmp_path, rule, file, text, line, column, words):
+    test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)
+
+
+def test_a_market_is_the_country_unless_named(tmp_path):
+    fr = base()
+    fr["regions.csv"]["market"] = ["", "NA"]
+    folder = write(tmp_path / "d", fr)
+    (folder / "gpu_supply.csv").write_text(SUPPLY + "G1,2026,10,NA\nG1,2026,10,US\n")
+    assert list(read_dataset(folder).regions.market) == ["US", "NA"]

@@ -26,5 +26,13 @@ def access_years(frames: Frames) -> list[Problem]:
     return out
 
 
-GPU_RULES = [(access_years, ("gpu_access.csv",))]
+def supply_markets(frames: Frames) -> list[Problem]:
+    """gpu_supply.csv: a market is one of regions.csv's (its market column, blank = the site's country)."""
+    sup, regions = frames["gpu_supply.csv"], frames["regions.csv"]
+    markets = set(regions.market.fillna(regions.country)) if "market" in regions else set(regions.country)
+    return [Problem("gpu_supply.csv", int(line), "market", "unknown market", str(mk), f"use a market of regions.csv ({', '.join(sorted(markets))}) or leave it blank for the world")
+            for line, mk in zip(sup.index, sup.market) if pd.notna(mk) and mk not in markets]
+
+
+GPU_RULES = [(access_years, ("gpu_access.csv",)), (supply_markets, ("gpu_supply.csv", "regions.csv"))]
 """(rule, the files it needs): a rule whose files are unusable is skipped."""

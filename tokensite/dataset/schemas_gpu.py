@@ -47,3 +47,15 @@ class GpuPrices(_Base):
                                               plausible=P(5e3, 1e5, "thousand USD", "three zeros too many"))
     class Config:
         metadata = table("gpu_prices.csv", required=False, key=("gpu", "year"))
+
+
+class GpuSupply(_Base):
+    """GPU supply by year: the units of a generation a market (or the world) can buy in a calendar year."""
+
+    gpu: Series[str] = column("gpu in gpus.csv", references=("gpus.csv", "gpu"))
+    year: Series[int] = column("first calendar year the limit holds (the latest row at or before a year applies)", **YEAR)
+    units_max: Series[float] = column("units of the gpu its market's sites may buy a calendar year", unit="units per year", ge=0, le=1e9,
+                                      plausible=P(10, 1e7))
+    market: Series[str] = column("market of regions.csv whose sites the limit holds at; blank = the world", optional=True, nullable=True)
+    class Config:
+        metadata = table("gpu_supply.csv", required=False, key=("gpu", "market", "year"))

@@ -30,6 +30,7 @@ from tokensite.dataset import Dataset
 from tokensite.units import tokens_to_mtok
 
 Key = tuple
+WORLD = "*"  # gpu_supply.csv's blank market: every site
 
 
 def latest_at_or_before(rows: Iterable[tuple[float, float]], y: int) -> float | None:
@@ -108,3 +109,8 @@ def throughput_at(ds: Dataset, case: Case, n: Mapping[str, int], util: Mapping[s
             if rate != base[(g, l)]:
                 out[(g, l, int(y))] = rate
     return out
+
+
+def world_supply_gpus(supply: pd.DataFrame) -> set[str]:
+    """The GPUs with a world row (blank market) in gpu_supply.csv."""
+    return set(supply.gpu[supply.market.isna()]) if not supply.empty else set()

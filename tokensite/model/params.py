@@ -16,7 +16,7 @@ import pandas as pd
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
-from tokensite.model.gpu_rules import access_by_site_year, throughput_at, throughput_base, unit_capex_at
+from tokensite.model.gpu_rules import access_by_site_year, throughput_at, throughput_base, unit_capex_at, world_supply_gpus
 from tokensite.units import KW_PER_MW, crf, tokens_to_mtok
 
 Key = tuple
@@ -41,7 +41,7 @@ class Params:
     gpus_per_unit: Mapping[str, int]
     gpu_unit_capex_usd: Mapping[str, float]
     gpu_crf: Mapping[str, float]
-    supply_units_per_year: Mapping[str, float]  # only GPUs with a supply limit
+    supply_units_per_year: Mapping[str, float]  # only GPUs with a supply limit and no world row in gpu_supply.csv (model/gpu_supply.py)
     mtok_per_s_per_unit: Mapping[Key, float]  # (g,l): n_g · tps_{g,l} · util_l, fully allocated (blank-year row, else earliest)
     mw_per_unit: Mapping[Key, float]  # (g,l): n_g · kw_g · pf_l / 1000, IT power before PUE
     nameplate_mw_per_unit: Mapping[str, float]  # g: n_g · kw_g / 1000, IT nameplate of a unit
@@ -221,7 +221,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
         gpus_per_unit=n,
         gpu_unit_capex_usd=unit_capex,
         gpu_crf={g: crf(rate, float(life)) for g, life in zip(gpus.gpu, gpus.lifetime_years)},
-        supply_units_per_year=_col(gpus, "gpu", "supply_units_per_year"),
+        supply_units_per_year=_col(gpus[~gpus.gpu.isin(world_supply_gpus(ds.gpu_supply))], "gpu", "supply_units_per_year"),
         mtok_per_s_per_unit=makes,
         mtok_per_s_per_unit_at=throughput_at(ds, case, n, util, makes),
         mw_per_unit={(g, l): float(n[g]) * kw[g] * pf[l] / KW_PER_MW for (g, l) in tput},
