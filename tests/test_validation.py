@@ -202,7 +202,7 @@ def test_on_device_tokens_are_reported_not_planned(tmp_path):
 
 def test_the_checks_and_warnings_read_each_columns_contract_from_its_field():
     assert ("power_prices.csv", "site_id", "regions.csv", "site_id") in ID_RULES
-    assert ("throughput.csv", ["gpu", "layer"]) in KEYS
+    assert ("throughput.csv", ["gpu", "year", "layer"]) in KEYS  # issue 27: a row per year (blank = every year)
     p = PLAUSIBLE[("power_prices.csv", "price_usd_per_mwh")]
     assert (p.lo, p.hi, p.unit, p.too_low) == (20, 400, "USD/MWh", "USD/kWh")
     assert {"bridge_carbon_kg_per_mwh", "min_mw", "layers"} <= set(OPTIONAL_COLUMNS["regions.csv"])

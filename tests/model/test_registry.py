@@ -74,7 +74,7 @@ def test_registries_seal_when_read(full_model):
         add_grid_supply(full_model, "A", 2026, 1.0)
     with pytest.raises(RuntimeError, match="investment registered after it was read"):
         add_investment(full_model, 2026, 1.0)
-    assert set(ledger(full_model).price_rows) == {"grid_mw", "facility_mw", "token_year", "token_slice", "site_token_capacity"}
+    assert set(ledger(full_model).price_rows) == {"grid_mw", "facility_mw", "token_year", "token_slice", "site_token_capacity", "gpu_supply"}
 
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tokensite.dataset.contract import references, table_of
+from tokensite.dataset.checks_gpu import GPU_RULES
 from tokensite.dataset.dataset import parse_jurisdictions
 from tokensite.dataset.schemas import TABLES
 from tokensite.errors import DatasetError, Problem
@@ -53,7 +54,7 @@ def duplicates(frames: Frames, file: str, key: list[str]) -> list[Problem]:
         return []
     dup = df.duplicated(key, keep="first")
     return [
-        Problem(file, line, key[-1], f"duplicate row for ({', '.join(key)})", "/".join(str(df.at[line, k]) for k in key), "keep one row per key")
+        Problem(file, line, key[-1], f"duplicate row for ({', '.join(key)})", "/".join("" if pd.isna(df.at[line, k]) else str(df.at[line, k]) for k in key), "keep one row per key")
         for line in _line(df, dup)
     ]
 
@@ -229,6 +230,7 @@ def __getattr__(name: str) -> object:
 KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
 """(file, key columns): every table's composite ``key`` (schemas.py)."""
 RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers]
+RULES += [_needs(*needs)(rule) for rule, needs in GPU_RULES]
 
 
 def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set[str] | frozenset = frozenset()) -> tuple[list[Problem], list[Problem]]:

@@ -18,6 +18,7 @@ from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import column, optional_columns, table, table_of
+from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices, GpuSupply
 
 BIG_USD = 1e13
 BIG_TOKENS_PER_S = 1e14
@@ -42,6 +43,11 @@ def _ref(file: str, col: str) -> dict:
 def _min_mw_by_kind(regions):
     """the default of its kind (campus 20, metro 1, edge 0.1 MW), at most max_mw"""
     return regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw)
+
+
+def _country(regions):
+    """its country"""
+    return regions.country
 
 
 class _Base(pa.DataFrameModel):
@@ -81,6 +87,7 @@ class Regions(_Base):
     min_mw: Series[float] = column("smallest facility worth building once the site opens, MW (extension; blank = default for its kind)", unit="MW", optional=True,
                                    ge=0, le=1e5, nullable=True, fill=_min_mw_by_kind)
     layers: Series[str] = column("semicolon-separated layers the site may serve (extension; blank = every layer)", optional=True, nullable=True)
+    market: Series[str] = column("the market the site buys GPUs in (gpu_supply.csv); blank = its country", optional=True, nullable=True, fill=_country)
     class Config:
         metadata = table("regions.csv", required=True)
 
@@ -135,8 +142,10 @@ class Throughput(_Base):
     gpu: Series[str] = column("gpu in gpus.csv", **_ref("gpus.csv", "gpu"))
     layer: Series[str] = column("layer in layers.csv", **_ref("layers.csv", "layer"))
     tokens_per_s_per_gpu: Series[float] = column("sustained tokens/s per GPU", unit="tokens/s", gt=0, le=1e9, plausible=P(100, 1e5, "thousand tokens/s", _ZEROS))
+    year: Series[float] = column("first year the row holds, as software improves (latest row at or before the year applies); blank = all years",
+                                 optional=True, nullable=True, **YEAR)
     class Config:
-        metadata = table("throughput.csv", required=True, key=("gpu", "layer"))
+        metadata = table("throughput.csv", required=True, key=("gpu", "year", "layer"))
 
 
 class Timeslices(_Base):
@@ -271,7 +280,8 @@ class Elasticity(_Base):
 
 
 TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
-                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity)
+                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity,
+                                   GpuAccess, GpuPrices, GpuSupply)
 """Every input file, in reading order. A new file is a model above plus its entry here."""
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}

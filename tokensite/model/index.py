@@ -1,8 +1,8 @@
 """The model's sparse index sets, built once in pandas/Python from the Dataset and Case.
 
 Pyomo never sees an ineligible tuple: no variable exists for a route outside the SLO or
-residency rule, a GPU before its first year, a site before its earliest year, or a tranche
-that comes online after the horizon.
+residency rule, a GPU before its first year or where an export rule bans it (gpu_access.csv), a
+site before its earliest year, or a tranche that comes online after the horizon.
 
 Letters (docs/formulation.md): R sites, M metros, L layers, G GPU generations, Y years,
 T slices, K price tiers, B demand blocks (price-elastic layers), Q tranches, P programs, J pool groups (a jurisdiction, or "*"
@@ -79,7 +79,7 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
     first = dict(zip(ds.gpus.gpu, ds.gpus.first_year))
     life = dict(zip(ds.gpus.gpu, ds.gpus.lifetime_years))
 
-    RGY = tuple((r, g, y) for r in R for g in G for y in Y if y >= first[g] and y >= earliest[r])
+    RGY = tuple((r, g, y) for r in R for g in G for y in Y if y >= first[g] and y >= earliest[r] and (r, g, y) not in par.gpu_banned)
     fleet: dict[Key, list[Key]] = {}
     for r, g, y0 in RGY:
         for y in Y:

@@ -32,7 +32,7 @@ COST_CATEGORIES = (
 )
 CAPEX = ("gpus", "facility", "site development", "interconnection", "bridge capacity")
 UNSERVED = ("unserved tokens", "declined demand", "unhosted training")
-PRICE_KINDS = ("grid_mw", "facility_mw", "token_year", "token_slice", "site_token_capacity")
+PRICE_KINDS = ("grid_mw", "facility_mw", "token_year", "token_slice", "site_token_capacity", "gpu_supply")
 
 
 def cost_kind(category: str) -> str:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
+from tokensite.model.gpu_rules import access_by_site_year, throughput_at, throughput_base, unit_capex_at, world_supply_gpus
 from tokensite.units import KW_PER_MW, crf, tokens_to_mtok
 
 Key = tuple
@@ -40,10 +41,13 @@ class Params:
     gpus_per_unit: Mapping[str, int]
     gpu_unit_capex_usd: Mapping[str, float]
     gpu_crf: Mapping[str, float]
-    supply_units_per_year: Mapping[str, float]  # only GPUs with a supply limit
-    mtok_per_s_per_unit: Mapping[Key, float]  # (g,l): n_g · tps_{g,l} · util_l, fully allocated
+    supply_units_per_year: Mapping[str, float]  # only GPUs with a supply limit and no world row in gpu_supply.csv (model/gpu_supply.py)
+    mtok_per_s_per_unit: Mapping[Key, float]  # (g,l): n_g · tps_{g,l} · util_l, fully allocated (blank-year row, else earliest)
     mw_per_unit: Mapping[Key, float]  # (g,l): n_g · kw_g · pf_l / 1000, IT power before PUE
     nameplate_mw_per_unit: Mapping[str, float]  # g: n_g · kw_g / 1000, IT nameplate of a unit
+    gpu_banned: frozenset  # (r,g,y) with no buy variable: gpu_access.csv bans g in r's country in y (model/gpu_rules.py)
+    gpu_unit_capex_usd_at: Mapping[Key, float]  # (r,g,y) only where a licence or a price by year changes gpu_unit_capex_usd[g]
+    mtok_per_s_per_unit_at: Mapping[Key, float]  # (g,l,y) only where throughput.csv's year rows change mtok_per_s_per_unit[(g,l)]
     # sites
     pue: Mapping[str, float]
     max_mw: Mapping[str, float]
@@ -87,6 +91,14 @@ class Params:
     def need_mtok_per_s(self, m: str, l: str, t: str, y: int) -> float:
         """D_{m,l,y} · p_{m,l,t}: metro demand held in slice t."""
         return self.demand_mtok_per_s[(m, l, y)] * self.profile.get((m, l, t), 1.0)
+
+    def unit_capex_usd(self, r: str, g: str, y: int) -> float:
+        """USD of a unit of g bought at r in y: its licence and price of the year, else gpus.csv's."""
+        return self.gpu_unit_capex_usd_at.get((r, g, y), self.gpu_unit_capex_usd[g])
+
+    def mtok_per_s_per_unit_in(self, g: str, l: str, y: int) -> float:
+        """Mtok/s a fully allocated unit of g makes on layer l in year y (throughput.csv's row of the year)."""
+        return self.mtok_per_s_per_unit_at.get((g, l, y), self.mtok_per_s_per_unit[(g, l)])
 
     def most_bought(self, l: str, y: int) -> float:
         """Σ_b width_b: the most demand of (l, y) that may be bought, in multiples of D (1 for fixed demand)."""
@@ -181,7 +193,8 @@ def build_params(ds: Dataset, case: Case) -> Params:
     util = dict(zip(layers.layer, layers.util_max.astype(float)))
     pf = dict(zip(layers.layer, layers.power_fraction.astype(float)))
     kw = dict(zip(gpus.gpu, gpus.kw_per_gpu.astype(float)))
-    tput = {(g, l): float(v) for g, l, v in zip(ds.throughput.gpu, ds.throughput.layer, ds.throughput.tokens_per_s_per_gpu) if l in util}
+    tp = throughput_base(ds.throughput)
+    tput = {(g, l): float(v) for g, l, v in zip(tp.gpu, tp.layer, tp.tokens_per_s_per_gpu) if l in util}
     pp = ds.power_prices
     route = ds.routes[ds.routes.layer.isin(layers.layer)]
     queue = ds.queue
@@ -190,6 +203,9 @@ def build_params(ds: Dataset, case: Case) -> Params:
     bridge = regions[regions.bridge_max_mw.fillna(0) > 0]
     demand, profile, pool = _demand(ds, case, layers)
     blocks, eps, ref_price = _elastic(ds, case, layers)
+    makes = {(g, l): tokens_to_mtok(float(n[g]) * v * util[l]) for (g, l), v in tput.items()}
+    unit_capex = {g: float(n[g]) * float(c) * case.scale.gpu_capex for g, c in zip(gpus.gpu, gpus.capex_usd_per_gpu)}
+    banned, licence = access_by_site_year(ds, case.years)
     return Params(
         hours=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float))),
         hour_share=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float) / ds.timeslices.hours.sum())),
@@ -203,12 +219,15 @@ def build_params(ds: Dataset, case: Case) -> Params:
         max_shift=_col(layers, "layer", "max_shift"),
         max_site_share=_col(layers, "layer", "max_site_share"),
         gpus_per_unit=n,
-        gpu_unit_capex_usd={g: float(n[g]) * float(c) * case.scale.gpu_capex for g, c in zip(gpus.gpu, gpus.capex_usd_per_gpu)},
+        gpu_unit_capex_usd=unit_capex,
         gpu_crf={g: crf(rate, float(life)) for g, life in zip(gpus.gpu, gpus.lifetime_years)},
-        supply_units_per_year=_col(gpus, "gpu", "supply_units_per_year"),
-        mtok_per_s_per_unit={(g, l): tokens_to_mtok(float(n[g]) * v * util[l]) for (g, l), v in tput.items()},
+        supply_units_per_year=_col(gpus[~gpus.gpu.isin(world_supply_gpus(ds.gpu_supply))], "gpu", "supply_units_per_year"),
+        mtok_per_s_per_unit=makes,
+        mtok_per_s_per_unit_at=throughput_at(ds, case, n, util, makes),
         mw_per_unit={(g, l): float(n[g]) * kw[g] * pf[l] / KW_PER_MW for (g, l) in tput},
         nameplate_mw_per_unit={g: float(n[g]) * kw[g] / KW_PER_MW for g in n},
+        gpu_banned=banned,
+        gpu_unit_capex_usd_at=unit_capex_at(ds, case, unit_capex, licence),
         pue=_col(regions, "site_id", "pue"),
         max_mw=_col(regions, "site_id", "max_mw"),
         min_mw=_col(regions, "site_id", "min_mw"),

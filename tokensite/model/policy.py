@@ -5,7 +5,8 @@
     investment_y ≤ budget_y · W_y                                      (policy.csv budget_usd given)
     emissions_y = Σ_{r,t} w_t (Σ_k tier\\_mw · c_r + bridge\\_draw\\_mw · c^{bridge}_r) / 1000 ≤ cap_y   (co2_cap_t given)
 
-W_y is the number of calendar years planning year y stands for, so supply and budget are per
+A GPU with a world row in gpu_supply.csv has its supply rows in :mod:`tokensite.model.gpu_supply` instead
+(``Params.supply_units_per_year`` leaves it out). W_y is the number of calendar years planning year y stands for, so supply and budget are per
 calendar year. investment_y is the overnight investment the other families registered for y
 (GPUs bought, facility MW added, sites opened, tranches energised; :mod:`tokensite.model.ledger`).
 The carbon price adds price · emissions (grid tiers only) to the cost.

@@ -2,7 +2,7 @@
 
 .. math::
     Σ_r host[p,r] + skip[p] = 1                                                   ∀ p
-    Σ_g alloc\\_train[r,g,l,y]\\,mtok\\_per\\_s\\_per\\_unit_{g,l} ≥ Σ_{p: l_p = l,\\ start_p ≤ y} host[p,r]\\,tokens_p   ∀ (r,l,y)
+    Σ_g alloc\\_train[r,g,l,y]\\,mtok\\_per\\_s\\_per\\_unit_{g,l,y} ≥ Σ_{p: l_p = l,\\ start_p ≤ y} host[p,r]\\,tokens_p   ∀ (r,l,y)
     host[p,r] ≤ open[r, y_p]      (y_p: first planning year ≥ start_p)
     facility\\_mw[r,y] ≥ min\\_campus\\_mw_p · host[p,r]                               ∀ y ≥ start_p
     host[p,r] exists only where r allows training, is on p's jurisdiction list and can
@@ -44,7 +44,7 @@ def add_training(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
                 need[(r, layer_of[p], y)].append(p)
     m.c_training_throughput = pyo.Constraint(
         sorted(need),
-        rule=lambda _, r, l, y: capacity_mtok_per_s(par, alloc_at.get((r, l, y), ())) >= sum(tokens_to_mtok(par.program_tokens_per_s[p]) * m.host[p, r] for p in need[(r, l, y)]),
+        rule=lambda _, r, l, y: capacity_mtok_per_s(par, alloc_at.get((r, l, y), ()), y) >= sum(tokens_to_mtok(par.program_tokens_per_s[p]) * m.host[p, r] for p in need[(r, l, y)]),
     )
     m.c_training_open = pyo.Constraint(ix.PR, rule=lambda _, p, r: m.host[p, r] <= m.open[r, ix.first_year_from(start[p])])
     rows = [(p, r, y) for p, r in ix.PR for y in ix.Y if y >= start[p]]

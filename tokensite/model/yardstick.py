@@ -7,7 +7,7 @@ or neither. Every term is built from the :class:`~tokensite.model.params.Params`
 family that registers the cost reads, in the same products (:data:`PER_TOKEN` names them):
 
 .. math::
-    gpu      = capex_g · CRF_g / (mtok\\_per\\_s\\_per\\_unit_{g,l} · S)
+    gpu      = capex_{r,g,y} · CRF_g / (mtok\\_per\\_s\\_per\\_unit_{g,l} · S)
     power    = (\\bar p_r + carbon\\_price_y · kg_r / 1000) · μ_{r,g,l} / 3600
     facility = (capex_r · CRF_{facility} + O\\&M_r) · μ_{r,g,l} / S
     grid     = (1 − existing_r / need) · min_q (overnight_q / mw_q) · CRF_{interconnect} · μ_{r,g,l} / S
@@ -16,7 +16,9 @@ family that registers the cost reads, in the same products (:data:`PER_TOKEN` na
 
 with μ_{r,g,l} = PUE_r · mw\\_per\\_unit_{g,l} / mtok\\_per\\_s\\_per\\_unit_{g,l} (facility MW per Mtok/s),
 S = 3600 · 8760 (Mtok in a year at 1 Mtok/s), \\bar p_r the hour-weighted price of the site's
-cheapest uncapped tier (its bridge price when it has none), g the generation on sale by y
+cheapest uncapped tier (its bridge price when it has none), capex_{r,g,y} the unit capex the
+throughput family charges for a unit bought at r in the last planning year ≤ y (its licence and
+price of the year), g the generation on sale at r in that planning year (not banned there)
 that makes the sum of gpu, power and facility smallest, and ``need`` the MW the rate draws; the
 grid term's min runs over the site's tranches online by y and its bridge capacity
 (bridge_capex · CRF_{bridge}).
@@ -82,9 +84,9 @@ def energy_usd_per_mwh(par: Params, r: str, y: int) -> float:
     return firm_price_usd_per_mwh(par, r) + par.carbon_price_usd_per_t.get(y, 0.0) * par.carbon_kg_per_mwh.get(r, 0.0) / KG_PER_T
 
 
-def gpu_usd_per_unit_year(par: Params, g: str) -> float:
-    """A GPU unit's annual capex, as the throughput family registers it."""
-    return par.gpu_unit_capex_usd[g] * par.gpu_crf[g]
+def gpu_usd_per_unit_year(par: Params, g: str, r: str, y: int) -> float:
+    """A GPU unit bought at r in y, its annual capex, as the throughput family registers it."""
+    return par.unit_capex_usd(r, g, y) * par.gpu_crf[g]
 
 
 def facility_usd_per_mw_year(par: Params, r: str) -> float:
@@ -122,16 +124,17 @@ def delivered_usd_per_mtok(ix: Index, par: Params, r: str, l: str, y: int, mtok_
     already ``built``; ``transit`` is the transit of the routes served
     (:func:`route_transit_usd_per_mtok`). None when no GPU generation that serves ``l`` is on sale
     there by then."""
-    gens = {g for (rr, g, yy) in ix.RGY if rr == r and yy <= y and (g, l) in par.mtok_per_s_per_unit}
+    bought_in = max((yy for yy in ix.Y if yy <= y), default=None)  # the planning year whose purchases serve y
+    gens = {g for (rr, g, yy) in ix.RGY if rr == r and yy == bought_in and (g, l) in par.mtok_per_s_per_unit}
     if not gens:
         return None
     price = energy_usd_per_mwh(par, r, y)
     facility_mw_year = facility_usd_per_mw_year(par, r)
 
     def running(g: str) -> tuple[float, float, float, float]:
-        rate = par.mtok_per_s_per_unit[(g, l)]
+        rate = par.mtok_per_s_per_unit_in(g, l, bought_in)
         mw_per = par.pue[r] * par.mw_per_unit[(g, l)] / rate
-        gpu = gpu_usd_per_unit_year(par, g) / (rate * MTOK_PER_YEAR_AT_1)
+        gpu = gpu_usd_per_unit_year(par, g, r, bought_in) / (rate * MTOK_PER_YEAR_AT_1)
         return gpu, price * mw_per / SECONDS_PER_HOUR, facility_mw_year * mw_per / MTOK_PER_YEAR_AT_1, mw_per
 
     gpu, power, facility, mw_per = min((running(g) for g in sorted(gens)), key=lambda c: c[0] + c[1] + c[2])

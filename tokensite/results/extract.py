@@ -48,7 +48,7 @@ def _allocation(par: Params, v: dict[str, dict]) -> pd.DataFrame:
     for (r, g, l, y), x in v["alloc_train"].items():
         alloc[(r, g, l, y)] += x
     rows = [
-        dict(site_id=r, gpu=g, layer=l, year=y, units_mean=x, tokens_per_s=mtok_to_tokens(x * par.mtok_per_s_per_unit[(g, l)]), draw_mw=x * par.mw_per_unit[(g, l)] * par.pue[r])
+        dict(site_id=r, gpu=g, layer=l, year=y, units_mean=x, tokens_per_s=mtok_to_tokens(x * par.mtok_per_s_per_unit_in(g, l, y)), draw_mw=x * par.mw_per_unit[(g, l)] * par.pue[r])
         for (r, g, l, y), x in alloc.items()
         if x > 1e-9
     ]

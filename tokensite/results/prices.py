@@ -4,12 +4,16 @@
     grid\\_mw_{r,y} = −Σ_t λ^{grid}_{r,t,y} / φ_y          facility\\_mw_{r,y} = −Σ_t λ^{facility}_{r,t,y} / φ_y
     token_{m,l,y} = \\frac{λ^{year}_{m,l,y} Σ_t h_t p_{m,l,t} + Σ_t λ^{slice}_{m,l,t,y} (1 − shift_l) p_{m,l,t}}{3600 Σ_t w_t p_{m,l,t} · φ_y}
     site\\_token\\_capacity_{r,l,y} = −Σ_t λ^{metro}_{r,l,t,y} / (3600 Σ_t w_t · φ_y)
+    gpu\\_supply_{g,k,y} = −λ^{supply}_{g,k,y}
 
 The duals are in MUSD of discounted objective per unit of row; dividing by φ_y gives
 undiscounted USD in year y: per MW-year for the MW rows, per Mtok for the token rows.
 A layer that cannot shift has no year row (λ^{year} = 0): its slice rows are equalities.
 site_token_capacity is the value of one more Mtok/s of capacity held all year, per Mtok it
 would make (before 2026-11-25 it summed per-slice prices, doubling it with two slices).
+gpu_supply is the value of one more unit of g bought in planning year y in market k (``*`` the
+world): the discounted objective it saves, in USD (a unit is paid over its life, so no one year's
+φ divides it; at rate 0 it is the undiscounted saving). Its rows carry ``gpu`` and ``market``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from tokensite.model.index import Index
 from tokensite.model.params import Params
 from tokensite.units import SECONDS_PER_HOUR, musd_to_usd
 
-COLUMNS = ["kind", "site_id", "metro_id", "layer", "year", "value", "unit"]
+COLUMNS = ["kind", "site_id", "metro_id", "layer", "year", "value", "unit", "gpu", "market"]
 
 
 def _per_site_year(duals: dict) -> dict[tuple, float]:
@@ -53,4 +57,8 @@ def prices(ix: Index, par: Params, duals: dict[str, dict]) -> pd.DataFrame:
     year_mtok = SECONDS_PER_HOUR * sum(w.values())  # Mtok a year per Mtok/s held in every slice
     for (r, l, y), v in ((k, v / year_mtok) for k, v in cap.items()):
         rows.append(dict(kind="site_token_capacity", site_id=r, metro_id="", layer=l, year=y, value=musd_to_usd(v) / phi[y], unit="usd_per_mtok"))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    for (g, k, y), d in sorted(duals.get("gpu_supply", {}).items()):
+        rows.append(dict(kind="gpu_supply", site_id="", metro_id="", layer="", year=y, value=musd_to_usd(-d), unit="usd_per_unit", gpu=g, market=k))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame[["gpu", "market"]] = frame[["gpu", "market"]].astype(object).fillna("")
+    return frame

@@ -13,6 +13,7 @@ from tokensite.config import SolverOptions
 from tokensite.solver.routes import RoutePricing
 from tokensite.solver.rounding import RoundingColumns
 from tokensite.solver.solution import Plan, Solution, gap_of, solution_of
+from tokensite.solver.unit_prices import with_unit_prices
 
 
 @dataclass
@@ -55,5 +56,6 @@ class SolveState:
     def finish(self, status: str, plan: Plan | None, message: str | None = None, bound: float | None = None) -> None:
         """End the solve with ``plan`` (None: no plan) and ``status``; the message defaults to the phases' notes."""
         text = "; ".join(self.notes) if message is None else message
+        plan = with_unit_prices(self.comp, self.options, plan, self.deadline, self.log, self.warnings)  # gpu_supply's duals
         self.result = solution_of(self.comp, status, plan, self.bound if bound is None else bound, self.t0, self.progress,
                                   self.warnings, text, self.options.zero, self.phases_s)

@@ -6,17 +6,20 @@ model's own (:func:`tokensite.model.index.model_data` on the case in the summary
 results folder can be explained again without the solve. Cost reasons price a token with the
 model's yardstick (:mod:`tokensite.model.yardstick`). Reasons, in order of precedence:
 
-sites      lead_time > no_power > min_campus > residency > no_demand > cost
-demand     no_site_in_slo > residency > no_site_by_year > reliability > capacity > cost_above_value | within_gap
+sites      lead_time > no_power > banned > min_campus > residency > no_demand > cost
+demand     no_site_in_slo > residency > no_site_by_year > banned > reliability > capacity > supply > cost_above_value | within_gap
 training   no_host_by_year > min_campus > campus_power > cost_above_value | within_gap
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from tokensite.config import case_from_summary
 from tokensite.dataset import Dataset
+from tokensite.model.build import FAMILIES
 from tokensite.model.index import model_data
 from tokensite.results.explain.context import COLUMNS, Context, powered_from
 from tokensite.results.explain.demand import explain_demand
@@ -31,7 +34,9 @@ def explain(ds: Dataset, res: Results) -> pd.DataFrame:
     """The why-not-here table of a solved case (empty when the solve found no plan)."""
     if "sites" not in res.frames:
         return pd.DataFrame(columns=COLUMNS)
-    ix, par = model_data(ds, case_from_summary(res.summary["case"]))
+    case = case_from_summary(res.summary["case"])
+    ix, par = model_data(ds, case)
+    par = replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})  # as build_model
     earliest = {r: int(y) for r, y in zip(ds.regions.site_id, ds.regions.earliest_year)}
     c = Context(ds, ix, par, dict(res.frames), powered_from(ds, ix, par), earliest)
     rows = explain_sites(c) + explain_demand(c) + explain_training(c)

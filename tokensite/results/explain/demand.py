@@ -7,6 +7,7 @@ import pandas as pd
 from tokensite.model.index import Index
 from tokensite.model.yardstick import delivered_usd_per_mtok, route_transit_usd_per_mtok, total_usd_per_mtok
 from tokensite.results.explain.context import EPS, Context, fmt, largest_term, pct
+from tokensite.results.explain.gpus import banned_at, supply_used_up
 from tokensite.units import tokens_to_mtok
 
 
@@ -58,12 +59,18 @@ def explain_demand(c: Context) -> list[dict]:
         if not usable:
             rows.append({**base, "reason": "no_site_by_year", "detail": f"none of the {len(eligible)} eligible sites can take GPUs with power by {y} (lead time or queue); {pct(share)} unserved"})
             continue
+        if (why := banned_at(c, usable, l, y)) is not None:
+            rows.append({**base, "reason": "banned", "detail": f"{why}; {pct(share)} unserved"})
+            continue
         sh = par.max_site_share[l]
         if l in ix.L_METRO and sh < 1 and len(usable) * sh < 1 - EPS:
             rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {pct(share)} unserved"})
             continue
         if all(_at_limit(c, sites[(r, y)], r) for r in usable):
             rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {pct(share)} unserved"})
+            continue
+        if (why := supply_used_up(c, usable, l, y)) is not None:
+            rows.append({**base, "reason": "supply", "detail": f"{why}; {pct(share)} unserved"})
             continue
         rate = tokens_to_mtok(row.unserved_tokens_per_s)
         open_now = {r for r in usable if (r, y) in sites and sites[(r, y)]["facility_mw"] > EPS}

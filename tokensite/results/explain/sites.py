@@ -1,4 +1,4 @@
-"""Why a candidate site stays unbuilt: lead time, power, campus size, residency, demand in reach, or cost."""
+"""Why a candidate site stays unbuilt: lead time, power, GPU export bans, campus size, residency, demand in reach, or cost."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from tokensite.dataset import Dataset
 from tokensite.model.index import Index
 from tokensite.model.yardstick import delivered_usd_per_mtok, route_transit_usd_per_mtok, total_usd_per_mtok
 from tokensite.results.explain.context import EPS, Context, fmt, largest_term, losing_term
+from tokensite.results.explain.gpus import banned_site
 from tokensite.units import tokens_to_mtok
 
 
@@ -110,6 +111,8 @@ def explain_sites(c: Context) -> list[dict]:
             q = ds.queue[ds.queue.site_id == r]
             when = f"its first tranche comes online in {int(q.online_year.min())}" if not q.empty else "it has no queue tranche"
             reason, detail = "no_power", f"no grid or bridge power by {last}: {row.existing_mw:g} MW today and {when}"
+        elif (why := banned_site(c, r)) is not None:
+            reason, detail = "banned", why
         elif r in needs and par.max_mw[r] < needs[r] and unreached:
             reason, detail = "min_campus", f"max {row.max_mw:g} MW is below the {needs[r]:g} MW the smallest training program it may host needs"
         elif unreached and r not in needs and r in in_slo:

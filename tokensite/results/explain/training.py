@@ -57,7 +57,7 @@ def _program_draw_mw(c: Context, p: str, r: str, y: int) -> float:
     par, l = c.par, c.par.program_layer[p]
     rate = tokens_to_mtok(par.program_tokens_per_s[p])
     gens = {g for (rr, g, ll, yy) in c.ix.RGLY_TRAIN if rr == r and ll == l and yy == y}
-    return min((rate / par.mtok_per_s_per_unit[(g, l)] * par.mw_per_unit[(g, l)] * par.pue[r] for g in gens), default=math.inf)
+    return min((rate / par.mtok_per_s_per_unit_in(g, l, y) * par.mw_per_unit[(g, l)] * par.pue[r] for g in gens), default=math.inf)
 
 
 def _power_by_mw(c: Context, r: str, y: int) -> float:

@@ -1,0 +1,61 @@
+"""The GPU market files of issue 27, one pandera model each (listed in ``schemas.TABLES``).
+
+Kept apart from :mod:`tokensite.dataset.schemas` only for its length; the contract is the same
+(:func:`~tokensite.dataset.contract.column`, :func:`~tokensite.dataset.contract.table`). The model
+reads them in :mod:`tokensite.model.gpu_rules`.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from tokensite.dataset.contract import Plausible as P
+from tokensite.dataset.contract import column, table
+
+YEAR = {"ge": 1990, "le": 2200}
+ACCESS = ["banned", "licensed"]
+
+
+class _Base(pa.DataFrameModel):
+    class Config:
+        coerce = True
+        strict = False
+
+
+class GpuAccess(_Base):
+    """Export rules: a GPU generation banned, or bought under licence, in a country for some years."""
+
+    gpu: Series[str] = column("gpu in gpus.csv", references=("gpus.csv", "gpu"))
+    country: Series[str] = column("ISO 3166 alpha-2 of the sites the rule holds at (regions.csv country)", str_matches=r"^[A-Z]{2}$",
+                                  hint="a two-letter ISO code such as CN")
+    from_year: Series[int] = column("first year the rule holds", **YEAR)
+    to_year: Series[float] = column("last year the rule holds; blank = open-ended", optional=True, nullable=True, **YEAR)
+    access: Series[str] = column("banned (no purchase at the country's sites in those years) | licensed (the unit capex is multiplied)", isin=ACCESS)
+    capex_multiplier: Series[float] = column("licensed: unit capex multiplier, a licence fee or tariff (≥ 1); blank = 1", unit="x the unit capex",
+                                             optional=True, ge=1, le=100, default=1.0)
+    class Config:
+        metadata = table("gpu_access.csv", required=False)
+
+
+class GpuPrices(_Base):
+    """GPU prices by year: an older generation gets cheaper as it ages."""
+
+    gpu: Series[str] = column("gpu in gpus.csv", references=("gpus.csv", "gpu"))
+    year: Series[int] = column("first year the price holds", **YEAR)
+    capex_usd_per_gpu: Series[float] = column("GPU with its share of server and network from this year on, USD", unit="USD", ge=0, le=1e8,
+                                              plausible=P(5e3, 1e5, "thousand USD", "three zeros too many"))
+    class Config:
+        metadata = table("gpu_prices.csv", required=False, key=("gpu", "year"))
+
+
+class GpuSupply(_Base):
+    """GPU supply by year: the units of a generation a market (or the world) can buy in a calendar year."""
+
+    gpu: Series[str] = column("gpu in gpus.csv", references=("gpus.csv", "gpu"))
+    year: Series[int] = column("first calendar year the limit holds (the latest row at or before a year applies)", **YEAR)
+    units_max: Series[float] = column("units of the gpu its market's sites may buy a calendar year", unit="units per year", ge=0, le=1e9,
+                                      plausible=P(10, 1e7))
+    market: Series[str] = column("market of regions.csv whose sites the limit holds at; blank = the world", optional=True, nullable=True)
+    class Config:
+        metadata = table("gpu_supply.csv", required=False, key=("gpu", "market", "year"))
