@@ -183,6 +183,15 @@ def min_below_max(frames: Frames) -> list[Problem]:
             for line in _line(r, r.min_mw > r.max_mw)]
 
 
+@_needs("regions.csv")
+def existing_facility_below_max(frames: Frames) -> list[Problem]:
+    """A site's existing facility fits under its max_mw (facility_mw ≥ existing_facility_mw must be feasible)."""
+    r = frames["regions.csv"]
+    return [Problem("regions.csv", line, "existing_facility_mw", f"is above max_mw ({r.at[line, 'max_mw']:g})", f"{r.at[line, 'existing_facility_mw']:g}",
+                    "raise max_mw to at least the facility standing today, or lower existing_facility_mw")
+            for line in _line(r, r.existing_facility_mw > r.max_mw)]
+
+
 @_needs("profiles.csv", "timeslices.csv")
 def profile_means(frames: Frames) -> list[Problem]:
     """Each layer's profile covers every slice with an hour-weighted mean of 1."""
@@ -218,7 +227,7 @@ ID_RULES = references(TABLES)
 """(file, column, referenced file, referenced column): every field's ``references`` (schemas.py)."""
 KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
 """(file, key columns): every table's composite ``key`` (schemas.py)."""
-RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers, existing_facility_below_max]
 
 
 def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set[str] | frozenset = frozenset()) -> tuple[list[Problem], list[Problem]]:

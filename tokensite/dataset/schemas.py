@@ -81,6 +81,8 @@ class Regions(_Base):
     min_mw: Series[float] = column("smallest facility worth building once the site opens, MW (extension; blank = default for its kind)", unit="MW", optional=True,
                                    ge=0, le=1e5, nullable=True, fill=_min_mw_by_kind)
     layers: Series[str] = column("semicolon-separated layers the site may serve (extension; blank = every layer)", optional=True, nullable=True)
+    existing_facility_mw: Series[float] = column("facility (data halls) standing today, MW; no capex, fixed O&M charged (extension; blank = 0)", unit="MW",
+                                                 optional=True, ge=0, le=1e5, default=0.0, plausible=P(1, 5000, "GW", "kW"))
     class Config:
         metadata = table("regions.csv", required=True)
 

@@ -17,6 +17,7 @@ from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.model.co2_caps import NAME as CO2_CAPS, add_co2_caps, co2_cap_params
 from tokensite.model.demand import add_demand
+from tokensite.model.existing import NAME as EXISTING, add_existing
 from tokensite.model.index import Index, model_data
 from tokensite.model.linking import add_linking
 from tokensite.model.objective import add_objective
@@ -50,6 +51,7 @@ FAMILIES: list[Family] = [
     Family("linking", add_linking),
     Family("policy", add_policy),  # reads the investment every family above registered
     Family(CO2_CAPS, add_co2_caps, co2_cap_params),
+    Family(EXISTING, add_existing),
 ]
 
 

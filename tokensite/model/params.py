@@ -60,6 +60,8 @@ class Params:
     price_usd_per_mwh: Mapping[Key, float]  # (r,k,t)
     tier_cap_mw: Mapping[Key, float | None]  # (r,k,t); None = uncapped
     transit_usd_per_mtok: Mapping[Key, float]  # (r,m,l) on eligible routes
+    existing_facility_mw: Mapping[str, float]  # only sites with halls standing today (regions.csv existing_facility_mw > 0)
+    built_at_start: frozenset[str]  # sites open from the first planning year, with no site development cost (existing halls)
     # demand
     demand_mtok_per_s: Mapping[Key, float]  # D_{m,l,y}
     profile: Mapping[Key, float]  # p_{m,l,t}, hour-weighted mean 1
@@ -188,6 +190,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
     programs = planned_programs(ds, case)
     policy = ds.policy
     bridge = regions[regions.bridge_max_mw.fillna(0) > 0]
+    halls = regions[regions.existing_facility_mw > 0]
     demand, profile, pool = _demand(ds, case, layers)
     blocks, eps, ref_price = _elastic(ds, case, layers)
     return Params(
@@ -224,6 +227,8 @@ def build_params(ds: Dataset, case: Case) -> Params:
         price_usd_per_mwh={(r, k, t): float(p) * case.scale.power_price for r, k, t, p in zip(pp.site_id, pp.tier, pp.slice, pp.price_usd_per_mwh)},
         tier_cap_mw={(r, k, t): (None if pd.isna(c) else float(c)) for r, k, t, c in zip(pp.site_id, pp.tier, pp.slice, pp.cap_mw)},
         transit_usd_per_mtok={(r, m, l): float(c) for r, m, l, c in zip(route.site_id, route.metro_id, route.layer, route.transit_usd_per_mtok)},
+        existing_facility_mw=_col(halls, "site_id", "existing_facility_mw"),
+        built_at_start=frozenset(halls.site_id),
         demand_mtok_per_s=demand,
         profile=profile,
         pool_demand_mtok_per_s=pool,
