@@ -25,6 +25,10 @@ BIG_TOKENS_PER_S = 1e14
 # hall, a wholesale colocation suite, a telco or tower micro-site.
 DEFAULT_MIN_MW = {"campus": 20.0, "metro": 1.0, "edge": 0.1}
 DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
+# Build pace: facility MW a site may add a year where regions.csv leaves max_build_mw_per_year blank. None = no
+# limit, for every kind today: the world case has no pace column and builds campuses of many GW in its first
+# planning year, so a finite default would change its plan (docs/data-format.md).
+DEFAULT_MAX_BUILD_MW_PER_YEAR: dict[str, float | None] = {"campus": None, "metro": None, "edge": None}
 DEFAULT_BLOCKS = 10
 DEFAULT_MAX_MULTIPLE = 3.0
 YEAR = {"ge": 1990, "le": 2200}
@@ -42,6 +46,11 @@ def _ref(file: str, col: str) -> dict:
 def _min_mw_by_kind(regions):
     """the default of its kind (campus 20, metro 1, edge 0.1 MW), at most max_mw"""
     return regions.kind.map(DEFAULT_MIN_MW).clip(upper=regions.max_mw)
+
+
+def _pace_by_kind(regions):
+    """the default of its kind (no limit for every kind: DEFAULT_MAX_BUILD_MW_PER_YEAR)"""
+    return regions.kind.map(DEFAULT_MAX_BUILD_MW_PER_YEAR).astype(float)
 
 
 class _Base(pa.DataFrameModel):
@@ -83,6 +92,8 @@ class Regions(_Base):
     layers: Series[str] = column("semicolon-separated layers the site may serve (extension; blank = every layer)", optional=True, nullable=True)
     existing_facility_mw: Series[float] = column("facility (data halls) standing today, MW; no capex, fixed O&M charged (extension; blank = 0)", unit="MW",
                                                  optional=True, ge=0, le=1e5, default=0.0, plausible=P(1, 5000, "GW", "kW"))
+    max_build_mw_per_year: Series[float] = column("facility MW the site may add a year (extension; blank = the default of its kind: no limit)", unit="MW per year",
+                                                  optional=True, ge=0, le=1e5, nullable=True, fill=_pace_by_kind, plausible=P(5, 5000, "GW per year", "kW per year"))
     class Config:
         metadata = table("regions.csv", required=True)
 
