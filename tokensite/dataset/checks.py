@@ -253,13 +253,19 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set
 
 
 def check_case(case: "Case", ds: "Dataset") -> None:
-    """A case must name known layers and only years the demand data cover; raises DatasetError."""
+    """A case must name known layers and only years the demand data cover, and no installed vintage after its
+    first year; raises DatasetError."""
     where = str(case.path or case.name)
     out = []
     known = set(ds.layers.layer)
     for layer in case.layers or ():
         if layer not in known:
             out.append(Problem(where, None, "case.layers", "unknown layer", layer, f"use one of {', '.join(sorted(known))}"))
+    first = case.years[0]
+    for i, v in zip(ds.installed.index, ds.installed.vintage):
+        if int(v) > first:
+            out.append(Problem("installed.csv", int(i) + 2, "vintage", f"is after the first planning year {first}", str(v),
+                               "list only GPUs installed by the start of the plan; purchases in the planning years are the plan's to make"))
     have = set(ds.demand.year)
     missing = [y for y in case.years if y not in have]
     if missing and have:

@@ -25,9 +25,7 @@ BIG_TOKENS_PER_S = 1e14
 # hall, a wholesale colocation suite, a telco or tower micro-site.
 DEFAULT_MIN_MW = {"campus": 20.0, "metro": 1.0, "edge": 0.1}
 DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
-# Build pace: facility MW a site may add a year where regions.csv leaves max_build_mw_per_year blank. None = no
-# limit, for every kind today: the world case has no pace column and builds campuses of many GW in its first
-# planning year, so a finite default would change its plan (docs/data-format.md).
+# Build pace where max_build_mw_per_year is blank; None = no limit, for every kind: a finite default would change the world's plan (docs/data-format.md).
 DEFAULT_MAX_BUILD_MW_PER_YEAR: dict[str, float | None] = {"campus": None, "metro": None, "edge": None}
 DEFAULT_BLOCKS = 10
 DEFAULT_MAX_MULTIPLE = 3.0
@@ -51,7 +49,6 @@ def _min_mw_by_kind(regions):
 def _pace_by_kind(regions):
     """the default of its kind (no limit for every kind: DEFAULT_MAX_BUILD_MW_PER_YEAR)"""
     return regions.kind.map(DEFAULT_MAX_BUILD_MW_PER_YEAR).astype(float)
-
 
 class _Base(pa.DataFrameModel):
     class Config:
@@ -283,8 +280,19 @@ class Elasticity(_Base):
         metadata = table("elasticity.csv", required=False, key=("layer", "year"))
 
 
+class Installed(_Base):
+    """GPUs standing at a site today (tokensite/model/existing.py): their capex is sunk."""
+
+    site_id: Series[str] = column("site in regions.csv", **_ref("regions.csv", "site_id"))
+    gpu: Series[str] = column("gpu in gpus.csv", **_ref("gpus.csv", "gpu"))
+    vintage: Series[int] = column("year the units were installed; they count until vintage + lifetime_years − 1; not after the first planning year", **YEAR)
+    units: Series[int] = column("GPU units installed (gpus_per_unit GPUs each, as gpus.csv)", unit="GPU units", ge=0, le=1e9, plausible=P(1, 1e6))
+    class Config:
+        metadata = table("installed.csv", required=False, key=("site_id", "gpu", "vintage"))
+
+
 TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
-                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity)
+                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity, Installed)
 """Every input file, in reading order. A new file is a model above plus its entry here."""
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}

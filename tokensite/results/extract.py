@@ -30,14 +30,19 @@ def _annual_mean(w: dict[str, float], t: str, v: float) -> float:
     return w[t] * v / HOURS_PER_YEAR
 
 
-def _fleet(ix: Index, par: Params, buy: dict) -> pd.DataFrame:
+def _fleet(ix: Index, par: Params, buy: dict, retire: dict) -> pd.DataFrame:
+    """Units by site x gpu x year: bought that year, installed (installed.csv, alive that year), retired of those
+    by that year, and active (every vintage bought still alive plus the installed units kept)."""
     rows = []
     for (r, g, y), vintages in ix.FLEET.items():
         bought = buy.get((r, g, y), 0.0)
-        active = sum(buy.get(k, 0.0) for k in vintages)
-        if active > SHOWN or bought > SHOWN:
-            rows.append(dict(site_id=r, gpu=g, year=y, units_bought=round(bought), units_active=round(active), gpus_active=round(active) * par.gpus_per_unit[g]))
-    return pd.DataFrame(rows, columns=["site_id", "gpu", "year", "units_bought", "units_active", "gpus_active"])
+        installed = sum(par.installed_units[(r, g, v)] for v in ix.INSTALLED.get((r, g, y), ()))
+        retired = sum(retire.get((r, g, v, y), 0.0) for v in ix.INSTALLED.get((r, g, y), ()))
+        active = sum(buy.get(k, 0.0) for k in vintages) + installed - retired
+        if active > SHOWN or bought > SHOWN or installed > SHOWN:
+            rows.append(dict(site_id=r, gpu=g, year=y, units_bought=round(bought), units_active=round(active), gpus_active=round(active) * par.gpus_per_unit[g],
+                             units_installed=round(installed), units_retired=round(retired)))
+    return pd.DataFrame(rows, columns=["site_id", "gpu", "year", "units_bought", "units_active", "gpus_active", "units_installed", "units_retired"])
 
 
 def _allocation(par: Params, v: dict[str, dict]) -> pd.DataFrame:
@@ -165,7 +170,7 @@ def extract(ds: Dataset, ix: Index, par: Params, comp: Compiled, sol: Solution) 
         return {}
     v = defaultdict(dict, sol.values)
     frames: dict[str, pd.DataFrame] = {}
-    frames["fleet"] = _fleet(ix, par, v["buy"])
+    frames["fleet"] = _fleet(ix, par, v["buy"], v["retire"])
     frames["allocation"] = _allocation(par, v)
     frames["flows"], frames["served"] = _flows_and_served(ix, par, v)
     if par.elasticity:
