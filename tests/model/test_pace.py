@@ -49,3 +49,15 @@ def test_a_campus_grows_no_faster_than_its_pace(tmp_path, pace, expected, b_mw):
 
 def test_without_the_family_the_pace_is_ignored(tmp_path):
     assert solve_tiny(tmp_path, _frames("0.001"), years=(2026, 2028), skip=["pace"]).objective_usd == pytest.approx(5104.0, rel=1e-6)
+
+
+def test_explain_names_the_build_pace_where_it_binds(tmp_path):
+    """A cannot take GPUs before 2030, so the campus B alone serves M1: 0.001 MW (1 unit) by 2026 and
+    0.003 MW (3 units) by 2028 leave 1,000 tokens/s unserved in each year, and explain says why."""
+    fr = _frames("0.001")
+    set_site(fr, "A", earliest_year=2030)
+    res = solve_tiny(tmp_path, fr, years=(2026, 2028))
+    e = res.explain[res.explain.kind == "demand"]
+    assert e.reason.tolist() == ["build_pace", "build_pace"]
+    assert "B at its build pace" in e.detail.iloc[0] and "at most 0.001 MW by 2026" in e.detail.iloc[0]
+    assert "at most 0.003 MW by 2028" in e.detail.iloc[1]

@@ -26,11 +26,22 @@ from tokensite.model.params import Params
 NAME = "pace"
 
 
-def pace_params(ds: Dataset, case: Case) -> dict:
-    """{"mw_per_year": {site: facility MW it may add a year}} for the sites with a finite pace."""
+def pace_mw_per_year(ds: Dataset) -> dict[str, float]:
+    """{site: facility MW it may add a year} for the sites with a finite pace."""
     r = ds.regions
     given = r[r.max_build_mw_per_year.notna()]
-    return {"mw_per_year": {str(s): float(v) for s, v in zip(given.site_id, given.max_build_mw_per_year)}}
+    return {str(s): float(v) for s, v in zip(given.site_id, given.max_build_mw_per_year)}
+
+
+def pace_params(ds: Dataset, case: Case) -> dict:
+    """{"mw_per_year": :func:`pace_mw_per_year`}: the family's own coefficients."""
+    return {"mw_per_year": pace_mw_per_year(ds)}
+
+
+def paced_mw(pace_mw_per_year: float, existing_facility_mw: float, y0: int, y: int) -> float:
+    """The most facility MW the rows allow by year y: the halls standing plus a year of pace by y_0, plus
+    the pace for every calendar year after it (explain's ``build_pace`` reason reads it)."""
+    return existing_facility_mw + pace_mw_per_year * (1 + y - y0)
 
 
 def pace_rows(ix: Index, par: Params) -> tuple[list[str], list[tuple[str, int, int]]]:
