@@ -71,7 +71,7 @@ def test_an_installed_fleet_is_retired_exactly_when_a_newer_generation_pays(tmp_
     res = solve_tiny(tmp_path, _installed_h(value))
     assert res.objective_usd == pytest.approx(expected, rel=1e-6)
     f = res.fleet.set_index("gpu")
-    assert (f.at["H", "units_installed"], f.at["H", "units_retired"], f.at["H", "units_active"]) == (1, retired, 1 - retired)
+    assert (f.at["H", "vintage"], f.at["H", "units_installed"], f.at["H", "units_retired"], f.at["H", "units_active"]) == (2024, 1, retired, 1 - retired)
     assert (f.at["G1", "units_bought"] if "G1" in f.index else 0) == g1
     a = res.sites.set_index("site_id").loc["A"]
     assert bool(a.open)
@@ -89,8 +89,8 @@ def test_a_retired_unit_stays_retired(tmp_path):
     res = solve_tiny(tmp_path, fr, years=(2026, 2027))
     assert res.objective_usd == pytest.approx(1438, rel=1e-6)
     f = res.fleet.set_index(["gpu", "year"])
-    assert f.at[("H", 2026), "units_retired"] == 1 and f.at[("H", 2027), "units_retired"] == 1
-    assert f.at[("G1", 2027), "units_bought"] == 1
+    assert f.at[("H", 2026), "units_retired"] == 1 and f.at[("H", 2027), "units_retired"] == 1 and f.at[("H", 2027), "units_active"] == 0
+    assert (f.at[("G1", 2027), "vintage"], f.at[("G1", 2027), "units_bought"]) == (2027, 1)
 
 
 @pytest.mark.parametrize("hall,expected,facility_mw", [
