@@ -184,6 +184,15 @@ def min_below_max(frames: Frames) -> list[Problem]:
             for line in _line(r, r.min_mw > r.max_mw)]
 
 
+@_needs("regions.csv")
+def existing_facility_below_max(frames: Frames) -> list[Problem]:
+    """A site's existing facility fits under its max_mw (facility_mw ≥ existing_facility_mw must be feasible)."""
+    r = frames["regions.csv"]
+    return [Problem("regions.csv", line, "existing_facility_mw", f"is above max_mw ({r.at[line, 'max_mw']:g})", f"{r.at[line, 'existing_facility_mw']:g}",
+                    "raise max_mw to at least the facility standing today, or lower existing_facility_mw")
+            for line in _line(r, r.existing_facility_mw > r.max_mw)]
+
+
 @_needs("profiles.csv", "timeslices.csv")
 def profile_means(frames: Frames) -> list[Problem]:
     """Each layer's profile covers every slice with an hour-weighted mean of 1."""
@@ -229,7 +238,7 @@ def __getattr__(name: str) -> object:
 """(file, column, referenced file, referenced column): every field's ``references`` (schemas.py)."""
 KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
 """(file, key columns): every table's composite ``key`` (schemas.py)."""
-RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers, existing_facility_below_max]
 RULES += [_needs(*needs)(rule) for rule, needs in GPU_RULES]
 
 
@@ -256,13 +265,19 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set
 
 
 def check_case(case: "Case", ds: "Dataset") -> None:
-    """A case must name known layers and only years the demand data cover; raises DatasetError."""
+    """A case must name known layers and only years the demand data cover, and no installed vintage after its
+    first year; raises DatasetError."""
     where = str(case.path or case.name)
     out = []
     known = set(ds.layers.layer)
     for layer in case.layers or ():
         if layer not in known:
             out.append(Problem(where, None, "case.layers", "unknown layer", layer, f"use one of {', '.join(sorted(known))}"))
+    first = case.years[0]
+    for i, v in zip(ds.installed.index, ds.installed.vintage):
+        if int(v) > first:
+            out.append(Problem("installed.csv", int(i) + 2, "vintage", f"is after the first planning year {first}", str(v),
+                               "list only GPUs installed by the start of the plan; purchases in the planning years are the plan's to make"))
     have = set(ds.demand.year)
     missing = [y for y in case.years if y not in have]
     if missing and have:

@@ -21,6 +21,7 @@ from pandera.errors import SchemaErrorReason
 from tokensite.dataset import checks
 from tokensite.dataset.contract import Model, bool_columns, optional_columns, required_columns, table_of
 from tokensite.dataset.dataset import Dataset, derive
+from tokensite.dataset.installed import installed_warnings
 from tokensite.dataset.locations import location_warnings
 from tokensite.dataset.messages import MISSING_COLUMN, failures, schema_problems
 from tokensite.dataset.plausibility import close_name, header_warnings, unit_warnings
@@ -202,7 +203,7 @@ def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = Non
     damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
     roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)
     problems += roots
-    warnings = [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames, folder)
+    warnings = [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames, folder) + installed_warnings(frames)
     for w, meant in misspelt:  # a misspelt column that leaves errors behind is their root
         echoes = [p for p in problems if p.file == w.file and p.column == meant]
         if echoes:

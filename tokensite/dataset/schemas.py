@@ -18,7 +18,7 @@ from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import column, optional_columns, table, table_of
-from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices, GpuSupply
+from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices, GpuSupply, Installed
 
 BIG_USD = 1e13
 BIG_TOKENS_PER_S = 1e14
@@ -26,6 +26,8 @@ BIG_TOKENS_PER_S = 1e14
 # hall, a wholesale colocation suite, a telco or tower micro-site.
 DEFAULT_MIN_MW = {"campus": 20.0, "metro": 1.0, "edge": 0.1}
 DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimate
+# Build pace where max_build_mw_per_year is blank; None = no limit, for every kind: a finite default would change the world's plan (docs/data-format.md).
+DEFAULT_MAX_BUILD_MW_PER_YEAR: dict[str, float | None] = {"campus": None, "metro": None, "edge": None}
 DEFAULT_BLOCKS = 10
 DEFAULT_MAX_MULTIPLE = 3.0
 YEAR = {"ge": 1990, "le": 2200}
@@ -49,6 +51,10 @@ def _country(regions):
     """its country"""
     return regions.country
 
+
+def _pace_by_kind(regions):
+    """the default of its kind (no limit for every kind: DEFAULT_MAX_BUILD_MW_PER_YEAR)"""
+    return regions.kind.map(DEFAULT_MAX_BUILD_MW_PER_YEAR).astype(float)
 
 class _Base(pa.DataFrameModel):
     class Config:
@@ -88,6 +94,10 @@ class Regions(_Base):
                                    ge=0, le=1e5, nullable=True, fill=_min_mw_by_kind)
     layers: Series[str] = column("semicolon-separated layers the site may serve (extension; blank = every layer)", optional=True, nullable=True)
     market: Series[str] = column("the market the site buys GPUs in (gpu_supply.csv); blank = its country", optional=True, nullable=True, fill=_country)
+    existing_facility_mw: Series[float] = column("facility (data halls) standing today, MW; no capex, fixed O&M charged (extension; blank = 0)", unit="MW",
+                                                 optional=True, ge=0, le=1e5, default=0.0, plausible=P(1, 5000, "GW", "kW"))
+    max_build_mw_per_year: Series[float] = column("facility MW the site may add a year (extension; blank = the default of its kind: no limit)", unit="MW per year",
+                                                  optional=True, ge=0, le=1e5, nullable=True, fill=_pace_by_kind, plausible=P(5, 5000, "GW per year", "kW per year"))
     class Config:
         metadata = table("regions.csv", required=True)
 
@@ -280,7 +290,7 @@ class Elasticity(_Base):
 
 
 TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
-                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity,
+                                   Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity, Installed,
                                    GpuAccess, GpuPrices, GpuSupply)
 """Every input file, in reading order. A new file is a model above plus its entry here."""
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}

@@ -1,4 +1,5 @@
-"""The GPU market files of issue 27, one pandera model each (listed in ``schemas.TABLES``).
+"""The GPU files of issue 27 (the installed base, export rules, prices, supply), one pandera model each
+(listed in ``schemas.TABLES``).
 
 Kept apart from :mod:`tokensite.dataset.schemas` only for its length; the contract is the same
 (:func:`~tokensite.dataset.contract.column`, :func:`~tokensite.dataset.contract.table`). The model
@@ -21,6 +22,18 @@ class _Base(pa.DataFrameModel):
     class Config:
         coerce = True
         strict = False
+
+
+class Installed(_Base):
+    """GPUs standing at a site today (tokensite/model/existing.py): their capex is sunk."""
+
+    site_id: Series[str] = column("site in regions.csv", references=("regions.csv", "site_id"))
+    gpu: Series[str] = column("gpu in gpus.csv", references=("gpus.csv", "gpu"))
+    vintage: Series[int] = column("year the units were installed; they count until vintage + lifetime_years − 1; not after the first planning year", **YEAR)
+    units: Series[int] = column("GPU units installed (gpus_per_unit GPUs each, as gpus.csv)", unit="GPU units", ge=0, le=1e9, plausible=P(1, 1e6))
+
+    class Config:
+        metadata = table("installed.csv", required=False, key=("site_id", "gpu", "vintage"))
 
 
 class GpuAccess(_Base):

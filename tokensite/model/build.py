@@ -18,9 +18,11 @@ from tokensite.dataset import Dataset
 from tokensite.model.co2_caps import NAME as CO2_CAPS, add_co2_caps, co2_cap_params
 from tokensite.model.demand import add_demand
 from tokensite.model.gpu_supply import NAME as GPU_SUPPLY, add_gpu_supply, gpu_supply_params
+from tokensite.model.existing import NAME as EXISTING, add_existing
 from tokensite.model.index import Index, model_data
 from tokensite.model.linking import add_linking
 from tokensite.model.objective import add_objective
+from tokensite.model.pace import NAME as PACE, add_pace, pace_params
 from tokensite.model.params import Params
 from tokensite.model.policy import add_policy
 from tokensite.model.power import add_power
@@ -52,6 +54,8 @@ FAMILIES: list[Family] = [
     Family("policy", add_policy),  # reads the investment every family above registered
     Family(CO2_CAPS, add_co2_caps, co2_cap_params),
     Family(GPU_SUPPLY, add_gpu_supply, gpu_supply_params),
+    Family(EXISTING, add_existing),
+    Family(PACE, add_pace, pace_params),
 ]
 
 

@@ -38,7 +38,7 @@ class Index:
     Q: tuple[str, ...]
     RY: tuple[Key, ...]
     RGY: tuple[Key, ...]  # buy[r,g,y]
-    FLEET: Mapping[Key, tuple[Key, ...]]  # (r,g,y) -> the buy tuples active in y
+    FLEET: Mapping[Key, tuple[Key, ...]]  # (r,g,y) -> the buy tuples active in y (none where only installed units are)
     RGLTY: tuple[Key, ...]  # alloc[r,g,l,t,y] on metro-bound and pooled layers
     RGLY_TRAIN: tuple[Key, ...]  # alloc_train[r,g,l,y]
     E: tuple[Key, ...]  # flow[r,m,l,t,y]
@@ -51,6 +51,8 @@ class Index:
     RKTY: tuple[Key, ...]  # tier_mw[r,k,t,y]
     R_BRIDGE: tuple[str, ...]  # sites that may build on-site generation
     PR: tuple[Key, ...]  # host[p,r]
+    INSTALLED: Mapping[Key, tuple[int, ...]]  # (r,g,y) -> the installed vintages v still alive in y (installed.csv)
+    RGVY: tuple[Key, ...]  # retire[r,g,v,y]: installed units of vintage v retired by y
 
     def previous_year(self, y: int) -> int | None:
         i = self.Y.index(y)
@@ -85,6 +87,14 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
         for y in Y:
             if y0 <= y < y0 + life[g]:
                 fleet.setdefault((r, g, y), []).append((r, g, y0))
+
+    installed: dict[Key, list[int]] = {}
+    for r, g, v in sorted(par.installed_units):
+        for y in Y:
+            if g in G and y <= v + life[g] - 1:
+                fleet.setdefault((r, g, y), [])
+                installed.setdefault((r, g, y), []).append(v)
+    RGVY = tuple((r, g, v, y) for (r, g, y), vs in installed.items() for v in vs)
 
     route = ds.routes[ds.routes.layer.isin(L_METRO)]
     served_at = route.groupby("site_id").layer.unique().map(set).to_dict()
@@ -124,6 +134,7 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
         RY=tuple((r, y) for r in R for y in Y), RGY=RGY, FLEET={k: tuple(v) for k, v in fleet.items()},
         RGLTY=tuple(RGLTY), RGLY_TRAIN=tuple(RGLY_TRAIN), E=E, RLTY_POOL=RLTY_POOL, POOL_GROUP=pool_group,
         MLTY=MLTY, LJTY=LJTY, MLBY=MLBY, LJBY=LJBY, RKTY=RKTY, R_BRIDGE=tuple(par.bridge_max_mw), PR=PR,
+        INSTALLED={k: tuple(v) for k, v in installed.items()}, RGVY=RGVY,
     )
 
 

@@ -64,6 +64,9 @@ class Params:
     price_usd_per_mwh: Mapping[Key, float]  # (r,k,t)
     tier_cap_mw: Mapping[Key, float | None]  # (r,k,t); None = uncapped
     transit_usd_per_mtok: Mapping[Key, float]  # (r,m,l) on eligible routes
+    existing_facility_mw: Mapping[str, float]  # only sites with halls standing today (regions.csv existing_facility_mw > 0)
+    built_at_start: frozenset[str]  # sites open from the first planning year, with no site development cost (existing halls, installed units)
+    installed_units: Mapping[Key, float]  # (r,g,v): GPU units installed in vintage v still alive in the first planning year (installed.csv)
     # demand
     demand_mtok_per_s: Mapping[Key, float]  # D_{m,l,y}
     profile: Mapping[Key, float]  # p_{m,l,t}, hour-weighted mean 1
@@ -186,6 +189,17 @@ def _elastic(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict,
     return blocks, eps, ref
 
 
+def installed_units(ds: Dataset, case: Case) -> dict[Key, float]:
+    """{(site, gpu, vintage): units} of installed.csv with units > 0 still alive in the first planning year
+    (vintage + lifetime − 1 ≥ y_0), summed over duplicate rows."""
+    life = dict(zip(ds.gpus.gpu, ds.gpus.lifetime_years.astype(int)))
+    out: dict[Key, float] = {}
+    for r, g, v, u in zip(ds.installed.site_id, ds.installed.gpu, ds.installed.vintage.astype(int), ds.installed.units):
+        if float(u) > 0 and int(v) + life[g] - 1 >= case.years[0]:
+            out[(str(r), str(g), int(v))] = out.get((str(r), str(g), int(v)), 0.0) + float(u)
+    return out
+
+
 def build_params(ds: Dataset, case: Case) -> Params:
     layers = planned_layers(ds, case)
     gpus, regions, f, rate = ds.gpus, ds.regions, case.finance, case.discount_rate
@@ -201,6 +215,8 @@ def build_params(ds: Dataset, case: Case) -> Params:
     programs = planned_programs(ds, case)
     policy = ds.policy
     bridge = regions[regions.bridge_max_mw.fillna(0) > 0]
+    halls = regions[regions.existing_facility_mw > 0]
+    installed = installed_units(ds, case)
     demand, profile, pool = _demand(ds, case, layers)
     blocks, eps, ref_price = _elastic(ds, case, layers)
     makes = {(g, l): tokens_to_mtok(float(n[g]) * v * util[l]) for (g, l), v in tput.items()}
@@ -243,6 +259,9 @@ def build_params(ds: Dataset, case: Case) -> Params:
         price_usd_per_mwh={(r, k, t): float(p) * case.scale.power_price for r, k, t, p in zip(pp.site_id, pp.tier, pp.slice, pp.price_usd_per_mwh)},
         tier_cap_mw={(r, k, t): (None if pd.isna(c) else float(c)) for r, k, t, c in zip(pp.site_id, pp.tier, pp.slice, pp.cap_mw)},
         transit_usd_per_mtok={(r, m, l): float(c) for r, m, l, c in zip(route.site_id, route.metro_id, route.layer, route.transit_usd_per_mtok)},
+        existing_facility_mw=_col(halls, "site_id", "existing_facility_mw"),
+        built_at_start=frozenset(halls.site_id) | {r for r, _g, _v in installed},
+        installed_units=installed,
         demand_mtok_per_s=demand,
         profile=profile,
         pool_demand_mtok_per_s=pool,

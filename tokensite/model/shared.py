@@ -1,7 +1,7 @@
 """Expressions more than one family uses, built in one place.
 
 .. math::
-    fleet[r,g,y] = Σ_{y' ≤ y < y' + life_g} buy[r,g,y']
+    fleet[r,g,y] = Σ_{y' ≤ y < y' + life_g} buy[r,g,y'] + Σ_{v:\\ y ≤ v + life_g − 1} (installed_{r,g,v} − retire[r,g,v,y])
     draw[r,t,y] = PUE_r \\Big( Σ_{g,l} alloc[r,g,l,t,y]\\,mw\\_per\\_unit_{g,l} + Σ_{g,l} alloc\\_train[r,g,l,y]\\,mw\\_per\\_unit_{g,l} \\Big)
     grid[r,y] = existing\\_mw_r + Σ (grid supply registered for (r, y))
 
@@ -21,7 +21,12 @@ from tokensite.model.params import Params
 
 
 def add_shared_expressions(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
-    m.fleet = pyo.Expression(sorted(ix.FLEET), rule=lambda _, r, g, y: sum(m.buy[k] for k in ix.FLEET[(r, g, y)]))
+    def fleet(_, r, g, y):
+        bought = sum(m.buy[k] for k in ix.FLEET[(r, g, y)])
+        vintages = ix.INSTALLED.get((r, g, y))
+        return bought + sum(par.installed_units[(r, g, v)] - m.retire[r, g, v, y] for v in vintages) if vintages else bought
+
+    m.fleet = pyo.Expression(sorted(ix.FLEET), rule=fleet)
     terms = defaultdict(list)
     for r, g, l, t, y in ix.RGLTY:
         terms[(r, t, y)].append((par.mw_per_unit[(g, l)], m.alloc[r, g, l, t, y]))

@@ -2,7 +2,7 @@
 and what is operated in each future.
 
 First stage (decided once, before the future is known): ``open[r,y]``, ``facility_mw[r,y]``,
-``take[q]``, ``bridge_mw[r,y]``, ``buy[r,g,y]``, ``host[p,r]`` and ``skip[p]``. Second stage (per
+``take[q]``, ``bridge_mw[r,y]``, ``buy[r,g,y]``, ``host[p,r]``, ``skip[p]`` and ``retire[r,g,v,y]`` (installed units retired). Second stage (per
 scenario): ``alloc``, ``alloc_train``, ``flow``, ``pool``, ``unserved``, ``unserved_pool``,
 ``declined``, ``declined_pool`` (demand blocks of price-elastic layers), ``tier_mw`` and ``bridge_draw_mw``. Every integer variable is first stage, so the second stage is
 an LP. A program's host is first stage because the campus is built for it (``min_campus_mw``).
@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 from tokensite.model.ledger import ledger
 from tokensite.model.params import Params
 
-FIRST_STAGE = ("open", "facility_mw", "take", "bridge_mw", "buy", "host", "skip")
+FIRST_STAGE = ("open", "facility_mw", "take", "bridge_mw", "buy", "host", "skip", "retire")
 SECOND_STAGE = ("alloc", "alloc_train", "flow", "pool", "unserved", "unserved_pool", "declined", "declined_pool", "tier_mw", "bridge_draw_mw")
 Key = tuple[str, object]  # (variable name, index)
 

@@ -18,6 +18,8 @@ def add_variables(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     m._ledger = Ledger()
     m.open = pyo.Var(ix.RY, domain=pyo.Binary, doc="site r is developed by year y")
     m.buy = pyo.Var(ix.RGY, domain=pyo.NonNegativeIntegers, doc="GPU units bought at r in year y")
+    m.retire = pyo.Var(ix.RGVY, domain=pyo.NonNegativeIntegers, bounds=lambda _, r, g, v, y: (0, par.installed_units[(r, g, v)]),
+                       doc="installed GPU units of vintage v retired at r by year y")
     m.alloc = pyo.Var(ix.RGLTY, domain=pyo.NonNegativeReals, doc="GPU units working on layer l in slice t")
     m.alloc_train = pyo.Var(ix.RGLY_TRAIN, domain=pyo.NonNegativeReals, doc="GPU units training, the same in every slice")
     m.flow = pyo.Var(ix.E, domain=pyo.NonNegativeReals, doc="Mtok/s served from r to metro m")

@@ -30,14 +30,26 @@ def _annual_mean(w: dict[str, float], t: str, v: float) -> float:
     return w[t] * v / HOURS_PER_YEAR
 
 
-def _fleet(ix: Index, par: Params, buy: dict) -> pd.DataFrame:
+FLEET_COLUMNS = ["site_id", "gpu", "year", "vintage", "units_bought", "units_installed", "units_retired", "units_active", "gpus_active"]
+
+
+def _fleet(ix: Index, par: Params, buy: dict, retire: dict) -> pd.DataFrame:
+    """Units by site x gpu x year x vintage: a vintage bought in the plan (vintage = the year bought;
+    ``units_bought`` on its own year's row) or installed (installed.csv: ``units_installed``, of which
+    ``units_retired`` by that year); ``units_active`` = bought still alive, or installed less retired."""
     rows = []
     for (r, g, y), vintages in ix.FLEET.items():
-        bought = buy.get((r, g, y), 0.0)
-        active = sum(buy.get(k, 0.0) for k in vintages)
-        if active > SHOWN or bought > SHOWN:
-            rows.append(dict(site_id=r, gpu=g, year=y, units_bought=round(bought), units_active=round(active), gpus_active=round(active) * par.gpus_per_unit[g]))
-    return pd.DataFrame(rows, columns=["site_id", "gpu", "year", "units_bought", "units_active", "gpus_active"])
+        for k in vintages:
+            active = buy.get(k, 0.0)
+            bought = active if k[2] == y else 0.0
+            if active > SHOWN:
+                rows.append(dict(site_id=r, gpu=g, year=y, vintage=k[2], units_bought=round(bought), units_installed=0, units_retired=0,
+                                 units_active=round(active), gpus_active=round(active) * par.gpus_per_unit[g]))
+        for v in ix.INSTALLED.get((r, g, y), ()):
+            installed, retired = par.installed_units[(r, g, v)], round(retire.get((r, g, v, y), 0.0))
+            rows.append(dict(site_id=r, gpu=g, year=y, vintage=v, units_bought=0, units_installed=round(installed), units_retired=retired,
+                             units_active=round(installed) - retired, gpus_active=(round(installed) - retired) * par.gpus_per_unit[g]))
+    return pd.DataFrame(rows, columns=FLEET_COLUMNS)
 
 
 def _allocation(par: Params, v: dict[str, dict]) -> pd.DataFrame:
@@ -165,7 +177,7 @@ def extract(ds: Dataset, ix: Index, par: Params, comp: Compiled, sol: Solution) 
         return {}
     v = defaultdict(dict, sol.values)
     frames: dict[str, pd.DataFrame] = {}
-    frames["fleet"] = _fleet(ix, par, v["buy"])
+    frames["fleet"] = _fleet(ix, par, v["buy"], v["retire"])
     frames["allocation"] = _allocation(par, v)
     frames["flows"], frames["served"] = _flows_and_served(ix, par, v)
     if par.elasticity:

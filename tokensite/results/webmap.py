@@ -24,7 +24,8 @@ JQUERY_SHIM = ("<script>window.$ = window.$ || function (html) { var t = documen
 
 def _popup(res: Results, site: pd.Series, y: int, cpm: dict, mw_value: dict) -> str:
     fleet = res.fleet[(res.fleet.site_id == site.site_id) & (res.fleet.year == y)]
-    gpus = "<br>".join(f"{r.gpu}: {int(r.gpus_active):,} GPUs" for r in fleet.itertuples()) or "none"
+    by_gpu = fleet.groupby("gpu", sort=False).gpus_active.sum()  # vintages of a generation together
+    gpus = "<br>".join(f"{g}: {int(n):,} GPUs" for g, n in by_gpu.items()) or "none"
     tr = site.tranches if isinstance(site.tranches, str) and site.tranches else "none"
     c = cpm.get(site.site_id)
     v = mw_value.get(site.site_id)

@@ -7,7 +7,10 @@ The model says nothing about rounding: the solver reads the columns it was hande
   ``take_after_horizon`` of a stochastic plan), since capacity only grows;
 * ``one_of``: a training program's hosts, then its skip: the member chosen is set to 1, the rest
   to 0; the skip, last, is the group's fallback;
-* ``round_up``: GPU units (``buy``), rounded up so every LP allocation stays feasible;
+* ``round_up``: GPU units (``buy``), rounded up so every LP allocation stays feasible; installed units
+  retired (``retire``), rounded up on their own: retiring more only shrinks a fleet whose lost work
+  unserved demand absorbs and loosens the must-run row, while retiring less would make kept units run
+  and could overrun a grid already fixed; ⌈x⌉ keeps retire non-decreasing in y and within the units installed;
 * ``cover``: the ``buy`` columns of one generation at one site alive in one year, oldest first:
   their sum stays at or above its LP value, raised through the newest member (:func:`rounded_units`);
 * ``closable``: groups the local search may switch off together (one tranche; a site's open years
@@ -75,7 +78,7 @@ def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
     return RoundingColumns(
         use_if_positive=np.concatenate([cols([("open", k) for k in ix.RY] + [("take", k) for k in ix.Q]), np.array(after_horizon, dtype=np.int32)]),
         one_of=one_of,
-        round_up=cols([("buy", k) for k in ix.RGY]),
+        round_up=cols([("buy", k) for k in ix.RGY] + [("retire", k) for k in ix.RGVY]),
         closable=[c for c in closable if len(c)],
         cover=[c for c in cover if len(c)],
         needs=needs,

@@ -7,7 +7,8 @@ results folder can be explained again without the solve. Cost reasons price a to
 model's yardstick (:mod:`tokensite.model.yardstick`). Reasons, in order of precedence:
 
 sites      lead_time > no_power > banned > min_campus > residency > no_demand > cost
-demand     no_site_in_slo > residency > no_site_by_year > banned > reliability > capacity > supply > cost_above_value | within_gap
+demand     no_site_in_slo > residency > no_site_by_year > banned > reliability > build_pace | capacity > supply > cost_above_value | within_gap
+           (build_pace: every usable site is at its limit and some at the facility its build pace allows by then)
 training   no_host_by_year > min_campus > campus_power > cost_above_value | within_gap
 """
 

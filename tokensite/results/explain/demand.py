@@ -1,11 +1,18 @@
-"""Why a metro x layer is (partly) unserved: SLO, residency, year, reliability, capacity, or cost against value."""
+"""Why a metro x layer is (partly) unserved: SLO, residency, year, reliability, build pace or capacity, or cost against value."""
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
 from tokensite.model.index import Index
-from tokensite.model.yardstick import delivered_usd_per_mtok, route_transit_usd_per_mtok, total_usd_per_mtok
+from tokensite.model.pace import pace_mw_per_year, paced_mw
+from tokensite.model.yardstick import (
+    delivered_usd_per_mtok,
+    route_transit_usd_per_mtok,
+    total_usd_per_mtok,
+)
 from tokensite.results.explain.context import EPS, Context, fmt, largest_term, pct
 from tokensite.results.explain.gpus import banned_at, supply_used_up
 from tokensite.units import tokens_to_mtok
@@ -18,10 +25,15 @@ def _pool_sites(ix: Index) -> dict[tuple, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def _at_limit(c: Context, site: dict, r: str) -> bool:
-    """``site``: the sites frame's row of (r, year), as a dict."""
+def _limits(c: Context, site: dict, r: str, y: int, pace: dict[str, float]) -> tuple[float, float]:
+    """(the site's size, grid and bridge limit, its build-pace limit) in year y; ``site``: the sites frame's row of (r, y), as a dict."""
     spare_bridge = c.par.bridge_max_mw[r] - site["bridge_mw"] if r in c.par.bridge_max_mw else 0
     cap = min(c.par.max_mw[r], site["grid_mw"] + site["bridge_mw"] + spare_bridge)
+    paced = paced_mw(pace[r], c.par.existing_facility_mw.get(r, 0.0), c.ix.Y[0], y) if r in pace else math.inf
+    return cap, paced
+
+
+def _at_limit(site: dict, cap: float) -> bool:
     return site["peak_draw_mw"] >= cap - 1e-3 * max(cap, 1)
 
 
@@ -36,6 +48,7 @@ def explain_demand(c: Context) -> list[dict]:
     eligible_of = route.groupby(["metro_id", "layer"]).site_id.agg(list).to_dict()
     rtt_of = dict(tuple(ds.rtt.groupby("metro_id"))) if not short.empty else {}
     pool_sites = _pool_sites(ix)
+    pace = pace_mw_per_year(ds)
     rows = []
     for row in short.itertuples():
         mm, l, y = row.metro_id, row.layer, int(row.year)
@@ -66,8 +79,14 @@ def explain_demand(c: Context) -> list[dict]:
         if l in ix.L_METRO and sh < 1 and len(usable) * sh < 1 - EPS:
             rows.append({**base, "reason": "reliability", "detail": f"only {len(usable)} usable site(s), each limited to {100 * sh:.0f}% of the metro's load; {pct(share)} unserved"})
             continue
-        if all(_at_limit(c, sites[(r, y)], r) for r in usable):
-            rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {pct(share)} unserved"})
+        limits = {r: _limits(c, sites[(r, y)], r, y, pace) for r in usable}
+        if all(_at_limit(sites[(r, y)], min(limits[r])) for r in usable):
+            paced = sorted(r for r, (cap, by_pace) in limits.items() if by_pace < cap)
+            if paced:
+                rows.append({**base, "reason": "build_pace", "detail": f"every usable eligible site ({len(usable)}) is at its limit in {y}, and {', '.join(paced)} "
+                             f"at its build pace (regions.csv max_build_mw_per_year: at most {', '.join(f'{limits[r][1]:g}' for r in paced)} MW by {y}); {pct(share)} unserved"})
+            else:
+                rows.append({**base, "reason": "capacity", "detail": f"every usable eligible site ({len(usable)}) is at its grid, bridge or size limit in {y}; {pct(share)} unserved"})
             continue
         if (why := supply_used_up(c, usable, l, y)) is not None:
             rows.append({**base, "reason": "supply", "detail": f"{why}; {pct(share)} unserved"})
