@@ -29,6 +29,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 Model = type[pa.DataFrameModel]
+YEAR = {"ge": 1990, "le": 2200}
+"""The bounds of every year column."""
+
+
+class Base(pa.DataFrameModel):
+    """Every input file's model: cells coerced to the field's type, columns beyond the fields kept
+    (a misspelt header is a warning of the plausibility checks, not a refusal)."""
+
+    class Config:
+        coerce = True
+        strict = False
 
 
 @dataclass(frozen=True)

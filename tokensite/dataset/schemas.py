@@ -13,12 +13,13 @@ parses their cells (pandas would read any non-empty string as True).
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
-from tokensite.dataset.contract import column, optional_columns, table, table_of
+from tokensite.dataset.contract import YEAR, column, optional_columns, table, table_of
+from tokensite.dataset.contract import Base as _Base
 from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices, GpuSupply, Installed
+from tokensite.dataset.schemas_policy import Co2Caps, Policy
 
 BIG_USD = 1e13
 BIG_TOKENS_PER_S = 1e14
@@ -30,7 +31,6 @@ DEFAULT_BRIDGE_CARBON_KG_PER_MWH = 450.0  # open/combined-cycle gas mix; estimat
 DEFAULT_MAX_BUILD_MW_PER_YEAR: dict[str, float | None] = {"campus": None, "metro": None, "edge": None}
 DEFAULT_BLOCKS = 10
 DEFAULT_MAX_MULTIPLE = 3.0
-YEAR = {"ge": 1990, "le": 2200}
 ID = {"unique": True, "str_length": {"min_value": 1}}
 NONEMPTY = {"str_length": {"min_value": 1}}
 ISO2 = {"str_matches": r"^[A-Z]{2}$", "hint": "a two-letter ISO code such as US"}
@@ -55,12 +55,6 @@ def _country(regions):
 def _pace_by_kind(regions):
     """the default of its kind (no limit for every kind: DEFAULT_MAX_BUILD_MW_PER_YEAR)"""
     return regions.kind.map(DEFAULT_MAX_BUILD_MW_PER_YEAR).astype(float)
-
-class _Base(pa.DataFrameModel):
-    class Config:
-        coerce = True
-        strict = False
-
 
 class Regions(_Base):
     """Candidate sites, one row each."""
@@ -227,30 +221,6 @@ class Profiles(_Base):
     multiplier: Series[float] = column("demand multiplier in metro local time", unit="x the mean", ge=0, le=1000, plausible=P(0.1, 5))
     class Config:
         metadata = table("profiles.csv", required=False, key=("layer", "slice"))
-
-
-class Policy(_Base):
-    year: Series[int] = column("year", unique=True, **YEAR)
-    budget_usd: Series[float] = column("investment limit, USD per year; blank = none", unit="USD per year", optional=True, ge=0, le=1e15, nullable=True,
-                                       plausible=P(1e8, 1e13, "thousand or million USD", _ZEROS))
-    co2_cap_t: Series[float] = column("emissions cap, t CO2 per year; blank = none", unit="t CO2 per year", optional=True, ge=0, le=1e12, nullable=True,
-                                      plausible=P(1e4, 1e10, "kt", "kg"))
-    carbon_price_usd_per_t: Series[float] = column("carbon price, USD per t CO2; blank = none", unit="USD/t CO2", optional=True, ge=0, le=1e5, nullable=True,
-                                                   plausible=P(1, 500, "USD/kg", _ZEROS))
-    class Config:
-        metadata = table("policy.csv", required=False)
-
-
-class Co2Caps(_Base):
-    """Emissions caps by jurisdiction and year (tokensite/model/co2_caps.py)."""
-
-    jurisdiction: Series[str] = column("jurisdiction in regions.csv", **_ref("regions.csv", "jurisdiction"))
-    year: Series[int] = column("year the cap holds", **YEAR)
-    cap_t: Series[float] = column("emissions cap of the jurisdiction's sites, t CO2 per year", unit="t CO2 per year", ge=0, le=1e12,
-                                  plausible=P(1e4, 1e10, "kt", "kg"))
-
-    class Config:
-        metadata = table("co2_caps.csv", required=False, key=("jurisdiction", "year"))
 
 
 class TokenValues(_Base):

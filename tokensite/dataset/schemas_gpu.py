@@ -8,20 +8,14 @@ reads them in :mod:`tokensite.model.gpu_rules`.
 
 from __future__ import annotations
 
-import pandera.pandas as pa
 from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
-from tokensite.dataset.contract import column, table
+from tokensite.dataset.contract import YEAR, column, table
+from tokensite.dataset.contract import Base as _Base
 
-YEAR = {"ge": 1990, "le": 2200}
 ACCESS = ["banned", "licensed"]
 
-
-class _Base(pa.DataFrameModel):
-    class Config:
-        coerce = True
-        strict = False
 
 
 class Installed(_Base):
