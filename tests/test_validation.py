@@ -66,7 +66,7 @@ CASES = [
     ("latitude in range", setv("metros.csv", 0, "lat", "140"), "metros.csv", 2, "lat", "maximum"),
     ("max_site_share in (0, 1]", setv("layers.csv", 0, "max_site_share", "1.5"), "layers.csv", 2, "max_site_share", "maximum"),
     ("util_max in (0, 1]", setv("layers.csv", 0, "util_max", "0"), "layers.csv", 2, "util_max", "greater"),
-    ("residency none|jurisdiction", setv("layers.csv", 0, "residency", "country"), "layers.csv", 2, "residency", "allowed"),
+    ("residency none|market|jurisdiction|country", setv("layers.csv", 0, "residency", "continent"), "layers.csv", 2, "residency", "allowed"),
     ("max_shift in [0, 1]", setv("layers.csv", 0, "max_shift", "2"), "layers.csv", 2, "max_shift", "maximum"),
     ("metro_bound is boolean", setv("layers.csv", 0, "metro_bound", "sometimes"), "layers.csv", 2, "metro_bound", "true or false"),
     ("gpu ids unique", add("gpus.csv", gpu="G1", first_year=2020, gpus_per_unit=1, capex_usd_per_gpu=1, kw_per_gpu=1, lifetime_years=5), "gpus.csv", 3, "gpu", "duplicate"),

@@ -5,7 +5,8 @@ Derived here, once, and nowhere else:
 * ``rtt``: round-trip time for every site x metro pair, measured (latency.csv) or
   estimated from the great-circle distance (:mod:`tokensite.dataset.geo`).
 * ``routes``: the eligible set E ⊆ R×M×L of docs/formulation.md — pairs within the layer's
-  SLO whose residency rule allows the site, at sites that may serve the layer (regions.csv ``layers``). No model variable exists outside it.
+  SLO whose residency rule allows the site (same market, jurisdiction or country as the metro:
+  :mod:`tokensite.dataset.residency`), at sites that may serve the layer (regions.csv ``layers``). No model variable exists outside it.
 * ``metro_profiles``: each layer's local-time profile shifted to every metro's UTC offset
   and renormalised to an hour-weighted mean of 1.
 * ``training_hosts``: the (program, site) pairs a program may run on.
@@ -22,6 +23,7 @@ import pandas as pd
 
 from tokensite.dataset.contract import fill_defaults, table_of
 from tokensite.dataset.geo import continent, estimate_rtt_ms, estimate_transit_usd_per_mtok, great_circle_km
+from tokensite.dataset.residency import group_by_id
 from tokensite.dataset.schemas import TABLES
 from tokensite.errors import Problem
 from tokensite.units import DAYS_PER_YEAR, HOURS_PER_DAY
@@ -73,9 +75,7 @@ class Dataset:
 
 
 def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.DataFrame) -> pd.DataFrame:
-    pairs = regions[["site_id", "lat", "lon", "jurisdiction"]].merge(
-        metros[["metro_id", "lat", "lon", "jurisdiction"]], how="cross", suffixes=("_site", "_metro")
-    )
+    pairs = regions[["site_id", "lat", "lon"]].merge(metros[["metro_id", "lat", "lon"]], how="cross", suffixes=("_site", "_metro"))
     km = great_circle_km(pairs.lat_site.to_numpy(), pairs.lon_site.to_numpy(), pairs.lat_metro.to_numpy(), pairs.lon_metro.to_numpy())
     out = pd.DataFrame(
         {
@@ -85,7 +85,6 @@ def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.Data
             "rtt_ms": estimate_rtt_ms(km),
             "transit_usd_per_mtok": estimate_transit_usd_per_mtok(km),
             "rtt_measured": False,
-            "same_jurisdiction": pairs.jurisdiction_site == pairs.jurisdiction_metro,
         }
     )
     if not latency.empty:
@@ -99,14 +98,15 @@ def _rtt_all_pairs(regions: pd.DataFrame, metros: pd.DataFrame, latency: pd.Data
     return out.reset_index(drop=True)
 
 
-def _routes(rtt: pd.DataFrame, layers: pd.DataFrame) -> pd.DataFrame:
+def _routes(rtt: pd.DataFrame, layers: pd.DataFrame, regions: pd.DataFrame, metros: pd.DataFrame) -> pd.DataFrame:
+    """Pairs within the layer's SLO whose site is in the metro's residency group (tokensite.dataset.residency)."""
     parts = []
     for row in layers[layers.metro_bound].itertuples():
         ok = pd.Series(True, index=rtt.index)
         if pd.notna(row.slo_rtt_ms):
             ok &= rtt.rtt_ms <= row.slo_rtt_ms
-        if row.residency == "jurisdiction":
-            ok &= rtt.same_jurisdiction
+        if row.residency != "none":
+            ok &= rtt.site_id.map(group_by_id(regions, "site_id", row.residency)) == rtt.metro_id.map(group_by_id(metros, "metro_id", row.residency))
         parts.append(rtt.loc[ok, ["site_id", "metro_id", "rtt_ms", "transit_usd_per_mtok"]].assign(layer=row.layer))
     cols = ["site_id", "metro_id", "layer", "rtt_ms", "transit_usd_per_mtok"]
     return pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
@@ -168,7 +168,7 @@ def derive(folder: Path, frames: dict[str, pd.DataFrame], warnings: tuple[Proble
     t["queue"] = t["queue"].assign(online_year=t["queue"].request_year + np.ceil(t["queue"].wait_years).astype(int))
     regions = t["regions"]
     rtt = _rtt_all_pairs(regions, t["metros"], t["latency"])
-    routes = _routes(rtt, t["layers"])
+    routes = _routes(rtt, t["layers"], regions, t["metros"])
     return Dataset(
         folder=Path(folder),
         tables=t,

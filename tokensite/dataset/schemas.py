@@ -18,6 +18,7 @@ from pandera.typing import Series
 from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import YEAR, column, optional_columns, table, table_of
 from tokensite.dataset.contract import Base as _Base
+from tokensite.dataset.residency import RESIDENCY
 from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices, GpuSupply, Installed
 from tokensite.dataset.schemas_policy import Co2Caps, Policy
 
@@ -107,6 +108,8 @@ class Metros(_Base):
     jurisdiction: Series[str] = column("residency group", **NONEMPTY)
     utc_offset_h: Series[float] = column("local time minus UTC, hours", unit="hours", ge=-12, le=14, plausible=P(1, 14))
     population_m: Series[float] = column("population, millions", unit="million people", ge=0, le=100, plausible=P(0.3, 40, "billions", "people, not millions"))
+    market: Series[str] = column("the market the metro's demand belongs to, for layers with residency = market; blank = its country", optional=True, nullable=True,
+                                 fill=_country)
     class Config:
         metadata = table("metros.csv", required=True)
 
@@ -121,7 +124,8 @@ class Layers(_Base):
     util_max: Series[float] = column("highest sustained utilisation of allocated GPUs", unit="share (0-1)", gt=0, le=1, plausible=P(0.3, 1))
     power_fraction: Series[float] = column("share of nameplate GPU power drawn", unit="share (0-1)", gt=0, le=1, plausible=P(0.3, 1))
     value_usd_per_mtok: Series[float] = column("value of a served million tokens, USD", unit="USD per million tokens", ge=0, le=1e6, plausible=P(0.05, 200, *MTOK))
-    residency: Series[str] = column("none | jurisdiction", isin=["none", "jurisdiction"])
+    residency: Series[str] = column("where its demand may be served from: none | market | jurisdiction | country (the metro's own; a pooled layer pools per one of them)",
+                                    isin=list(RESIDENCY))
     max_shift: Series[float] = column("share of volume that may move between slices", unit="share (0-1)", ge=0, le=1, plausible=P(0.05, 1))
     class Config:
         metadata = table("layers.csv", required=True)

@@ -18,8 +18,9 @@ Mtok/s they count (hour weights put right-hand sides near 10^7, which HiGHS flag
 scaled and which stalled its interior point once the linking rows were added).
 
 Pooled layers (not metro-bound, e.g. batch) obey the same two rows for their demand summed
-over the metros of pool group j (a jurisdiction where residency applies, else the world),
-served by pool[r,l,t,y] at any site of the group. Pooled tokens made where the group has
+over the metros of pool group j (by the layer's residency, layers.csv: a market, a jurisdiction or
+a country, or the world under none; :mod:`tokensite.dataset.residency`), served by pool[r,l,t,y]
+at any site of the group. Pooled tokens made where the group has
 no demand are fixed at 0.
 
 **Price-elastic demand** (optional ``elasticity.csv``; docs/formulation.md §1). For a layer-year

@@ -5,8 +5,8 @@ residency rule, a GPU before its first year or where an export rule bans it (gpu
 site before its earliest year, or a tranche that comes online after the horizon.
 
 Letters (docs/formulation.md): R sites, M metros, L layers, G GPU generations, Y years,
-T slices, K price tiers, B demand blocks (price-elastic layers), Q tranches, P programs, J pool groups (a jurisdiction, or "*"
-where a pooled layer has no residency rule), E eligible routes. A tuple set is named by its
+T slices, K price tiers, B demand blocks (price-elastic layers), Q tranches, P programs, J pool groups (a market, jurisdiction or
+country by the pooled layer's residency, or "*" where it has none), E eligible routes. A tuple set is named by its
 letters: ``RGY`` holds the (r, g, y) where a GPU unit can be bought.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.dataset.dataset import site_serves
+from tokensite.dataset.residency import groups_by_id
 from tokensite.model.params import Params, build_params, planned_layers, planned_programs, pool_group_of
 
 Key = tuple
@@ -75,7 +76,7 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
     regions = ds.regions
     R = tuple(regions.site_id)
     earliest = dict(zip(regions.site_id, regions.earliest_year))
-    jurisdiction = dict(zip(regions.site_id, regions.jurisdiction))
+    site_groups = groups_by_id(regions, "site_id")
     makes = par.mtok_per_s_per_unit
     G = tuple(g for g in ds.gpus.gpu if any(makes.get((g, l), 0) > 0 for l in L))
     first = dict(zip(ds.gpus.gpu, ds.gpus.first_year))
@@ -99,7 +100,7 @@ def build_index(ds: Dataset, case: Case, par: Params) -> Index:
     route = ds.routes[ds.routes.layer.isin(L_METRO)]
     served_at = route.groupby("site_id").layer.unique().map(set).to_dict()
     route_metros = {(r, l): list(ms) for (r, l), ms in route.groupby(["site_id", "layer"]).metro_id}
-    pool_group = {(r, l): pool_group_of(layers.at[l, "residency"], jurisdiction[r]) for l in L_POOLED for r in R}
+    pool_group = {(r, l): pool_group_of(layers.at[l, "residency"], site_groups, r) for l in L_POOLED for r in R}
 
     hosts = ds.training_hosts[ds.training_hosts.program_id.isin(programs.program_id)]
     PR = tuple((p, r) for p, r in zip(hosts.program_id, hosts.site_id) if par.max_mw[r] >= par.program_min_campus_mw[p])

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
+from tokensite.dataset.residency import groups_by_id
 from tokensite.model.gpu_rules import access_by_site_year, throughput_at, throughput_base, unit_capex_at, world_supply_gpus
 from tokensite.units import KW_PER_MW, crf, tokens_to_mtok
 
@@ -121,9 +122,10 @@ def planned_programs(ds: Dataset, case: Case) -> pd.DataFrame:
     return tr[tr.layer.isin(planned_layers(ds, case).layer) & (tr.start_year <= case.years[-1])]
 
 
-def pool_group_of(residency: str, jurisdiction: str) -> str:
-    """Pooled demand is pooled per jurisdiction when residency applies, else worldwide ("*")."""
-    return jurisdiction if residency == "jurisdiction" else "*"
+def pool_group_of(residency: str, groups: Mapping[str, Mapping[str, str]], key: str) -> str:
+    """The pool group of a site or metro ``key`` on a pooled layer with this residency: its market,
+    jurisdiction or country, or the world ("*") under none (``groups``: tokensite.dataset.residency.groups_by_id)."""
+    return groups[residency][key]
 
 
 def _col(frame: pd.DataFrame, key: str, col: str, scale: float = 1.0) -> dict:
@@ -156,12 +158,12 @@ def _demand(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict, 
     mp = ds.metro_profiles[ds.metro_profiles.layer.isin(names)]
     profile = {(m, l, t): float(v) for m, l, t, v in zip(mp.metro_id, mp.layer, mp.slice, mp.multiplier)}
     pooled = set(layers.layer[~layers.metro_bound.astype(bool)]) - set(ds.training.layer)
-    metro_j = dict(zip(ds.metros.metro_id, ds.metros.jurisdiction))
+    metro_groups = groups_by_id(ds.metros, "metro_id")
     pool: dict[Key, float] = {}
     for (m, l, y), v in demand.items():
         if l not in pooled:
             continue
-        j = pool_group_of(layers.at[l, "residency"], metro_j[m])
+        j = pool_group_of(layers.at[l, "residency"], metro_groups, m)
         for t in ds.timeslices.slice:
             pool[(l, j, t, y)] = pool.get((l, j, t, y), 0.0) + v * profile.get((m, l, t), 1.0)
     return demand, profile, pool

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from tokensite.dataset.dataset import site_serves
+from tokensite.dataset.residency import groups_by_id
 from tokensite.model.index import Index
 from tokensite.model.pace import pace_mw_per_year, paced_mw
 from tokensite.model.yardstick import (
@@ -19,10 +21,12 @@ from tokensite.units import tokens_to_mtok
 
 
 def _pool_sites(ix: Index) -> dict[tuple, list[str]]:
+    """(layer, pool group, year) -> the sites with pool variables there."""
     out: dict[tuple, set] = {}
     for r, l, _t, y in ix.RLTY_POOL:
-        out.setdefault((l, y), set()).add(r)
+        out.setdefault((l, ix.POOL_GROUP[(r, l)], y), set()).add(r)
     return {k: sorted(v) for k, v in out.items()}
+
 
 
 def _limits(c: Context, site: dict, r: str, y: int, pace: dict[str, float]) -> tuple[float, float]:
@@ -42,7 +46,9 @@ def explain_demand(c: Context) -> list[dict]:
     served = frames["served"]
     short = served[served.unserved_tokens_per_s > EPS * served.demand_tokens_per_s.clip(lower=1.0)]
     sites = frames["sites"].set_index(["site_id", "year"])[["bridge_mw", "grid_mw", "peak_draw_mw", "facility_mw"]].to_dict("index")
-    metro_j = dict(zip(ds.metros.metro_id, ds.metros.jurisdiction))
+    metro_groups = groups_by_id(ds.metros, "metro_id")
+    residency = dict(zip(ds.layers.layer, ds.layers.residency))
+    serves = site_serves(ds.regions)
     slo_of = dict(zip(ds.layers.layer, ds.layers.slo_rtt_ms))
     route = ds.routes[ds.routes.layer.isin(ix.L_METRO)]
     eligible_of = route.groupby(["metro_id", "layer"]).site_id.agg(list).to_dict()
@@ -64,10 +70,15 @@ def explain_demand(c: Context) -> list[dict]:
                 rows.append({**base, "reason": "no_site_in_slo", "detail": f"no site within the {slo:g} ms SLO (nearest: {near.site_id} at {near.rtt_ms:.0f} ms); {pct(share)} unserved"})
                 continue
             if not eligible:
-                rows.append({**base, "reason": "residency", "detail": f"the sites within the SLO are all outside jurisdiction {metro_j[mm]}; {pct(share)} unserved"})
+                group = metro_groups[residency[l]][mm]
+                rows.append({**base, "reason": "residency", "detail": f"the sites within the SLO are all outside {residency[l]} {group}; {pct(share)} unserved"})
                 continue
         else:
-            eligible = pool_sites.get((l, y), [])
+            j = mm.removeprefix("pool:")
+            eligible = pool_sites.get((l, j, y), [])
+            if residency[l] != "none" and not any(ix.POOL_GROUP[(r, l)] == j and (serves[r] is None or l in serves[r]) for r in ix.R):
+                rows.append({**base, "reason": "residency", "detail": f"no site in {residency[l]} {j} may serve {l}, and its residency keeps the data there; {pct(share)} unserved"})
+                continue
         usable = [r for r in eligible if c.usable_by(r, y)]
         if not usable:
             rows.append({**base, "reason": "no_site_by_year", "detail": f"none of the {len(eligible)} eligible sites can take GPUs with power by {y} (lead time or queue); {pct(share)} unserved"})

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from tokensite.dataset import Dataset
+from tokensite.dataset.residency import groups_by_id
 from tokensite.model.index import Index
 from tokensite.model.yardstick import delivered_usd_per_mtok, route_transit_usd_per_mtok, total_usd_per_mtok
 from tokensite.results.explain.context import EPS, Context, fmt, largest_term, losing_term
@@ -21,6 +22,19 @@ def _in_slo(ds: Dataset, ix: Index) -> set[str]:
         ok = ds.rtt if pd.isna(row.slo_rtt_ms) else ds.rtt[ds.rtt.rtt_ms <= row.slo_rtt_ms]
         out |= set(ok.site_id)
     return out
+
+
+def _residency_detail(ds: Dataset, ix: Index, r: str) -> str:
+    """Why the metros within site r's SLO are not its to serve: for each metro-bound layer with residency
+    whose SLO reaches a metro from r, the grouping that keeps the data (market, jurisdiction or country) and r's own group."""
+    plural = {"market": "markets", "jurisdiction": "jurisdictions", "country": "countries"}
+    rtt, site_groups, parts = ds.rtt[ds.rtt.site_id == r], groups_by_id(ds.regions, "site_id"), []
+    for row in ds.layers[ds.layers.layer.isin(ix.L_METRO) & (ds.layers.residency != "none")].itertuples():
+        if not (rtt if pd.isna(row.slo_rtt_ms) else rtt[rtt.rtt_ms <= row.slo_rtt_ms]).empty:
+            parts.append(f"other {plural[row.residency]} than {site_groups[row.residency][r]} ({row.layer})")
+    if not parts:
+        return "the metros within its SLO ask only for layers it does not serve (regions.csv layers)"
+    return f"the metros within its SLO are all in {' or '.join(parts)}, and the layers' residency keeps their data at home"
 
 
 def _reach(c: Context, r: str, y: int) -> dict[str, tuple[float, list[float]]]:
@@ -116,7 +130,7 @@ def explain_sites(c: Context) -> list[dict]:
         elif r in needs and par.max_mw[r] < needs[r] and unreached:
             reason, detail = "min_campus", f"max {row.max_mw:g} MW is below the {needs[r]:g} MW the smallest training program it may host needs"
         elif unreached and r not in needs and r in in_slo:
-            reason, detail = "residency", f"the metros within its SLO are all in other jurisdictions than {row.jurisdiction}, and the layers' residency keeps their data at home"
+            reason, detail = "residency", _residency_detail(ds, ix, r)
         elif unreached and r not in needs:
             reason, detail = "no_demand", "no metro within the SLO of a planned layer, no pooled layer and no training program it may host"
         else:
