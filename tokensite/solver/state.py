@@ -56,6 +56,7 @@ class SolveState:
     def finish(self, status: str, plan: Plan | None, message: str | None = None, bound: float | None = None) -> None:
         """End the solve with ``plan`` (None: no plan) and ``status``; the message defaults to the phases' notes."""
         text = "; ".join(self.notes) if message is None else message
-        plan = with_unit_prices(self.comp, self.options, plan, self.deadline, self.log, self.warnings)  # gpu_supply's duals
+        if not self.options.relax:  # the relaxation's own duals of the supply rows are already the LP's
+            plan = with_unit_prices(self.comp, self.options, plan, self.deadline, self.log, self.warnings)  # gpu_supply's duals
         self.result = solution_of(self.comp, status, plan, self.bound if bound is None else bound, self.t0, self.progress,
                                   self.warnings, text, self.options.zero, self.phases_s)
