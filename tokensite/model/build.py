@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.model.co2_caps import NAME as CO2_CAPS, add_co2_caps, co2_cap_params
+from tokensite.model.committed import check_committed
 from tokensite.model.demand import add_demand
 from tokensite.model.gpu_supply import NAME as GPU_SUPPLY, add_gpu_supply, gpu_supply_params
 from tokensite.model.existing import NAME as EXISTING, add_existing
@@ -67,6 +68,8 @@ def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.
         raise ValueError(f"unknown famil(ies) {', '.join(sorted(unknown))}; known: {', '.join(f.name for f in FAMILIES)}")
     ix, par = model_data(ds, case)
     par = replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})
+    if "training" not in skip:
+        check_committed(ds, ix, par, pace=PACE not in skip)  # before the model: a committed program no campus can host is refused here
     m = pyo.ConcreteModel(name=case.name)
     add_variables(m, ix, par)
     add_shared_expressions(m, ix, par)
