@@ -108,7 +108,7 @@ def test_a_committed_program_no_campus_can_power_in_time_is_refused_before_the_s
 
 
 def test_the_cli_refuses_a_committed_program_with_one_message(tmp_path):
-    """``tokensite solve`` exits 2 with the refusal and no traceback."""
+    """``tokensite solve`` exits 2 with the refusal and no traceback; ``tokensite validate`` of the case refuses it too."""
     fr = base()
     add_training(fr)
     _program(fr, committed="true")
@@ -118,6 +118,8 @@ def test_the_cli_refuses_a_committed_program_with_one_message(tmp_path):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 2, r.stderr
     assert "committed: program P cannot be hosted in 2026 (no_host_by_year)" in r.stderr and "Traceback" not in r.stderr + r.stdout
+    r = subprocess.run([sys.executable, "-m", "tokensite", "validate", str(path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "program P cannot be hosted in 2026 (no_host_by_year)" in r.stderr, r.stderr
 
 
 def test_the_new_columns_are_validated(tmp_path):

@@ -60,6 +60,15 @@ FAMILIES: list[Family] = [
 ]
 
 
+def check_committed_programs(ds: Dataset, case: Case) -> None:
+    """The pre-build check of committed training programs on its own (``tokensite validate``): raises
+    :class:`~tokensite.errors.CommittedProgramError` as :func:`build_model` would."""
+    if "committed" not in ds.training or not ds.training.committed.astype(bool).any():
+        return
+    ix, par = model_data(ds, case)
+    check_committed(ds, ix, replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None}))
+
+
 def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.ConcreteModel, Index, Params]:
     """Build the MILP. ``skip`` names families to leave out (tests use it to show none is inert)."""
     skip = set(skip)
