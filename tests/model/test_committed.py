@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from tests.tiny import add_demand_year, add_row, add_training, base, set_site, solve_tiny, write, write_case
+from tokensite.config import SolverOptions
 from tokensite.dataset import read_dataset
 from tokensite.errors import CommittedProgramError, DatasetError
-from tokensite.run import build
-from tokensite.config import SolverOptions
+from tokensite.run import build, solve
 from tokensite.solver.rounding import RoundingColumns, rounded_fixings
 
 COVERS = {
@@ -150,3 +150,15 @@ def test_rounding_never_skips_a_committed_program():
     assert fixed(free, "fallback") == {0: 0.0, 1: 0.0, 2: 1.0}
     for rule in ("largest", "whole", "fallback"):
         assert fixed(held, rule) == {0: 0.0, 1: 1.0, 2: 0.0}
+
+
+def test_committed_programs_that_fit_only_one_at_a_time_fail_the_solve_with_the_reason(tmp_path):
+    """P and Q, committed, each 6e7 tokens/s: 6e4 one-kW units, 60 MW at PUE 1, within B's 100 MW grid, so
+    each passes the check on its own; together they need 120 MW, so the LP relaxation is infeasible and the
+    solve ends ``infeasible`` saying that the committed programs do not fit together."""
+    fr = base()
+    add_training(fr)
+    fr["training.csv"] = add_row(fr["training.csv"], program_id="Q", start_year=2026, tokens_per_s=6e7, min_campus_mw=50, jurisdictions="US")
+    _program(fr, tokens_per_s=6e7, committed="true")
+    res = solve(write_case(tmp_path, write(tmp_path / "data", fr), [2026], ["training"]), time_limit_s=60)
+    assert res.status == "infeasible" and "committed training programs must all be hosted" in res.summary["message"], res.summary
