@@ -53,3 +53,14 @@ class DatasetError(UserError):
 
 class CaseError(UserError):
     """A case file that cannot be used, with the file and key at fault."""
+
+
+class CommittedProgramError(UserError):
+    """Committed training programs that no allowed campus can host, each with its year and binding
+    reason (in the words of the why-not-here reasons), found from the data before any solve."""
+
+    def __init__(self, refusals: list[tuple[str, int | None, str, int, str, str]]):
+        self.refusals = refusals  # (program, training.csv line, reason, year, detail, fix)
+        lines = "\n".join(f"  training.csv:{line}: committed: program {p} cannot be hosted in {y} ({reason}): {detail} — {fix}"
+                          for p, line, reason, y, detail, fix in refusals)
+        super().__init__(f"{len(refusals)} committed training program(s) cannot be hosted:\n{lines}")

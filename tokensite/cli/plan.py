@@ -13,6 +13,7 @@ from tokensite.config import Case, load_case
 from tokensite.dataset import read_dataset
 from tokensite.dataset.checks import check_case
 from tokensite.errors import UserError
+from tokensite.model.build import check_committed_programs
 from tokensite.results import Results
 from tokensite.results.maps import BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
 from tokensite.results.report import build_report, write_outputs
@@ -38,6 +39,7 @@ def validate(target: Path = typer.Argument(None, help="Case file (.toml) or data
         ds = read_dataset(data_dir, strict=strict)
         if case is not None:
             check_case(case, ds)
+            check_committed_programs(ds, case)
     render.dataset_summary(data_dir, ds, case)
 
 

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrorReason
 
 from tokensite.dataset import checks
-from tokensite.dataset.contract import Model, bool_columns, optional_columns, required_columns, table_of
+from tokensite.dataset.contract import Model, bool_columns, columns, optional_columns, required_columns, table_of
 from tokensite.dataset.dataset import Dataset, derive
 from tokensite.dataset.installed import installed_warnings
 from tokensite.dataset.locations import location_warnings
@@ -76,10 +76,13 @@ def _parse_bools(name: str, raw: pd.DataFrame, model: Model, problems: list[Prob
     for col in bool_columns(model):
         if col not in raw:
             continue
+        blank = columns(model)[col].default  # an optional bool column's blank cells take its default
         parsed = []
         for line, v in raw[col].items():
             s = "" if pd.isna(v) else str(v).lower()
-            if s in TRUE:
+            if s == "" and blank is not None:
+                parsed.append(bool(blank))
+            elif s in TRUE:
                 parsed.append(True)
             elif s in FALSE:
                 parsed.append(False)

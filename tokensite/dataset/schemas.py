@@ -204,6 +204,9 @@ class Training(_Base):
     min_campus_mw: Series[float] = column("smallest campus it may run on, MW", unit="MW", ge=0, le=1e5, plausible=P(10, 5000, "GW", "kW"))
     jurisdictions: Series[str] = column("semicolon-separated; blank = any training site", optional=True, nullable=True)
     layer: Series[str] = column("layer whose GPUs train it (extension; default training)", optional=True, default="training", **NONEMPTY)
+    committed: Series[bool] = column("true: the program must be hosted, whatever it costs (extension)", optional=True, default=False)
+    value_usd_per_mtok: Series[float] = column("value of a trained million tokens, USD; blank = the layer's value by year", unit="USD per million tokens",
+                                               optional=True, ge=0, le=1e6, nullable=True, plausible=P(0.01, 200, *MTOK))
     class Config:
         metadata = table("training.csv", required=True, may_be_empty=True)
 

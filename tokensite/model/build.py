@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.model.co2_caps import NAME as CO2_CAPS, add_co2_caps, co2_cap_params
+from tokensite.model.committed import check_committed
 from tokensite.model.demand import add_demand
 from tokensite.model.gpu_supply import NAME as GPU_SUPPLY, add_gpu_supply, gpu_supply_params
 from tokensite.model.existing import NAME as EXISTING, add_existing
@@ -59,6 +60,15 @@ FAMILIES: list[Family] = [
 ]
 
 
+def check_committed_programs(ds: Dataset, case: Case) -> None:
+    """The pre-build check of committed training programs on its own (``tokensite validate``): raises
+    :class:`~tokensite.errors.CommittedProgramError` as :func:`build_model` would."""
+    if "committed" not in ds.training or not ds.training.committed.astype(bool).any():
+        return
+    ix, par = model_data(ds, case)
+    check_committed(ds, ix, replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None}))
+
+
 def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.ConcreteModel, Index, Params]:
     """Build the MILP. ``skip`` names families to leave out (tests use it to show none is inert)."""
     skip = set(skip)
@@ -67,6 +77,8 @@ def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.
         raise ValueError(f"unknown famil(ies) {', '.join(sorted(unknown))}; known: {', '.join(f.name for f in FAMILIES)}")
     ix, par = model_data(ds, case)
     par = replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})
+    if "training" not in skip:
+        check_committed(ds, ix, par, pace=PACE not in skip)  # before the model: a committed program no campus can host is refused here
     m = pyo.ConcreteModel(name=case.name)
     add_variables(m, ix, par)
     add_shared_expressions(m, ix, par)

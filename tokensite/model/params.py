@@ -85,6 +85,8 @@ class Params:
     program_start_year: Mapping[str, int]
     program_tokens_per_s: Mapping[str, float]
     program_min_campus_mw: Mapping[str, float]
+    program_committed: frozenset[str]  # programs that must be hosted (training.csv committed; model/committed.py)
+    program_own_value_usd_per_mtok: Mapping[str, float]  # only programs with their own value (training.csv value_usd_per_mtok)
     # policy, only the years where given
     budget_usd_per_year: Mapping[int, float]
     co2_cap_t: Mapping[int, float]
@@ -103,6 +105,10 @@ class Params:
     def mtok_per_s_per_unit_in(self, g: str, l: str, y: int) -> float:
         """Mtok/s a fully allocated unit of g makes on layer l in year y (throughput.csv's row of the year)."""
         return self.mtok_per_s_per_unit_at.get((g, l, y), self.mtok_per_s_per_unit[(g, l)])
+
+    def program_value_usd_per_mtok(self, p: str, y: int) -> float:
+        """USD a trained Mtok of program p is worth in year y: its own value, else its layer's value by year."""
+        return self.program_own_value_usd_per_mtok.get(p, self.value_usd_per_mtok[(self.program_layer[p], y)])
 
     def most_bought(self, l: str, y: int) -> float:
         """Σ_b width_b: the most demand of (l, y) that may be bought, in multiples of D (1 for fixed demand)."""
@@ -278,6 +284,8 @@ def build_params(ds: Dataset, case: Case) -> Params:
         program_start_year={p: int(y) for p, y in zip(programs.program_id, programs.start_year)},
         program_tokens_per_s=_col(programs, "program_id", "tokens_per_s"),
         program_min_campus_mw=_col(programs, "program_id", "min_campus_mw"),
+        program_committed=frozenset(programs.program_id[programs.committed.astype(bool)] if "committed" in programs else ()),
+        program_own_value_usd_per_mtok=_col(programs, "program_id", "value_usd_per_mtok") if "value_usd_per_mtok" in programs else {},
         budget_usd_per_year=_col(policy, "year", "budget_usd"),
         co2_cap_t=_col(policy, "year", "co2_cap_t"),
         carbon_price_usd_per_t=_col(policy, "year", "carbon_price_usd_per_t"),

@@ -7,9 +7,17 @@
     facility\\_mw[r,y] ≥ min\\_campus\\_mw_p · host[p,r]                               ∀ y ≥ start_p
     host[p,r] exists only where r allows training, is on p's jurisdiction list and can
     hold min_campus_mw_p (by construction of PR).
+    skip[p] = 0                                                                    ∀ committed p
 
-Cost registered: a program left unhosted (skip = 1) loses its tokens at the layer's value,
-value_{l,y} · tokens_p · 8760 · 3600 in each year y from its start.
+Cost registered: a program left unhosted (skip = 1) loses its tokens at its value,
+value_{p,y} · tokens_p · 8760 · 3600 in each year y from its start, where value_{p,y} is training.csv's
+``value_usd_per_mtok`` of the program when given, else the layer's value by year value_{l_p,y}.
+
+A committed program (training.csv ``committed``) must be hosted, whatever it costs: the row
+``c_training_committed`` is the data's statement that skipping is not an option, so it cuts off only
+plans that skip it (its unhosted cost is then never paid). Whether some campus can hold it at all is
+checked from the data before the build (:mod:`tokensite.model.committed`); the rounding never
+rounds its group to the skip (:mod:`tokensite.solver.rounding`, ``must_host``).
 """
 
 from __future__ import annotations
@@ -54,4 +62,7 @@ def add_training(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
         mtok = mtok_per_year(tokens_to_mtok(par.program_tokens_per_s[p]), HOURS_PER_YEAR)
         for y in ix.Y:
             if y >= start[p]:
-                add_cost(m, "unhosted training", y, usd_to_musd(par.value_usd_per_mtok[(layer_of[p], y)] * mtok) * m.skip[p])
+                add_cost(m, "unhosted training", y, usd_to_musd(par.program_value_usd_per_mtok(p, y) * mtok) * m.skip[p])
+
+    committed = [p for p in ix.P if p in par.program_committed]
+    m.c_training_committed = pyo.Constraint(committed, rule=lambda _, p: m.skip[p] == 0)

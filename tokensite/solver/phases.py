@@ -67,6 +67,9 @@ def round_lp(s: SolveState) -> None:
             return _no_rounded_plan(s)
         s.notes.append(f"rounding the training hosts by the {one_of!r} rule left no feasible plan; trying the next rule")
     else:
+        if s.groups.must_host:
+            s.notes.append("committed training programs cannot be skipped, so even the 'fallback' rule must host them: "
+                           "their campuses may not hold them all at once (see training.csv committed)")
         return _no_rounded_plan(s)
     x = np.array(h.getSolution().col_value)
     h.setOptionValue("run_crossover", "on")  # the rounded plan's LP leaves a basis for the search

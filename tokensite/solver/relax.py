@@ -68,6 +68,9 @@ def relax(s: SolveState) -> None:
         msg = "no time left for the LP relaxation" if status == "time_limit" and time.perf_counter() >= s.deadline else h.modelStatusToString(h.getModelStatus())
         if status in ("infeasible", "unbounded", "infeasible_or_unbounded"):
             msg += ": the LP relaxation already fails, so no integer plan can exist (check demand, caps and eligibility)"
+            if s.groups.must_host:
+                msg += ("; committed training programs must all be hosted: each was checked to fit some campus on its own, "
+                        "but not together with the others (campus power and GPU supply are shared)")
         s.finish(status, None, msg, bound=None)
         return
     if not comp.integer.any() and not options.relax:  # a plain LP (e.g. a build held fixed): its plan is a vertex

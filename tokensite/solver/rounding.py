@@ -6,7 +6,8 @@ The model says nothing about rounding: the solver reads the columns it was hande
 * ``use_if_positive``: binaries set to 1 wherever the LP uses them at all (``open``, ``take``;
   ``take_after_horizon`` of a stochastic plan), since capacity only grows;
 * ``one_of``: a training program's hosts, then its skip: the member chosen is set to 1, the rest
-  to 0; the skip, last, is the group's fallback;
+  to 0; the skip, last, is the group's fallback, except for a committed program (``must_host``: its
+  skip column, which ``c_training_committed`` holds at 0), which is always given a host;
 * ``round_up``: GPU units (``buy``), rounded up so every LP allocation stays feasible; installed units
   retired (``retire``), rounded up on their own: retiring more only shrinks a fleet whose lost work
   unserved demand absorbs and loosens the must-run row, while retiring less would make kept units run
@@ -48,6 +49,7 @@ class RoundingColumns:
     cover: list[np.ndarray] = field(default_factory=list)
     needs: dict[int, np.ndarray] = field(default_factory=dict)  # one_of member column -> columns set to 1 with it
     resource: dict[int, object] = field(default_factory=dict)  # one_of member column -> what it uses (a host's campus)
+    must_host: frozenset[int] = frozenset()  # the skip columns of committed programs: never the member chosen
 
 
 def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
@@ -83,6 +85,7 @@ def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
         cover=[c for c in cover if len(c)],
         needs=needs,
         resource=resource,
+        must_host=frozenset(col[(q + "skip", p)] for p in par.program_committed if (q + "skip", p) in col),
     )
 
 
@@ -100,6 +103,7 @@ def rounding_groups(comp: Compiled, parts: Mapping[str, tuple[Index, Params]]) -
         cover=[c for g in got for c in g.cover],
         needs={k: v for g in got for k, v in g.needs.items()},
         resource={k: v for g in got for k, v in g.resource.items()},
+        must_host=frozenset().union(*(g.must_host for g in got)),
     )
     declared = np.zeros(len(comp.col_names), dtype=bool)
     for group in (out.use_if_positive, out.round_up, *out.one_of):
@@ -125,7 +129,8 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
     campuses land on one each, not both on the same (ties: the larger x, then the last). Under
     ``whole`` a program the LP does not host whole (a grid too small for it forces that) is
     skipped; under ``fallback`` every program is, which needs no campus and so is always
-    feasible. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
+    feasible. A committed program (its skip in ``must_host``) is hosted under every rule, as under
+    ``largest``: with committed programs no rule is sure to be feasible, and the phase says so. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
     needs are 1 with it (its campus's tranches: the local search closes those the plan does not
     use). round_up (with ``units``): :func:`rounded_units`.
     """
@@ -137,7 +142,8 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
     for group in sorted(r.one_of, key=lambda g: -float(x[g[:-1]].max()) if len(g) > 1 else 0.0):
         hosts, skip = group[:-1].tolist(), int(group[-1])
         best = skip
-        if hosts and one_of != "fallback" and x[skip] < max(x[hosts]) and not (one_of == "whole" and x[skip] > 1e-3):
+        may_skip = skip not in r.must_host
+        if hosts and (not may_skip or (one_of != "fallback" and x[skip] < max(x[hosts]) and not (one_of == "whole" and x[skip] > 1e-3))):
             best = max(reversed(hosts), key=lambda c: (round(left[resource[c]], 9), x[c]))
             left[resource[best]] -= 1.0
         fixed.update(zip(group.tolist(), (group == best).astype(float).tolist()))
