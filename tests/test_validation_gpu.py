@@ -19,15 +19,6 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("rule,file,text,line,column,words", CASES, ids=[c[0] for c in CASES])
-def test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words):
-    folder = write(tmp_path / "d", base())
-    (folder / file).write_text(text)
-    with pytest.raises(DatasetError) as exc:
-        read_dataset(folder)
-    assert any(p.file == file and p.line == line and p.column == column and words in p.problem for p in exc.value.problems), str(exc.value)
-
-
 def test_optional_columns_may_be_left_out(tmp_path):
     folder = write(tmp_path / "d", base())
     (folder / "gpu_access.csv").write_text("gpu,country,from_year,access\nG1,CN,2026,banned\n")
@@ -43,10 +34,6 @@ PRICE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("rule,file,text,line,column,words", PRICE_CASES, ids=[c[0] for c in PRICE_CASES])
-def test_gpu_price_rules(tmp_path, rule, file, text, line, column, words):
-    test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)
-
 
 TPUT = "gpu,layer,tokens_per_s_per_gpu,year\n"
 THROUGHPUT_CASES = [
@@ -55,10 +42,6 @@ THROUGHPUT_CASES = [
     ("throughput one blank year", "throughput.csv", TPUT + "G1,interactive,1000,\nG1,interactive,2000,\n", 3, "layer", "duplicate"),
 ]
 
-
-@pytest.mark.parametrize("rule,file,text,line,column,words", THROUGHPUT_CASES, ids=[c[0] for c in THROUGHPUT_CASES])
-def test_throughput_year_rules(tmp_path, rule, file, text, line, column, words):
-    test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)
 
 
 SUPPLY = "gpu,year,units_max,market\n"
@@ -71,9 +54,15 @@ SUPPLY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("rule,file,text,line,column,words", SUPPLY_CASES, ids=[c[0] for c in SUPPLY_CASES])
-def test_gpu_supply_rules(tmp_path, rule, file, text, line, column, words):
-    test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words)
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", CASES + PRICE_CASES + THROUGHPUT_CASES + SUPPLY_CASES,
+                         ids=[c[0] for c in CASES + PRICE_CASES + THROUGHPUT_CASES + SUPPLY_CASES])
+def test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words):
+    folder = write(tmp_path / "d", base())
+    (folder / file).write_text(text)
+    with pytest.raises(DatasetError) as exc:
+        read_dataset(folder)
+    assert any(p.file == file and p.line == line and p.column == column and words in p.problem for p in exc.value.problems), str(exc.value)
 
 
 def test_a_market_is_the_country_unless_named(tmp_path):

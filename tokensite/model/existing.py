@@ -27,12 +27,12 @@ installed.csv and existing halls the family builds no row and sets no bound.
 
 from __future__ import annotations
 
-from collections import defaultdict
 
 import pyomo.environ as pyo
 
 from tokensite.model.index import Index
 from tokensite.model.params import Params
+from tokensite.model.shared import working_units
 
 NAME = "existing"
 
@@ -47,15 +47,7 @@ def add_existing(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     later = [(r, g, v, ix.previous_year(y), y) for (r, g, v, y) in ix.RGVY if (r, g, v, ix.previous_year(y)) in m.retire]
     m.c_existing_retire = pyo.Constraint(later, rule=lambda _, r, g, v, y0, y1: m.retire[r, g, v, y0] <= m.retire[r, g, v, y1])
 
-    layers_at = defaultdict(list)
-    for r, g, l, t, y in ix.RGLTY:
-        layers_at[(r, g, t, y)].append(l)
-    train_at = defaultdict(list)
-    for r, g, l, y in ix.RGLY_TRAIN:
-        train_at[(r, g, y)].append(l)
-
-    def working(r, g, t, y):
-        return sum(m.alloc[r, g, l, t, y] for l in layers_at.get((r, g, t, y), ())) + sum(m.alloc_train[r, g, l, y] for l in train_at.get((r, g, y), ()))
+    working, _can_work = working_units(m, ix)
 
     def kept(r, g, y):
         return sum(par.installed_units[(r, g, v)] - m.retire[r, g, v, y] for v in ix.INSTALLED[(r, g, y)])

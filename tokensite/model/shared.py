@@ -12,6 +12,7 @@ use from the grid-supply registry (:mod:`tokensite.model.ledger`), which seals i
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import pyomo.environ as pyo
 
@@ -35,6 +36,24 @@ def add_shared_expressions(m: pyo.ConcreteModel, ix: Index, par: Params) -> None
             terms[(r, t, y)].append((par.mw_per_unit[(g, l)], m.alloc_train[r, g, l, y]))
     m.draw_mw = pyo.Expression(sorted(terms), rule=lambda _, r, t, y: par.pue[r] * sum(c * v for c, v in terms[(r, t, y)]))
     add_readout(m, "draw_mw", m.draw_mw)
+
+
+def working_units(m: pyo.ConcreteModel, ix: Index) -> tuple[Callable[[str, str, str, int], object], Callable[[str, str, str, int], bool]]:
+    """Σ_l alloc[r,g,l,t,y] + Σ_l alloc_train[r,g,l,y], the units of g at r working in slice t of year y
+    (the throughput family's fleet row and the existing family's must-run row), and whether any can."""
+    layers_at, train_at = defaultdict(list), defaultdict(list)
+    for r, g, l, t, y in ix.RGLTY:
+        layers_at[(r, g, t, y)].append(l)
+    for r, g, l, y in ix.RGLY_TRAIN:
+        train_at[(r, g, y)].append(l)
+
+    def working(r: str, g: str, t: str, y: int) -> object:
+        return sum(m.alloc[r, g, l, t, y] for l in layers_at.get((r, g, t, y), ())) + sum(m.alloc_train[r, g, l, y] for l in train_at.get((r, g, y), ()))
+
+    def can_work(r: str, g: str, t: str, y: int) -> bool:
+        return bool(layers_at.get((r, g, t, y)) or train_at.get((r, g, y)))
+
+    return working, can_work
 
 
 def grid_mw(m: pyo.ConcreteModel, ix: Index, par: Params) -> pyo.Expression:

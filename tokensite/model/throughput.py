@@ -27,6 +27,7 @@ import pyomo.environ as pyo
 from tokensite.model.index import Index
 from tokensite.model.ledger import add_cost, add_investment, register_price_rows
 from tokensite.model.params import Params
+from tokensite.model.shared import working_units
 from tokensite.units import usd_to_musd
 
 
@@ -50,19 +51,9 @@ def add_throughput(m: pyo.ConcreteModel, ix: Index, par: Params) -> None:
     m.c_throughput_pool = pyo.Constraint(ix.RLTY_POOL, rule=lambda _, r, l, t, y: m.pool[r, l, t, y] <= capacity(r, l, t, y))
     register_price_rows(m, "site_token_capacity", m.c_throughput_metro)
 
-    layers_at = defaultdict(list)
-    for r, g, l, t, y in ix.RGLTY:
-        layers_at[(r, g, t, y)].append(l)
-    train_at = defaultdict(list)
-    for r, g, l, y in ix.RGLY_TRAIN:
-        train_at[(r, g, y)].append(l)
-    rows = [(r, g, t, y) for (r, g, y) in ix.FLEET for t in ix.T if layers_at.get((r, g, t, y)) or train_at.get((r, g, y))]
-    m.c_throughput_fleet = pyo.Constraint(
-        rows,
-        rule=lambda _, r, g, t, y: sum(m.alloc[r, g, l, t, y] for l in layers_at.get((r, g, t, y), ()))
-        + sum(m.alloc_train[r, g, l, y] for l in train_at.get((r, g, y), ()))
-        <= m.fleet[r, g, y],
-    )
+    working, can_work = working_units(m, ix)
+    rows = [(r, g, t, y) for (r, g, y) in ix.FLEET for t in ix.T if can_work(r, g, t, y)]
+    m.c_throughput_fleet = pyo.Constraint(rows, rule=lambda _, r, g, t, y: working(r, g, t, y) <= m.fleet[r, g, y])
 
     for (r, g, y), vintages in ix.FLEET.items():
         capex = [par.unit_capex_usd(*k) for k in vintages]
