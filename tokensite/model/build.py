@@ -60,13 +60,20 @@ FAMILIES: list[Family] = [
 ]
 
 
+def case_data(ds: Dataset, case: Case) -> tuple[Index, Params]:
+    """The index sets and parameters the families are built on: :func:`~tokensite.model.index.model_data`
+    with each family's own coefficients (``par.family``), for the build and for whoever reads the
+    model's numbers without building it (explain, the pre-build checks)."""
+    ix, par = model_data(ds, case)
+    return ix, replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})
+
+
 def check_committed_programs(ds: Dataset, case: Case) -> None:
     """The pre-build check of committed training programs on its own (``tokensite validate``): raises
     :class:`~tokensite.errors.CommittedProgramError` as :func:`build_model` would."""
     if "committed" not in ds.training or not ds.training.committed.astype(bool).any():
         return
-    ix, par = model_data(ds, case)
-    check_committed(ds, ix, replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None}))
+    check_committed(ds, *case_data(ds, case))
 
 
 def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.ConcreteModel, Index, Params]:
@@ -75,8 +82,7 @@ def build_model(ds: Dataset, case: Case, skip: Iterable[str] = ()) -> tuple[pyo.
     unknown = skip - {f.name for f in FAMILIES}
     if unknown:
         raise ValueError(f"unknown famil(ies) {', '.join(sorted(unknown))}; known: {', '.join(f.name for f in FAMILIES)}")
-    ix, par = model_data(ds, case)
-    par = replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})
+    ix, par = case_data(ds, case)
     if "training" not in skip:
         check_committed(ds, ix, par, pace=PACE not in skip)  # before the model: a committed program no campus can host is refused here
     m = pyo.ConcreteModel(name=case.name)

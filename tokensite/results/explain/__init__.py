@@ -2,7 +2,7 @@
 unserved metro x layer or training program.
 
 Reads only the Results and the Dataset: the eligibility sets and parameters are the
-model's own (:func:`tokensite.model.index.model_data` on the case in the summary), so a
+model's own (:func:`tokensite.model.build.case_data` on the case in the summary), so a
 results folder can be explained again without the solve. Cost reasons price a token with the
 model's yardstick (:mod:`tokensite.model.yardstick`). Reasons, in order of precedence:
 
@@ -14,14 +14,11 @@ training   no_host_by_year > min_campus > campus_power > cost_above_value | with
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from tokensite.config import case_from_summary
 from tokensite.dataset import Dataset
-from tokensite.model.build import FAMILIES
-from tokensite.model.index import model_data
+from tokensite.model.build import case_data
 from tokensite.results.explain.context import COLUMNS, Context, powered_from
 from tokensite.results.explain.demand import explain_demand
 from tokensite.results.explain.sites import explain_sites
@@ -36,8 +33,7 @@ def explain(ds: Dataset, res: Results) -> pd.DataFrame:
     if "sites" not in res.frames:
         return pd.DataFrame(columns=COLUMNS)
     case = case_from_summary(res.summary["case"])
-    ix, par = model_data(ds, case)
-    par = replace(par, family={f.name: f.params(ds, case) for f in FAMILIES if f.params is not None})  # as build_model
+    ix, par = case_data(ds, case)
     earliest = {r: int(y) for r, y in zip(ds.regions.site_id, ds.regions.earliest_year)}
     c = Context(ds, ix, par, dict(res.frames), powered_from(ds, ix, par), earliest)
     rows = explain_sites(c) + explain_demand(c) + explain_training(c)
