@@ -130,13 +130,18 @@ OPTIONAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("rule,file,text,line,column,words", OPTIONAL_CASES, ids=[c[0] for c in OPTIONAL_CASES])
-def test_optional_file_rules(tmp_path, rule, file, text, line, column, words):
+def assert_file_refused(tmp_path, file: str, text: str, line: int, column: str, words: str) -> None:
+    """The tiny dataset with ``file`` written as ``text`` is refused, naming that file, line and column."""
     folder = write(tmp_path / "d", base())
     (folder / file).write_text(text)
     with pytest.raises(DatasetError) as exc:
         read_dataset(folder)
     assert any(p.file == file and p.line == line and p.column == column and words in p.problem for p in exc.value.problems), str(exc.value)
+
+
+@pytest.mark.parametrize("rule,file,text,line,column,words", OPTIONAL_CASES, ids=[c[0] for c in OPTIONAL_CASES])
+def test_optional_file_rules(tmp_path, rule, file, text, line, column, words):
+    assert_file_refused(tmp_path, file, text, line, column, words)
 
 
 def test_missing_required_file_is_named(tmp_path):

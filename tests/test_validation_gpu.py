@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_validation import assert_file_refused
 from tests.tiny import base, write
-from tokensite import DatasetError, read_dataset
+from tokensite import read_dataset
 
 ACCESS = "gpu,country,from_year,to_year,access,capex_multiplier\n"
 CASES = [
@@ -43,7 +44,6 @@ THROUGHPUT_CASES = [
 ]
 
 
-
 SUPPLY = "gpu,year,units_max,market\n"
 SUPPLY_CASES = [
     ("supply gpu exists", "gpu_supply.csv", SUPPLY + "H9,2026,10,\n", 2, "gpu", "unknown"),
@@ -54,15 +54,10 @@ SUPPLY_CASES = [
 ]
 
 
-
 @pytest.mark.parametrize("rule,file,text,line,column,words", CASES + PRICE_CASES + THROUGHPUT_CASES + SUPPLY_CASES,
                          ids=[c[0] for c in CASES + PRICE_CASES + THROUGHPUT_CASES + SUPPLY_CASES])
 def test_gpu_market_file_rules(tmp_path, rule, file, text, line, column, words):
-    folder = write(tmp_path / "d", base())
-    (folder / file).write_text(text)
-    with pytest.raises(DatasetError) as exc:
-        read_dataset(folder)
-    assert any(p.file == file and p.line == line and p.column == column and words in p.problem for p in exc.value.problems), str(exc.value)
+    assert_file_refused(tmp_path, file, text, line, column, words)
 
 
 def test_a_market_is_the_country_unless_named(tmp_path):
