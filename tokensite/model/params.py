@@ -17,7 +17,7 @@ import pandas as pd
 from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.dataset.residency import groups_by_id
-from tokensite.model.gpu_rules import access_by_site_year, throughput_at, throughput_base, unit_capex_at, world_supply_gpus
+from tokensite.model.gpu_rules import access_by_site_year, latest_at_or_before, throughput_at, throughput_base, unit_capex_at, world_supply_gpus
 from tokensite.units import KW_PER_MW, crf, tokens_to_mtok
 
 Key = tuple
@@ -145,10 +145,10 @@ def token_value_by_year(layers: pd.DataFrame, token_values: pd.DataFrame, years:
     layers.csv's value where the layer has no such row (no row at all, or y before its first)."""
     out = {}
     for l, flat in zip(layers.layer, layers.value_usd_per_mtok.astype(float)):
-        rows = token_values[token_values.layer == l].sort_values("year")
+        rows = token_values[token_values.layer == l]
         for y in years:
-            before = rows[rows.year <= y]
-            out[(l, int(y))] = float(before.value_usd_per_mtok.iloc[-1]) if len(before) else flat
+            value = latest_at_or_before(zip(rows.year, rows.value_usd_per_mtok), y)
+            out[(l, int(y))] = flat if value is None else value
     return out
 
 
