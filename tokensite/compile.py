@@ -21,11 +21,12 @@ import scipy.sparse as sp
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from tokensite.config import SolverOptions
 from tokensite.model.ledger import cost_kind, ledger
 
 INF = highspy.kHighsInf
 Name = tuple[str, object]  # (component name, index)
-COST_CENTRE = 20.0  # the default of [solver] cost_centre: the geometric centre of the world case's cost range (0.02 to 2.3e4)
+COST_CENTRE = SolverOptions().cost_centre  # [solver] cost_centre's default: the geometric centre of the world's cost range
 
 
 @dataclass(frozen=True)
