@@ -30,6 +30,7 @@ class Params:
     hour_share: Mapping[str, float]  # w_t / Σ w: the weight of slice t in a year row
     year_weight: Mapping[int, int]  # W_y, calendar years planning year y stands for
     discount_factor: Mapping[int, float]  # φ_y = Σ_{k<W_y} (1+rate)^-(y+k-y0)
+    calendar_discount: Mapping[int, float]  # d_c = (1+rate)^-(c-y0) for every calendar year c of the horizon (φ_y = Σ_{k<W_y} d_{y+k})
     crf_facility: float
     crf_site: float
     crf_interconnect: float
@@ -157,6 +158,12 @@ def _year_factor(case: Case) -> dict[int, float]:
     return {y: sum((1 + case.discount_rate) ** -(y + k - y0) for k in range(weight[y])) for y in case.years}
 
 
+def _calendar_discount(case: Case) -> dict[int, float]:
+    """d_c for each calendar year c from the first planning year to the last (results/cash.py discounts cash with it)."""
+    y0 = case.years[0]
+    return {c: (1 + case.discount_rate) ** -(c - y0) for c in range(y0, case.years[-1] + 1)}
+
+
 def _demand(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict, dict]:
     names = set(layers.layer)
     d = ds.demand[ds.demand.layer.isin(names) & ds.demand.year.isin(case.years)]
@@ -235,6 +242,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
         hour_share=dict(zip(ds.timeslices.slice, ds.timeslices.hours.astype(float) / ds.timeslices.hours.sum())),
         year_weight=case.year_weights(),
         discount_factor=_year_factor(case),
+        calendar_discount=_calendar_discount(case),
         crf_facility=crf(rate, f.facility_life_years),
         crf_site=crf(rate, f.site_life_years),
         crf_interconnect=crf(rate, f.interconnect_life_years),

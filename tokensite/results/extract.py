@@ -19,6 +19,7 @@ from tokensite.dataset import Dataset
 from tokensite.model.index import Index
 from tokensite.model.ledger import cost_kind
 from tokensite.model.params import Params
+from tokensite.results.cash import cash, investment_usd
 from tokensite.results.prices import prices
 from tokensite.solver import Solution
 from tokensite.units import HOURS_PER_YEAR, mtok_to_tokens, musd_to_usd
@@ -189,6 +190,7 @@ def extract(ds: Dataset, ix: Index, par: Params, comp: Compiled, sol: Solution) 
     od = ds.on_device
     frames["on_device"] = od[od.layer.isin(ix.L) & od.year.isin(ix.Y)][["metro_id", "layer", "year", "tokens_per_s"]].reset_index(drop=True)
     frames["costs"], frames["plan"] = _costs(comp, sol.x, par)
+    frames["cash"] = cash(investment_usd(frames["fleet"], frames["sites"], par), frames["costs"], par)
     frames["metros"] = ds.metros[["metro_id", "name", "lat", "lon", "country", "jurisdiction", "population_m"]].reset_index(drop=True)
     duals = sol.duals or {}
     frames["prices"] = prices(ix, par, {kind: duals.get(group, {}) for kind, group in comp.price_rows.items()})

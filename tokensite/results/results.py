@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from tokensite.errors import UserError
+from tokensite.results.cash import cash_by_year
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -92,7 +93,17 @@ class Results:
 
     @property
     def objective_usd(self) -> float | None:
+        """What the solve minimised, in USD: the discounted sum of annualised costs (capital as annuities over
+        each asset's life, opex) plus the value of the tokens left unserved. Not cash (:meth:`cash_by_year`
+        is) and not a cost: the unserved value is demand the plan declines, which no one pays."""
         return self.summary["objective_usd"]
+
+    def cash_by_year(self) -> pd.DataFrame:
+        """What the plan pays out, in USD, by calendar year (every year of the horizon, those between planning
+        years included): the overnight investment by category (a column per GPU generation, facility, sites,
+        interconnection, bridge), its sum, opex and cash = investment + opex (``cash.csv``, docs/formulation.md,
+        "Cash and annuities")."""
+        return cash_by_year(self.cash, self.summary["case"]["years"])
 
     @property
     def has_plan(self) -> bool:
