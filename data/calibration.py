@@ -55,6 +55,16 @@ def bands(years: list[int]) -> list[Band]:
     return out
 
 
+def bands_frame(years: list[int], countries: list[str]) -> pd.DataFrame:
+    """The bands as the dataset's optional ``calibration.csv`` (docs/data-format.md), which the report compares
+    the plan with: region, year, low_gw, high_gw, countries (the codes of ``countries``, regions.csv's, that the
+    region holds, joined by ';'; blank for World, every site), source."""
+    held = {r: ";".join(sorted(c for c in set(countries) if region_of(c) == r)) for r in IEA_REGIONS}
+    rows = [dict(region=b.region, year=b.year, low_gw=round(b.low_gw, 3), high_gw=round(b.high_gw, 3),
+                 countries="" if b.region == "World" else held[b.region], source=b.source) for b in bands(years)]
+    return pd.DataFrame(rows, columns=["region", "year", "low_gw", "high_gw", "countries", "source"])
+
+
 def model_by_region(sites: pd.DataFrame, allocation: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """GW (sum of site peak draws) and TWh (mean draw x 8,760 h) by IEA region and year, world included."""
     region_of_site = regions.set_index("site_id").country.map(region_of)
@@ -137,3 +147,13 @@ def calibration_markdown(res_dir: Path, data_dir: Path) -> str:
     uns = (plan.unserved_usd * plan.discount_factor).sum()
     out += [f"Unserved value: {uns / 1e9:,.1f} G USD of an objective of {total / 1e9:,.1f} G USD ({uns / total:.1%}).", ""]
     return "\n".join(out)
+
+
+if __name__ == "__main__":
+    # python data/calibration.py: data/world/calibration.csv for the planning years of models/world.toml
+    import tomllib
+
+    world = Path(__file__).resolve().parent / "world"
+    years = tomllib.loads((world.parent.parent / "models" / "world.toml").read_text())["case"]["years"]
+    bands_frame(years, list(pd.read_csv(world / "regions.csv").country)).to_csv(world / "calibration.csv", index=False)
+    print(f"wrote {world / 'calibration.csv'}")

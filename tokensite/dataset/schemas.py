@@ -19,6 +19,7 @@ from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import YEAR, column, optional_columns, table, table_of
 from tokensite.dataset.contract import Base as _Base
 from tokensite.dataset.residency import RESIDENCY
+from tokensite.dataset.schemas_calibration import Calibration
 from tokensite.dataset.schemas_gpu import GpuAccess, GpuPrices, GpuSupply, Installed
 from tokensite.dataset.schemas_policy import Co2Caps, Policy
 
@@ -268,7 +269,7 @@ class Elasticity(_Base):
 
 TABLES: tuple[type[_Base], ...] = (Regions, Metros, Layers, Gpus, Throughput, Timeslices, PowerPrices, Demand, InterconnectQueue, Training,
                                    Latency, Profiles, Policy, Co2Caps, TokenValues, OnDevice, Elasticity, Installed,
-                                   GpuAccess, GpuPrices, GpuSupply)
+                                   GpuAccess, GpuPrices, GpuSupply, Calibration)
 """Every input file, in reading order. A new file is a model above plus its entry here."""
 REQUIRED = {table_of(m).file: m for m in TABLES if table_of(m).required}
 OPTIONAL = {table_of(m).file: m for m in TABLES if not table_of(m).required}

@@ -19,6 +19,7 @@ from tokensite.dataset import Dataset
 from tokensite.model.index import Index
 from tokensite.model.ledger import cost_kind
 from tokensite.model.params import Params
+from tokensite.results.calibration import calibration
 from tokensite.results.cash import cash, investment_usd
 from tokensite.results.prices import prices
 from tokensite.solver import Solution
@@ -191,6 +192,8 @@ def extract(ds: Dataset, ix: Index, par: Params, comp: Compiled, sol: Solution) 
     frames["on_device"] = od[od.layer.isin(ix.L) & od.year.isin(ix.Y)][["metro_id", "layer", "year", "tokens_per_s"]].reset_index(drop=True)
     frames["costs"], frames["plan"] = _costs(comp, sol.x, par)
     frames["cash"] = cash(investment_usd(frames["fleet"], frames["sites"], par), frames["costs"], par)
+    if not ds.calibration.empty:
+        frames["calibration"] = calibration(frames["sites"], ds.calibration)
     frames["metros"] = ds.metros[["metro_id", "name", "lat", "lon", "country", "jurisdiction", "population_m"]].reset_index(drop=True)
     duals = sol.duals or {}
     frames["prices"] = prices(ix, par, {kind: duals.get(group, {}) for kind, group in comp.price_rows.items()})
