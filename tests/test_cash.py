@@ -77,6 +77,9 @@ def test_cash_is_what_the_plan_builds_by_calendar_year(solved):
     assert capex[(2026, "interconnection")] == pytest.approx(10 * 1000 * 100)
     mw = res.sites[res.sites.site_id == "A"].set_index("year").facility_mw
     assert capex[(2030, "facility")] == pytest.approx(2e6 * (mw[2030] - mw[2028]))
+    bought_quantity = c[c.kind == "capex"].groupby(["category", "quantity_unit"]).quantity.sum()
+    assert bought_quantity[("gpus:G1", "GPUs")] == bought.sum() and bought_quantity[("facility", "MW")] == pytest.approx(mw[2030])
+    assert bought_quantity[("interconnection", "MW")] == 10 and bought_quantity[("site development", "sites")] == 1
     wide = cash_by_year(c, YEARS).set_index("year")
     assert wide.loc[2027, "investment"] == 0 and wide.loc[2026, "opex"] > 0
     assert wide.loc[2027, "opex"] == pytest.approx(wide.loc[2026, "opex"])
@@ -101,4 +104,4 @@ def test_cash_csv_is_written_and_read_back(solved, tmp_path):
     _, res = solved
     back = Results.from_dir(res.to_dir(tmp_path / "out"))
     assert back.cash.usd.sum() == pytest.approx(res.cash.usd.sum())
-    assert list(back.cash.columns) == ["year", "planning_year", "category", "kind", "site_id", "usd", "discount_factor"]
+    assert list(back.cash.columns) == ["year", "planning_year", "category", "kind", "site_id", "quantity", "quantity_unit", "usd", "discount_factor"]

@@ -28,7 +28,7 @@ import pandas as pd
 from tokensite.model.ledger import cost_kind
 from tokensite.model.params import Params
 
-CASH_COLUMNS = ["year", "planning_year", "category", "kind", "site_id", "usd", "discount_factor"]
+CASH_COLUMNS = ["year", "planning_year", "category", "kind", "site_id", "quantity", "quantity_unit", "usd", "discount_factor"]
 INVESTMENT_GROUPS = {"facility": "facility", "site development": "sites", "interconnection": "interconnection", "bridge capacity": "bridge"}
 """Category -> its column in :func:`cash_by_year`; ``gpus:<g>`` becomes ``GPUs <g>``."""
 
@@ -43,35 +43,38 @@ def _steps(sites: pd.DataFrame, column: str, start: dict[str, float]) -> pd.Data
 
 
 def investment_usd(fleet: pd.DataFrame, sites: pd.DataFrame, par: Params) -> pd.DataFrame:
-    """Overnight USD by planning year × category × site (module docstring), rows with a positive amount."""
+    """Overnight USD by planning year × category × site (module docstring), rows with a positive amount, with
+    what it buys: ``quantity`` GPUs, MW of facility or bridge added, MW of a tranche, or 1 site."""
     rows = []
     bought = fleet[fleet.units_bought > 0]
     for r, g, y, u in zip(bought.site_id, bought.gpu, bought.year, bought.units_bought):
-        rows.append((int(y), f"gpus:{g}", r, float(u) * par.unit_capex_usd(r, g, int(y))))
+        rows.append((int(y), f"gpus:{g}", r, float(u) * par.gpus_per_unit[g], "GPUs", float(u) * par.unit_capex_usd(r, g, int(y))))
     for f in _steps(sites, "facility_mw", dict(par.existing_facility_mw)).itertuples():
-        rows.append((int(f.year), "facility", f.site_id, f.added * par.facility_capex_usd_per_mw[f.site_id]))
+        rows.append((int(f.year), "facility", f.site_id, f.added, "MW", f.added * par.facility_capex_usd_per_mw[f.site_id]))
     opened = _steps(sites.assign(open=sites.open.astype(bool).astype(float)), "open", {})
     for o in opened[(opened.added > 0.5) & ~opened.site_id.isin(par.built_at_start)].itertuples():
-        rows.append((int(o.year), "site development", o.site_id, par.site_fixed_usd[o.site_id]))
+        rows.append((int(o.year), "site development", o.site_id, 1.0, "sites", par.site_fixed_usd[o.site_id]))
     seen: set[str] = set()
     for r, y, listed in sorted(zip(sites.site_id, sites.year, sites.tranches.fillna("").astype(str)), key=lambda t: t[1]):
         for q in (q for q in listed.split(";") if q and q not in seen):
             seen.add(q)
-            rows.append((int(y), "interconnection", r, par.tranche_overnight_usd[q]))
+            rows.append((int(y), "interconnection", r, par.tranche_mw[q], "MW", par.tranche_overnight_usd[q]))
     bridged = sites[sites.site_id.isin(par.bridge_capex_usd_per_mw.keys())]
     for b in _steps(bridged, "bridge_mw", {}).itertuples():
-        rows.append((int(b.year), "bridge capacity", b.site_id, b.added * par.bridge_capex_usd_per_mw[b.site_id]))
-    out = pd.DataFrame(rows, columns=["year", "category", "site_id", "usd"])
-    return out[out.usd > 0].reset_index(drop=True)
+        rows.append((int(b.year), "bridge capacity", b.site_id, b.added, "MW", b.added * par.bridge_capex_usd_per_mw[b.site_id]))
+    out = pd.DataFrame(rows, columns=["year", "category", "site_id", "quantity", "quantity_unit", "usd"])
+    return out[(out.usd > 0) | (out.quantity > 0)].reset_index(drop=True)
 
 
 def cash(investment: pd.DataFrame, costs: pd.DataFrame, par: Params) -> pd.DataFrame:
     """``cash.csv``: investment in its planning year's calendar year, each planning year's opex in every calendar
-    year it stands for; by calendar ``year`` × ``category`` × site, ``kind`` capex or opex, in USD."""
+    year it stands for; by calendar ``year`` × ``category`` × site, ``kind`` capex or opex, in USD, with what an
+    investment buys (``quantity`` in ``quantity_unit``; blank for opex)."""
     inv = investment.assign(planning_year=investment.year, kind="capex")
     op = costs[costs.category.map(cost_kind) == "opex"].groupby(["year", "category", "site_id"], as_index=False, dropna=False).usd.sum()
     spans = pd.DataFrame([(y, y + k) for y, w in par.year_weight.items() for k in range(w)], columns=["planning_year", "calendar"])
-    op = op.rename(columns={"year": "planning_year"}).merge(spans, on="planning_year").rename(columns={"calendar": "year"}).assign(kind="opex")
+    op = op.rename(columns={"year": "planning_year"}).merge(spans, on="planning_year").rename(columns={"calendar": "year"})
+    op = op.assign(kind="opex", quantity=float("nan"), quantity_unit="")
     out = pd.concat([inv, op], ignore_index=True)
     out["site_id"] = out.site_id.fillna("")
     out["discount_factor"] = out.year.map(par.calendar_discount)
