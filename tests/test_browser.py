@@ -55,3 +55,20 @@ def test_map_loads_without_js_errors_and_shows_every_built_site(world_dir, brows
     browser.execute_script("document.querySelector('path.site-marker').dispatchEvent(new MouseEvent('click', {bubbles: true}))")
     popup = browser.execute_script("var p = document.querySelector('.leaflet-popup-content'); return p ? p.innerText : ''")
     assert "GPUs" in popup and "USD/Mtok" in popup
+
+
+def test_html_map_flows_are_great_circles_that_never_jump_the_antimeridian(world_dir, browser):
+    browser.get((world_dir / "map.html").as_uri())
+    browser.implicitly_wait(5)
+    lines = browser.execute_script("""
+return Object.values(window).filter(v => v instanceof L.Polyline && !(v instanceof L.Polygon)).map(l => {
+  let ll = l.getLatLngs(); if (ll.length && !Array.isArray(ll[0])) ll = [ll];
+  return ll.map(p => p.map(q => q.lng)); });""")
+    assert lines
+    for pieces in lines:
+        assert all(abs(b - a) < 180 for piece in pieces for a, b in zip(piece, piece[1:]))
+        span = abs(pieces[-1][-1] - pieces[0][0])
+        if len(pieces) > 1:  # a flow across the Pacific: one piece to the antimeridian, one from it
+            assert abs(pieces[0][-1]) == 180 and abs(pieces[1][0]) == 180
+        else:
+            assert span < 180

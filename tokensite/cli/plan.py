@@ -15,7 +15,7 @@ from tokensite.dataset.checks import check_case
 from tokensite.errors import UserError
 from tokensite.model.build import check_committed_programs
 from tokensite.results import Results
-from tokensite.results.maps import BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
+from tokensite.results.maps import SLIDE_DPI, BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
 from tokensite.results.report import build_report, write_outputs
 from tokensite.results.webmap import map_html
 from tokensite.run import solve as solve_case
@@ -111,6 +111,7 @@ def map_(
     html_map: bool = typer.Option(False, "--html", help="Interactive HTML map instead of PNG"),
     bbox: str = typer.Option(None, "--bbox", help=f"minlon,minlat,maxlon,maxlat or one of {', '.join(BBoxes)}", show_default="world"),
     panels: bool = typer.Option(False, "--panels", help="One panel per layer (PNG)"),
+    dpi: int = typer.Option(SLIDE_DPI, "--dpi", min=30, max=1200, help="PNG resolution, dots per inch (the world map is 14 in wide)"),
 ) -> None:
     """Draw the siting map of a results folder."""
     with user_errors():
@@ -127,7 +128,7 @@ def map_(
     if html_map:
         path = map_html(res, results_dir / f"map{'_' + layer if layer else ''}.html", year, layer)
     elif panels:
-        path = layer_panels_png(res, results_dir / f"map_layers{suffix}.png", year, box)
+        path = layer_panels_png(res, results_dir / f"map_layers{suffix}.png", year, box, dpi=dpi)
     else:
-        path = map_png(res, results_dir / f"map{suffix}.png", year, layer, box)
+        path = map_png(res, results_dir / f"map{suffix}.png", year, layer, box, dpi=dpi)
     render.line(f"map in {path}")

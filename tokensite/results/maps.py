@@ -1,9 +1,11 @@
 """Static siting maps from a :class:`Results` (geopandas + matplotlib) on the Natural Earth
 boundaries shipped in ``data/geo``; the interactive HTML map is :mod:`tokensite.results.webmap`.
 
-Sites are circles sized by facility MW (a size key in every panel) and coloured by their
-dominant layer (most GPU units), the largest labelled; flows to metros are lines weighted by
-tokens/s (with a width key); unbuilt candidates are faint; metros are squares.
+Sites are circles sized by facility MW (a size key in every panel, scaled to the sites in view) and
+coloured by their dominant layer (most GPU units), the largest labelled (labels placed by adjustText);
+flows to metros are great circles split at the antimeridian, weighted by tokens/s (with a width key);
+unbuilt candidates are faint; metros are squares. The legend lists only what the view draws
+(:mod:`tokensite.results.mapkeys`).
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
 
 from tokensite.dataset.locations import find_geo  # noqa: E402
+from tokensite.results.mapkeys import SIZE_MIN_PT2, SIZE_SPAN_PT2, circle_area, draw_flows, flow_key, label_sites, layer_key, size_key  # noqa: E402
 from tokensite.results.results import Results  # noqa: E402
 
 LAYER_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 COUNTRIES = "ne_110m_admin_0_countries.geojson"
-BBoxes = {"world": (-170, -58, 180, 80), "north-america": (-130, 10, -55, 60), "europe": (-25, 34, 40, 71), "asia": (40, -12, 150, 55)}
+SLIDE_DPI = 200
+"""map.png and map_layers.png: at least 2,400 px wide for a slide (``tokensite map --dpi``)."""
+REPORT_DPI = 110
+"""The maps embedded in report.html (a page, not a slide)."""
+BBoxes = {"world": (-180, -58, 180, 80), "north-america": (-130, 10, -55, 60), "europe": (-25, 34, 40, 71), "asia": (40, -12, 150, 55)}
 
 
 def geo_dir(res: Results) -> Path:
@@ -71,57 +77,36 @@ def flow_lines(res: Results, year: int | None = None, layer: str | None = None) 
     return f.join(sites, on="site_id").join(metros.rename(columns={"lat": "lat_metro", "lon": "lon_metro"}), on="metro_id")
 
 
-SIZE_MIN_PT2, SIZE_SPAN_PT2 = 20.0, 600.0
-"""Circle area in pt²: SIZE_MIN_PT2 + SIZE_SPAN_PT2 x MW / the largest MW on the map."""
-FLOW_MIN_PT, FLOW_SPAN_PT = 0.3, 2.7
-"""Flow width in pt: FLOW_MIN_PT + FLOW_SPAN_PT x tokens/s / the largest flow on the map."""
-LABELLED_SITES = 8
-
-
 def in_box(df: pd.DataFrame, bbox: tuple | None, lat: str = "lat", lon: str = "lon") -> pd.Series:
     minx, miny, maxx, maxy = bbox or BBoxes["world"]
     return df[lon].between(minx, maxx) & df[lat].between(miny, maxy)
 
 
-def _size_key(ax, biggest_mw: float, what: str, loc: str) -> None:
-    """A legend of three circle sizes in MW, for this axes alone."""
-    if biggest_mw <= 0:
-        return
-    steps = [biggest_mw, biggest_mw / 2, biggest_mw / 8]
-    handles = [Line2D([], [], marker="o", linestyle="", color="white", markeredgecolor="black",
-                      markersize=(SIZE_MIN_PT2 + SIZE_SPAN_PT2 * mw / biggest_mw) ** 0.5, label=f"{mw:,.0f} MW") for mw in steps]
-    key = ax.legend(handles=handles, loc=loc, fontsize=6, title=what, title_fontsize=6, framealpha=0.9, labelspacing=1.3, borderpad=0.9, handlelength=3, handletextpad=1.2)
-    ax.add_artist(key)
-
-
-def _flow_key(ax, biggest: float, loc: str) -> None:
-    steps = [biggest, biggest / 4]
-    handles = [Line2D([], [], color="grey", linewidth=FLOW_MIN_PT + FLOW_SPAN_PT * v / biggest, label=f"{v / 1e6:,.1f} M tokens/s") for v in steps]
-    key = ax.legend(handles=handles, loc=loc, fontsize=6, title="flow width", title_fontsize=6, framealpha=0.9)
-    ax.add_artist(key)
-
-
 def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: str | None, bbox: tuple | None, legend: bool) -> pd.DataFrame:
-    """Draw one map on ``ax``; return the built sites inside the box (what the title may count)."""
+    """Draw one map on ``ax``; return the built sites inside the box (what the title may count). Circles and
+    keys are scaled to the sites in the box; the legend lists only what the box shows."""
     colours = layer_colours(res)
     world.plot(ax=ax, color="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.3)
     y = year or int(res.sites.year.max())
-    cand = res.sites[res.sites.year == y]
-    ax.scatter(cand.lon, cand.lat, s=6, color="#999999", alpha=0.35, zorder=2, label="candidate site (not built)")
-    ax.scatter(res.metros.lon, res.metros.lat, s=5, color="black", marker="s", zorder=3, label="metro")
+    cand = res.sites[(res.sites.year == y) & (res.sites.facility_mw <= 1e-6)]
+    cand = cand[in_box(cand, bbox)]
+    if not cand.empty:
+        ax.scatter(cand.lon, cand.lat, s=6, color="#999999", alpha=0.35, zorder=2)
+    metros = res.metros[in_box(res.metros, bbox)]
     lines = flow_lines(res, year, layer)
+    lines = lines[in_box(lines, bbox) | in_box(lines, bbox, "lat_metro", "lon_metro")]
     if not lines.empty:
-        wmax = lines.tokens_per_s.max()
-        for r in lines.itertuples():
-            ax.plot([r.lon, r.lon_metro], [r.lat, r.lat_metro], color=colours.get(r.layer, "grey"), alpha=0.35,
-                    linewidth=FLOW_MIN_PT + FLOW_SPAN_PT * r.tokens_per_s / wmax, zorder=2)
+        draw_flows(ax, lines, colours, float(lines.tokens_per_s.max()))
     s = built_sites(res, year, layer)
-    size = (s.layer_draw_mw if layer else s.facility_mw) if not s.empty else pd.Series(dtype=float)
-    biggest = float(size.max()) if not s.empty else 0.0
-    if not s.empty:
-        ax.scatter(s.lon, s.lat, s=SIZE_MIN_PT2 + SIZE_SPAN_PT2 * size / max(biggest, 1e-9), c=[colours.get(l, "grey") for l in s.dominant_layer],
-                   alpha=0.75, edgecolor="black", linewidth=0.5, zorder=4)
     shown = s[in_box(s, bbox)] if not s.empty else s
+    size = (shown.layer_draw_mw if layer else shown.facility_mw) if not shown.empty else pd.Series(dtype=float)
+    biggest = float(size.max()) if not shown.empty else 0.0
+    if not s.empty:
+        all_size = s.layer_draw_mw if layer else s.facility_mw
+        ax.scatter(s.lon, s.lat, s=circle_area(all_size.clip(upper=max(biggest, 1e-9)), biggest), c=[colours.get(l, "grey") for l in s.dominant_layer],
+                   alpha=0.75, edgecolor="black", linewidth=0.5, zorder=4)
+    if not metros.empty:
+        ax.scatter(metros.lon, metros.lat, s=6, color="black", marker="s", edgecolor="white", linewidth=0.4, zorder=5)
     minx, miny, maxx, maxy = bbox or BBoxes["world"]
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -129,18 +114,13 @@ def _draw(ax, res: Results, world: gpd.GeoDataFrame, year: int | None, layer: st
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
-    _size_key(ax, biggest, "MW drawn for this layer" if layer and not legend else "facility MW", "lower right")
+    size_key(ax, biggest, "MW drawn for this layer" if layer and not legend else "facility MW", "lower right")
     if legend:
-        if not shown.empty:
-            for r in shown.nlargest(LABELLED_SITES, "facility_mw").itertuples():
-                ax.annotate(f"{r.name} {r.facility_mw:,.0f} MW", (r.lon, r.lat), fontsize=6, xytext=(5, 5), textcoords="offset points", zorder=5,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
         if not lines.empty:
-            _flow_key(ax, float(lines.tokens_per_s.max()), "lower center")
-        handles = [Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="black", markersize=8, label=l) for l, c in colours.items()]
-        handles += [Line2D([], [], marker="o", linestyle="", color="#999999", alpha=0.4, label="candidate, not built"),
-                    Line2D([], [], marker="s", linestyle="", color="black", markersize=3, label="metro")]
-        ax.legend(handles=handles, loc="lower left", fontsize=7, title="dominant layer", title_fontsize=7, framealpha=0.9)
+            flow_key(ax, float(lines.tokens_per_s.max()), "lower center")
+        layer_key(ax, colours, set(shown.dominant_layer.dropna()) if not shown.empty else set(), not cand.empty, not metros.empty)
+        if not shown.empty:
+            label_sites(ax, shown)
     return shown
 
 
@@ -171,7 +151,10 @@ def plot_map(res: Results, year: int | None = None, layer: str | None = None, bb
     BBoxes or (minlon, minlat, maxlon, maxlat); the title counts only what the box shows."""
     y = year or int(res.sites.year.max())
     box = parse_bbox(bbox) if isinstance(bbox, str) else bbox
-    fig, ax = plt.subplots(figsize=_figsize(box, 14)) if ax is None else (ax.figure, ax)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=_figsize(box, 14))
+        fig.subplots_adjust(left=0.005, right=0.995, bottom=0.01, top=0.94)  # the map fills the width (before labels are placed)
+    fig = ax.figure
     shown = _draw(ax, res, countries(res), y, layer, box, legend=True)
     mw = shown.facility_mw.sum() if not shown.empty else 0.0
     what = f"layer {layer}" if layer else "all layers"
@@ -192,7 +175,7 @@ def plot_layers(res: Results, year: int | None = None, bbox: tuple | None = None
     for ax, layer in zip(axes.ravel(), layers):
         shown = _draw(ax, res, world, y, layer, bbox, legend=False)
         tok = shown.tokens_per_s.sum() if not shown.empty else 0.0
-        ax.set_title(f"{layer}: {tok / 1e6:,.1f} M tokens/s in {y}", fontsize=10)
+        ax.set_title(f"{layer}: {tok / 1e9:,.1f} G tokens/s in {y}", fontsize=10)
     for ax in axes.ravel()[len(layers):]:
         ax.axis("off")
     fig.suptitle(f"{res.summary['case']['name']}: where each layer is made ({y}); circle area ∝ MW drawn for that layer")
@@ -224,16 +207,18 @@ def plot_difference(base: Results, other: Results, year: int | None = None, bbox
     return fig
 
 
-def map_png(res: Results, path: str | Path, year: int | None = None, layer: str | None = None, bbox: tuple | None = None) -> Path:
-    """Static siting map; ``layer`` restricts to one layer, ``bbox`` zooms (minlon, minlat, maxlon, maxlat)."""
+def map_png(res: Results, path: str | Path, year: int | None = None, layer: str | None = None, bbox: tuple | None = None,
+            dpi: int = SLIDE_DPI) -> Path:
+    """Static siting map; ``layer`` restricts to one layer, ``bbox`` zooms (minlon, minlat, maxlon, maxlat); at
+    the default ``dpi`` the world map is more than 2,400 px wide."""
     fig = plot_map(res, year, layer, bbox)
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.1)
+    fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
     return Path(path)
 
 
-def layer_panels_png(res: Results, path: str | Path, year: int | None = None, bbox: tuple | None = None) -> Path:
+def layer_panels_png(res: Results, path: str | Path, year: int | None = None, bbox: tuple | None = None, dpi: int = SLIDE_DPI) -> Path:
     fig = plot_layers(res, year, bbox)
-    fig.savefig(path, dpi=100, bbox_inches="tight", pad_inches=0.1)
+    fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
     return Path(path)
