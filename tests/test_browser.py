@@ -57,6 +57,29 @@ def test_map_loads_without_js_errors_and_shows_every_built_site(world_dir, brows
     assert "GPUs" in popup and "USD/Mtok" in popup
 
 
+VIEWPORT = {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+TABLES_PAST_THE_PAGE = """const w = document.documentElement.clientWidth;
+return [...document.querySelectorAll('table')].filter(t => t.offsetParent !== null && t.getBoundingClientRect().right > w)
+  .map(t => t.querySelector('th') ? t.querySelector('th').innerText : '?');"""
+
+
+def test_report_first_screen_shows_the_build_decision_and_the_cash_by_year(world_dir, browser, tmp_path):
+    """At 1400 × 900 the first screen holds the build and cash table (every calendar year, 2027 and 2029 too) and
+    the GW by region; no table, open or collapsed, is wider than the page."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", VIEWPORT)
+    browser.get((world_dir / "report.html").as_uri())
+    first = browser.execute_script("""
+const bottom = h => { const s = [...document.querySelectorAll('h2')].find(e => e.innerText.startsWith(h)); return s.parentElement.querySelector('table').getBoundingClientRect().bottom; };
+const cash = [...document.querySelectorAll('h2')].find(e => e.innerText.startsWith('Build and cash')).parentElement.querySelector('table');
+return {cash: bottom('Build and cash'), gw: bottom('Facility GW'), years: [...cash.querySelectorAll('tbody td:first-child')].map(td => td.innerText)};""")
+    assert first["cash"] <= 900 and first["gw"] <= 900, first
+    assert first["years"][:5] == ["2026", "2027", "2028", "2029", "2030"]
+    browser.save_screenshot(str(tmp_path / "report_first_screen.png"))
+    assert browser.execute_script(TABLES_PAST_THE_PAGE) == []
+    browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert browser.execute_script(TABLES_PAST_THE_PAGE) == []
+
+
 def test_html_map_flows_are_great_circles_that_never_jump_the_antimeridian(world_dir, browser):
     browser.get((world_dir / "map.html").as_uri())
     browser.implicitly_wait(5)

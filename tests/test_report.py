@@ -1,5 +1,5 @@
-"""Issue 11, defect 6: the report opens with a planner's questions in readable numbers, and the
-maps carry labels, keys and their own names."""
+"""Issue 11, defect 6, and issue 30: the report leads with the decision (what to build, where, when, and the cash
+it needs) in planner units, then the calibration, then the detail; the maps carry labels, keys and their own names."""
 
 from __future__ import annotations
 
@@ -19,18 +19,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_cells_are_formatted_by_unit():
-    assert cell("capex_usd", 2.377e8) == "237.7 M USD" and cell("cost_usd", 4.56e9) == "4.56 G USD" and cell("usd", 1234.0) == "1,234 USD"
-    assert cell("facility_mw", 12.345) == "12.3" and cell("detail", float("nan")) == "" and cell("capex_usd", -0.0) == "0 USD"
+    assert cell("capex_usd", 2.377e8) == "USD 237.7 M" and cell("cost_usd", 4.56e9) == "USD 4.56 bn" and cell("usd", 1234.0) == "USD 1,234"
+    assert cell("facility_mw", 12.345) == "12.3" and cell("detail", float("nan")) == "" and cell("capex_usd", -0.0) == "USD 0"
+    assert cell("cash (USD bn)", 1312.17) == "1,312" and cell("cost (USD/Mtok)", 0.026741) == "0.0267" and cell("opens", 2026) == "2026"
+    assert cell("share of demand (%)", 6.684) == "6.68" and cell("share_of_demand", 0.06684) == "6.7 %"
 
 
-def test_report_opens_with_the_planners_questions_in_plain_numbers(world_dir):
+def test_report_leads_with_the_decision_in_planner_units(world_dir):
     text = (world_dir / "report.html").read_text()
     body = re.sub(r"<img[^>]*>", "", text)
     assert not re.search(r"\d\.?\d*e[+-]\d", body), "scientific notation in report.html"
     assert not re.search(r">\s*(nan|NaN|None)\s*<", body)
-    order = [body.index(h) for h in ("Demand left unserved", "Capex and opex by year", "Tokens served by layer", "GW built by region", "<h2>Map")]
+    order = [body.index(h) for h in ("Build and cash by calendar year", "Facility GW by region", "<b>The objective</b>", "GPUs by generation",
+                                     "Tokens, revenue, cost and margin by layer", "Where to build", "Calibration against published figures",
+                                     "<h2>Detail", "<h3>Maps")]
     assert order == sorted(order)
-    assert "not a cost of building" in body
+    cash = body[body.index("Build and cash by calendar year"):body.index("Facility GW by region")]
+    assert all(f"<td>{y}</td>" in cash for y in range(2026, 2031))  # 2027 and 2029 too
+    assert "not a cost of building" in body and "It is not cash" in body
+    for unit_slip in ("G USD", "M tokens/s", "capex_usd", "share_of_demand"):
+        assert unit_slip not in body, unit_slip
+    assert "<details>" in body  # the long tables are collapsed past a screenful
+    assert "bands missed" in body or "inside all" in body  # data/world carries calibration.csv
 
 
 def _blank_margin(png: Path) -> float:

@@ -166,12 +166,9 @@ def plan_tables(res: Results) -> dict[str, pd.DataFrame]:
 
 
 def write_plans(res: Results, folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Each table as CSV, and all of them as sheets of ``plan.xlsx``."""
+    """Each table as CSV (``plan.xlsx`` holds them too: :mod:`tokensite.results.workbook`)."""
     folder = Path(folder)
     tables = plan_tables(res)
     for name, t in tables.items():
         t.to_csv(folder / f"{name}.csv", index=False)
-    with pd.ExcelWriter(folder / "plan.xlsx", engine="openpyxl") as xl:
-        for name, t in tables.items():
-            t.to_excel(xl, sheet_name=name[:31], index=False)
     return tables

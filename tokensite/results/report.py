@@ -1,151 +1,117 @@
-"""A self-contained ``report.html`` from a results folder. It opens with what a planner asks
-first (capex and opex by year, tokens served by layer, GW built by region, demand left
-unserved on its own line), then the maps, plan tables and why not here. Money is USD with
-thousands separators (M/G suffixes for large sums), MW one decimal, blanks blank; no
-external file, script or font is referenced."""
+"""A self-contained ``report.html`` from a results folder, leading with the decision.
+
+First what to build, where and when, and the cash it needs: GW added, GPUs bought and the cash by calendar
+year (the years between planning years included), GW by region, GPUs by generation, tokens, revenue, cost
+and margin by layer, the sites largest first, and a plain statement of what the objective is and is not.
+Then the plan against published figures (the dataset's optional ``calibration.csv``), misses marked. Then the
+detail (:mod:`tokensite.results.detail`). Numbers are in planner units (GW, M GPUs, G tokens/s, USD bn) with
+the unit in the header; the page is ``tokensite/static/report.html`` and ``report.css``, filled in here; no
+external file, script or font is referenced.
+"""
 
 from __future__ import annotations
 
-import base64
 import html
-import math
 import tempfile
 from pathlib import Path
+from string import Template
 
 import pandas as pd
 
-from tokensite.results.maps import layer_panels_png, map_png
-from tokensite.results.plans import MTOK_PER_TOKENS_PER_S_YEAR, plan_tables, write_plans
-from tokensite.dataset.geo import continent
+from tokensite.results.decision import build_and_cash, gpus_by_generation, gw_by_region, headline, layer_economics, where_to_build
+from tokensite.results.detail import SCREEN, detail_sections, unserved_by_year
+from tokensite.results.formatting import CSS, cell, html_table, img_tag, static_text, usd
+from tokensite.results.maps import REPORT_DPI, layer_panels_png, map_png
+from tokensite.results.plans import write_plans
 from tokensite.results.results import Results, no_negative_zero
 from tokensite.results.webmap import map_html
+from tokensite.results.workbook import write_workbook
 
-CSS = """body{font:14px/1.4 sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0;font-size:12px}
-td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#eee}td:first-child{text-align:left}img{max-width:100%}
-.unserved{background:#fff4e5;border-left:4px solid #e08a00;padding:6px 10px}"""
-CATEGORICAL = {"year", "start_year", "site_id", "metro_id", "layer", "kind", "reason", "detail", "category", "gpu", "name", "country",
-               "jurisdiction", "tranches", "program_id", "hosted", "open", "region"}
+__all__ = ["CSS", "build_report", "cell", "html_table", "img_tag", "usd", "write_outputs"]
+PAGE = Template(static_text("report.html"))
 
 
-def usd(v: float) -> str:
-    """Money: 1,234 USD; 12.3 M USD; 4.56 G USD."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+def objective_statement(res: Results) -> str:
+    """What the objective is (discounted annualised cost + value of unserved tokens) and what it is not (cash, a cost)."""
+    s, p = res.summary, res.plan
+    case = s["case"]
+    unserved = float((p.unserved_usd * p.discount_factor).sum())
+    years = f"{case['years'][0]}–{case['years'][-1]}"
+    return (f"<b>The objective</b>, {usd(s['objective_usd'])}, is what the solve minimised: the sum, discounted at "
+            f"{100 * case['discount_rate']:g} % a year, of annualised costs (each asset's capital as an annuity over its life, counted "
+            f"only within {years}; opex as paid) plus the value of the tokens left unserved ({usd(unserved)} of it). "
+            f"<b>It is not cash</b>: the cash the plan needs is the table above. <b>It is not a cost</b> either: no one pays the "
+            f"unserved value, which is demand the plan declines. Discounted spend (capex as annuities + opex): {usd(s.get('spend_usd'))}.")
+
+
+def _totals(frame: pd.DataFrame) -> pd.Series:
+    """The row class of a table whose last row is a total (and whose years between planning years are muted)."""
+    first = frame.columns[0]
+    label = frame[first].astype(str)
+    invest = [c for c in frame.columns if c.startswith("investment")]
+    quiet = frame[invest[0]].eq(0) if invest else pd.Series(False, index=frame.index)
+    return pd.Series(["total" if v in ("total", "World") else "gap" if q else "" for v, q in zip(label, quiet)], index=frame.index)
+
+
+def _build_cash(res: Results) -> str:
+    if "cash" not in res.frames:
+        return "<p>This results folder has no cash.csv (it was solved before tokensite wrote one); solve again to see the cash.</p>"
+    t = build_and_cash(res)
+    return html_table(t, row_class=_totals(t), group_units=True) + ("<p class=note>Investment is spent in the planning year an asset comes online; "
+                                                   "the years between planning years pay opex only (docs/formulation.md, \"Cash and annuities\").</p>")
+
+
+def _unserved(res: Results) -> str:
+    un = unserved_by_year(res)
+    if un.empty:
         return ""
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:,.2f} G USD"
-    if a >= 1e6:
-        return f"{v / 1e6:,.1f} M USD"
-    return f"{v:,.0f} USD"
+    last = un.iloc[-1]
+    return (f"<p class='unserved'><b>Demand left unserved</b> in {int(last.year)}: {cell('x', last['unserved (G tokens/s)'])} G tokens/s "
+            f"({cell('x', last['share of demand (%)'])} % of demand), worth {usd(last['value lost (USD bn a year)'] * 1e9)} a year at the layers' "
+            "token values. This is demand the plan declines to serve, not a cost of building; it is shown apart from the cash.</p>")
 
 
-def cell(column: str, v: object) -> str:
-    """One table cell, formatted by what its column holds (named by unit)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    if column in CATEGORICAL or isinstance(v, (str, bool)):
-        return html.escape(str(v))
-    x = float(v) + 0.0
-    if column.endswith("usd_per_mtok"):
-        return f"{x:,.3f}"
-    if column.endswith("_usd") or column == "usd":
-        return usd(x)
-    if column.endswith("_mw"):
-        return f"{x:,.1f}"
-    if "tokens/s" in column:
-        return f"{x:,.1f}"
-    if column.endswith("_gw"):
-        return f"{x:,.2f}"
-    if "share" in column or column.startswith("util"):
-        return f"{100 * x:,.1f} %"
-    if abs(x) >= 100 or x == int(x):
-        return f"{x:,.0f}"
-    return f"{x:,.3f}".rstrip("0").rstrip(".")
+def calibration_section(res: Results) -> str:
+    """The plan's GW against each published band, misses marked (the dataset's calibration.csv), or why there is none."""
+    if "calibration" not in res.frames or res.calibration.empty:
+        return ("<p>This case's dataset has no calibration.csv, so the plan is not compared with published figures "
+                "(docs/data-format.md, calibration.csv).</p>")
+    c = res.calibration.sort_values(["year", "model_gw"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    inside = c.inside.astype(str).str.lower().eq("true")
+    misses = c[~inside]
+    words = "; ".join(f"{r.region} {r.year} {'above' if r.miss_gw > 0 else 'below'} by {abs(r.miss_gw):,.1f} GW" for r in misses.itertuples())
+    table = pd.DataFrame({"region": c.region, "year": c.year, "plan (GW)": c.model_gw, "published low (GW)": c.low_gw, "published high (GW)": c.high_gw,
+                          "outside by (GW)": c.miss_gw.where(~inside), "source": c.source})
+    lead = (f"<p>{len(misses)} of {len(c)} bands missed (marked ✗): {html.escape(words)}.</p>" if len(misses)
+            else f"<p>The plan lies inside all {len(c)} published bands.</p>")
+    note = "<p class=note>Plan GW: the sum of each site's peak facility draw in the region's countries; bands from the dataset's calibration.csv.</p>"
+    return lead + html_table(table, row_class=pd.Series(["" if i else "miss" for i in inside]), shown=len(c)) + note
 
 
-def img_tag(path: Path) -> str:
-    """The PNG embedded in the page, so a report is one file that can be mailed."""
-    return f"<img alt='{path.stem}' src='data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}'>"
-
-
-def html_table(df: pd.DataFrame, max_rows: int = 200) -> str:
-    """The first ``max_rows`` rows as an HTML table, each cell formatted by its column's unit; the rest stay in the CSV."""
-    more = f"<p>{len(df) - max_rows} more rows in the CSV.</p>" if len(df) > max_rows else ""
-    d = df.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in d.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(str(c), v)}</td>" for c, v in zip(d.columns, r)) + "</tr>" for r in d.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
-
-
-def headline_tables(res: Results) -> dict[str, pd.DataFrame]:
-    """What a planner asks first: capex/opex by year, tokens by layer, GW by region, unserved demand."""
-    p = res.plan
-    money = p.groupby("year", as_index=False)[["capex_usd", "opex_usd"]].sum()
-    money["capex_plus_opex_usd"] = money.capex_usd + money.opex_usd
-    sv = res.served.groupby(["layer", "year"]).served_tokens_per_s.sum().unstack("year")
-    tr = res.training
-    for y in sv.columns:
-        hosted = tr[tr.hosted.astype(bool) & (tr.start_year <= y)]
-        for layer, tok in hosted.groupby("layer").tokens_per_s.sum().items():
-            sv.loc[layer, y] = (sv.loc[layer, y] if layer in sv.index and pd.notna(sv.loc[layer, y]) else 0.0) + tok
-    od = res.frames.get("on_device")
-    if od is not None and not od.empty:  # made on the devices themselves: beside the plan, not in it
-        for layer, row in od.groupby(["layer", "year"]).tokens_per_s.sum().unstack("year").iterrows():
-            sv.loc[f"{layer} on device (not planned)"] = row
-    tokens = (sv / 1e6).rename(columns=lambda y: f"{y} M tokens/s").reset_index()
-    s = res.sites.assign(region=[continent(a, b) for a, b in zip(res.sites.lat, res.sites.lon)])
-    gw = (s.groupby(["region", "year"]).facility_mw.sum() / 1000).unstack("year").rename(columns=lambda y: f"{y}_gw").reset_index()
-    un = res.served.groupby("year").agg(demand=("demand_tokens_per_s", "sum"), unserved=("unserved_tokens_per_s", "sum"))
-    value = p.groupby("year").unserved_usd.sum()
-    unserved = pd.DataFrame({"year": un.index, "unserved M tokens/s": un.unserved / 1e6, "share_of_demand": un.unserved / un.demand.where(un.demand > 0),
-                             "unserved_mtok_per_year": un.unserved * MTOK_PER_TOKENS_PER_S_YEAR, "value_lost_usd": value.reindex(un.index).fillna(0.0)})
-    return {"money": money, "tokens": tokens, "gw": gw, "unserved": unserved.reset_index(drop=True)}
+def _maps(res: Results) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        world = map_png(res, Path(tmp) / "map.png", dpi=REPORT_DPI)
+        panels = layer_panels_png(res, Path(tmp) / "layers.png", dpi=REPORT_DPI)
+        return img_tag(world) + img_tag(panels)
 
 
 def build_report(res: Results, path: str | Path) -> Path:
     s = res.summary
-    tables = plan_tables(res)
-    head = headline_tables(res)
-    with tempfile.TemporaryDirectory() as tmp:
-        world = map_png(res, Path(tmp) / "map.png")
-        panels = layer_panels_png(res, Path(tmp) / "layers.png")
-        maps = img_tag(world) + img_tag(panels)
-    gap = "n/a" if s["mip_gap"] is None else f"{100 * s['mip_gap']:.2f} %"
-    un = head["unserved"]
-    last = un.iloc[-1] if not un.empty else None
-    unserved_line = "" if last is None else (
-        f"<p class='unserved'><b>Demand left unserved</b> in {int(last.year)}: {last['unserved M tokens/s']:,.1f} M tokens/s "
-        f"({cell('share', last.share_of_demand)} of demand), worth {usd(last.value_lost_usd)} a year at the layers' token values. "
-        f"This is demand the plan declines to serve, not a cost of building; it is shown apart from capex and opex.</p>")
-    plan = tables["plan"].groupby("category", as_index=False)[["capex_usd", "opex_usd", "unserved_usd"]].sum()
-    ex = res.explain
-    elastic = ("<h2>Price-elastic demand: served against reference</h2><p>Demand on a constant-elasticity curve (elasticity.csv); the "
-               f"clearing price is the curve's price at what was served.</p>{html_table(res.elastic_demand)}") if "elastic_demand" in res.frames else ""
+    gpus, layers = gpus_by_generation(res), layer_economics(res)
+    gw = gw_by_region(res)
+    facts = (f"{s['variables']:,} variables ({s['integer_variables']:,} integer), {s['constraints']:,} constraints. Times: read {s['read_s']} s, "
+             f"build {s['build_s']} s, hand-off {s['hand_off_s']} s, solve {s['solve_s']} s. tokensite {s['versions']['tokensite']}, "
+             f"pyomo {s['versions']['pyomo']}, highspy {s['versions']['highspy']}.")
     warnings = s.get("warnings") or []
-    warn = f"<p>{len(warnings)} data warning(s): {html.escape('; '.join(warnings[:5]))}{' ...' if len(warnings) > 5 else ''}</p>" if warnings else ""
-    body = f"""<h1>tokensite plan: {html.escape(s['case']['name'])}</h1>
-<p>Status <b>{s['status']}</b>; objective {usd(s['objective_usd'])} (discounted); best bound {usd(s['best_bound_usd'])}; gap {gap}.
-Years {', '.join(map(str, s['case']['years']))}; discount rate {s['case']['discount_rate']}.</p>{warn}
-{unserved_line}
-<h2>Capex and opex by year (annual, undiscounted)</h2>{html_table(head['money'])}
-<h2>Tokens served by layer (annual mean, hosted training included)</h2>{html_table(head['tokens'])}
-<h2>GW built by region</h2>{html_table(head['gw'])}
-<h2>Demand left unserved by year</h2>{html_table(head['unserved'])}
-<h2>Map</h2>{maps}
-<h2>Cost per million tokens by layer</h2>{html_table(tables['cost_per_mtok_layer'])}
-<h2>Token economics by layer and year</h2><p>Tokens per watt of facility draw, cost against value per Mtok and the margin, revenue per
-GW-year of draw, tokens per USD of annualised capex, GPU-hours and kWh per Mtok (definitions in docs/formulation.md, "Token economics").</p>{html_table(tables['token_economics'])}
-{elastic}
-<h2>Capex, opex and unserved value by category (annual USD, summed over planning years)</h2>{html_table(plan)}
-<h2>Revenue and profit by year</h2>{html_table(tables['profit'])}
-<h2>Utilisation by layer</h2>{html_table(tables['utilisation'])}
-<h2>Tokens per watt by GPU generation</h2>{html_table(tables['tokens_per_watt_gpu'])}
-<h2>Why not here</h2><p>Reasons by kind: {html.escape(', '.join(f'{k}/{r}: {n}' for (k, r), n in ex.groupby(['kind', 'reason']).size().items()))}</p>{html_table(ex)}
-<h2>Sites built ({int(res.sites.year.max())})</h2>{html_table(res.sites[(res.sites.year == res.sites.year.max()) & (res.sites.facility_mw > 1e-6)])}
-<p>{s['variables']:,} variables ({s['integer_variables']:,} integer), {s['constraints']:,} constraints. Times: read {s['read_s']} s,
-build {s['build_s']} s, hand-off {s['hand_off_s']} s, solve {s['solve_s']} s. tokensite {s['versions']['tokensite']},
-pyomo {s['versions']['pyomo']}, highspy {s['versions']['highspy']}.</p>"""
-    Path(path).write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>tokensite {html.escape(s['case']['name'])}</title><style>{CSS}</style></head><body>{body}</body></html>")
+    if warnings:
+        facts += f" {len(warnings)} data warning(s): {'; '.join(warnings[:5])}{' ...' if len(warnings) > 5 else ''}"
+    page = PAGE.substitute(
+        title=html.escape(f"{s['case']['name']}: the plan"), css=CSS, headline=html.escape(headline(res)),
+        build_cash=_build_cash(res), gw_region=html_table(gw, row_class=_totals(gw)), objective=objective_statement(res),
+        gpus=html_table(gpus), layers=html_table(layers, shown=SCREEN), unserved=_unserved(res),
+        sites=html_table(where_to_build(res), shown=SCREEN), calibration=calibration_section(res),
+        detail=detail_sections(res, _maps(res)), facts=html.escape(facts))
+    Path(path).write_text(page)
     return Path(path)
 
 
@@ -158,6 +124,7 @@ def write_outputs(res: Results, folder: str | Path) -> None:
         cleaned = no_negative_zero(frame)
         if not cleaned.equals(frame):
             cleaned.to_csv(f, index=False)
+    write_workbook(Results.from_dir(folder), folder / "plan.xlsx")
     map_png(res, folder / "map.png")
     layer_panels_png(res, folder / "map_layers.png")
     map_html(res, folder / "map.html")
