@@ -11,6 +11,7 @@ import pandas as pd
 
 from tokensite.dataset.geo import continent
 from tokensite.results.cash import cash_by_year
+from tokensite.results.formatting import usd
 from tokensite.results.plans import token_economics
 from tokensite.results.results import Results
 from tokensite.units import MW_PER_GW
@@ -97,15 +98,21 @@ def where_to_build(res: Results) -> pd.DataFrame:
     return out.sort_values(f"{last} (MW)", ascending=False).reset_index(drop=True)
 
 
+def _amount(x: float, big: str, small: str, factor: float) -> str:
+    """``x`` in the big unit when at least 1 of it, else ``x × factor`` in the small one (GW or MW, M GPUs or GPUs)."""
+    return f"{x:,.1f} {big}" if x >= 1 or x == 0 else f"{x * factor:,.3g} {small}"
+
+
 def headline(res: Results) -> str:
     """One sentence: what to build by the last year, and the cash it needs (plain text)."""
     years = res.summary["case"]["years"]
     last = res.sites[res.sites.year == years[-1]]
     gw, n = last.facility_mw.sum() / MW_PER_GW, int((last.facility_mw > 1e-6).sum())
     gpus = res.fleet[res.fleet.year == years[-1]].gpus_active.sum() * M
-    text = f"Build {gw:,.1f} GW of facilities at {n:,} sites by {years[-1]}, with {gpus:,.1f} M GPUs in service"
+    text = (f"Build {_amount(gw, 'GW', 'MW', MW_PER_GW)} of facilities at {n:,} site{'s' if n != 1 else ''} by {years[-1]}, "
+            f"with {_amount(gpus, 'M GPUs', 'GPUs', 1 / M)} in service")
     if "cash" in res.frames:
         t = cash_by_year(res.cash, years)
-        text += (f"; this needs USD {t.investment.sum() * BN:,.0f} bn of investment over {calendar_span(res)} "
-                 f"(USD {t.investment.iloc[0] * BN:,.0f} bn in {years[0]}) and USD {t.opex.sum() * BN:,.0f} bn of opex")
+        text += (f"; this needs {usd(t.investment.sum())} of investment over {calendar_span(res)} "
+                 f"({usd(t.investment.iloc[0])} in {years[0]}) and {usd(t.opex.sum())} of opex")
     return text + "."

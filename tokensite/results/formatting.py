@@ -56,10 +56,12 @@ def planner(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def usd(v: float | None) -> str:
-    """Money in running text: USD 1,234; USD 12.3 M; USD 4.56 bn."""
+    """Money in running text: USD 1,234; USD 12.3 M; USD 4.56 bn; USD 1,312 bn."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     a = abs(v)
+    if a >= 1e11:
+        return f"USD {v / 1e9:,.0f} bn"
     if a >= 1e9:
         return f"USD {v / 1e9:,.2f} bn"
     if a >= 1e6:
@@ -76,7 +78,8 @@ def number(x: float) -> str:
     if a >= 1:
         return f"{x:,.1f}" if a >= 10 else f"{x:,.2f}"
     digits = 3 if a == 0 else min(9, 2 - math.floor(math.log10(a)))
-    return f"{x:.{digits}f}"
+    text = f"{x:.{digits}f}"
+    return text.rstrip("0") if digits > 4 else text  # 0.000001, not 0.00000100
 
 
 YEAR_COLUMNS = {"year", "start_year", "planning_year", "planning year", "vintage", "opens", "calendar year"}
