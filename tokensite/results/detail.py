@@ -30,8 +30,8 @@ def objective_by_category(res: Results) -> pd.DataFrame:
     annual = p.pivot_table(index="category", columns="year", values="usd", aggfunc="sum").fillna(0.0) * BN
     out = annual.rename(columns=lambda y: f"{y} (USD bn a year)")
     out["discounted over the horizon (USD bn)"] = (p.usd * p.discount_factor).groupby(p.category).sum() * BN
-    kind = p.groupby("category").apply(lambda d: "capex (annuity)" if d.capex_usd.abs().sum() else "unserved value" if d.unserved_usd.abs().sum() else "opex",
-                                       include_groups=False)
+    held = p.assign(capex=p.capex_usd.abs(), unserved=p.unserved_usd.abs()).groupby("category")[["capex", "unserved"]].sum()
+    kind = pd.Series("opex", index=held.index).mask(held.unserved > 0, "unserved value").mask(held.capex > 0, "capex (annuity)")
     out.insert(0, "counted as", kind)
     out.index = [category_name(c) for c in out.index]
     return largest_first(out.rename_axis(None, axis=1).reset_index(names="category"), "discounted over the horizon (USD bn)")
