@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .loader import Reference, carbon
-from .metros import JURISDICTION
+from .metros import JURISDICTION, market_of
 from .sites import Site
 from .sourced import Sourced, Table, combine, estimate, table
 
@@ -93,7 +93,9 @@ def build_regions(ref: Reference, sites: list[Site]) -> Table:
             bridge_capex_usd_per_mw=estimate(BRIDGE_CAPEX_USD_PER_MW) if s.bridge else None,
             bridge_price_usd_per_mwh=estimate(BRIDGE_PRICE_USD_PER_MWH) if s.bridge else None,
             bridge_max_mw=(s.bridge_max or estimate(BRIDGE_MAX_MW)) if s.bridge else None,
-            layers=s.layers,
+            layers=s.layers, market=market_of(s.country),
+            existing_facility_mw=s.existing if s.kind == "campus" and s.existing else None,
+            max_build_mw_per_year=s.pace,
         )
         ids = (s.lat.source, p.source, capex.source, ci.source, fixed.source, existing.source, s.max_mw.source, "TEAM-EST")
         row["source"] = ";".join(sorted({i for x in ids for i in x.split(";")}))
