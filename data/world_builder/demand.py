@@ -41,7 +41,9 @@ def training_tokens_per_s_per_mw(gpus: pd.DataFrame, throughput: pd.DataFrame, y
 
 def build_training(ref: Reference, gpus: pd.DataFrame, throughput: pd.DataFrame) -> Table:
     """The frontier programs of reference/training_programs.csv; tokens/s = MW x training tokens/s
-    per MW of the newest GPU in volume in the start year at PUE 1.3. A program at an announced campus
+    per MW of the newest GPU in volume in the start year at PUE 1.3; it needs a campus of its own MW
+    (min_campus_mw; the announced 2.2-2.7 GW campuses of the reference cannot be built by the start year
+    at their published build pace, build_pace.csv). A US frontier program
     is committed (hosted whatever it costs); the others carry the training layer's value, which does
     not fall with API prices (token_values.csv)."""
     rows = []
@@ -50,6 +52,6 @@ def build_training(ref: Reference, gpus: pd.DataFrame, throughput: pd.DataFrame)
         tokens_basis = r.basis if r.basis != "published" else "derived"
         rows.append(dict(program_id=r.program_id, start_year=estimate(r.start_year),
                          tokens_per_s=Sourced(round(r.mw * per_mw, -3), tokens_basis, r.source),
-                         min_campus_mw=Sourced(float(r.min_campus_mw), r.min_campus_mw_basis, r.source),
+                         min_campus_mw=Sourced(float(r.mw), tokens_basis, r.source),
                          jurisdictions=r.jurisdictions, layer="training", committed=bool(r.committed), source=r.source))
     return table("training.csv", rows)

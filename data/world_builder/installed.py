@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 
 from .loader import Reference, gpu_attr, ref_row
@@ -198,7 +199,7 @@ def _raise_existing(regions: pd.DataFrame, installed: pd.DataFrame, gpus: pd.Dat
     mw = installed.assign(mw=installed.units * installed.gpu.map(g.gpus_per_unit) * installed.gpu.map(g.kw_per_gpu) / 1000)
     need = mw.groupby("site_id").mw.sum()
     r = regions.set_index("site_id")
-    need = (need * r.pue.reindex(need.index)).round(1)
+    need = np.ceil(need * r.pue.reindex(need.index) * 10) / 10
     out = regions.copy()
     facility = out.site_id.map(need).fillna(0.0)
     out["existing_facility_mw"] = facility.where(facility > 0)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .demand import build_layers, build_training
+from .field import apply_field, field_factor
 from .hardware import build_gpu_access, build_gpu_prices, build_gpu_supply, build_gpus
 from .installed import build_installed
 from .latency import build_latency
@@ -20,8 +21,8 @@ from .regions import build_regions
 from .serving import build_throughput, layer_serving
 from .sites import all_sites
 from .sourced import Table
-from .tokens import build_demand, build_on_device
-from .values import build_token_values, layer_value_2026
+from .tokens import build_demand, build_on_device, inference_by_year
+from .values import build_token_values, realised_values, training_value
 
 PUBLISHED_FREE_IDS = {"TEAM-EST", "definition"}
 
@@ -31,10 +32,13 @@ def build_world(ref: Reference, ref_dir: Path) -> list[Table]:
     sites = all_sites(ref)
     metros = build_metros(ref)
     regions = build_regions(ref, sites)
-    gpus, throughput = build_gpus(ref), build_throughput(ref_dir)
+    gpus, benchmark = build_gpus(ref), build_throughput(ref_dir)
     serving = layer_serving(ref_dir)
-    values = {r.layer: layer_value_2026(ref, r) for _, r in serving.iterrows()}
-    layers = build_layers(values)
+    realised = realised_values(ref, serving)
+    layers = build_layers(realised)
+    throughput = apply_field(benchmark, field_factor(ref, benchmark.frame, layers.frame))
+    train_value = training_value(realised, throughput.frame)
+    layers = build_layers({**realised, "training": train_value, "post_training": train_value})
     installed, raised = build_installed(ref, regions.frame, gpus.frame)
     regions = _with_installed(regions, raised)
     queue = build_queue(ref, sites, regions.frame)
@@ -43,7 +47,8 @@ def build_world(ref: Reference, ref_dir: Path) -> list[Table]:
     return [
         regions, metros, layers, gpus, throughput, build_timeslices(), build_power_prices(ref, sites), demand, queue,
         build_training(ref, gpus.frame, throughput.frame), build_latency(ref), build_profiles(),
-        build_policy(), build_token_values(ref, layers.frame, serving), build_on_device(demand.frame),
+        build_policy(), build_token_values(ref, layers.frame, serving, throughput.frame, inference_by_year(demand.frame)),
+        build_on_device(demand.frame),
         installed, build_gpu_supply(ref, gpus.frame), build_gpu_prices(gpus.frame), build_gpu_access(ref, countries),
     ]
 

@@ -69,12 +69,13 @@ def metro_pace(max_mw: Sourced) -> Sourced:
 
 
 def campus_pace(ref: Reference, row: object) -> Sourced:
-    """A campus's own fastest phase (MW x 12 / months of build_pace.csv); else the slow end of Epoch's
-    gigawatt campuses, 1 GW in 43 months (build_pace.csv#25)."""
+    """A campus's own fastest phase (MW x 12 / months of build_pace.csv); else the fast end of Epoch's
+    gigawatt campuses, 1 GW in 12 months (build_pace.csv#25): a campus that is not built faster is held back
+    by its grid queue (interconnect_queue.csv), not by construction."""
     b = ref.build_pace
     if _blank(row):
         r = b[b.site.str.startswith("Gigawatt-scale")].iloc[0]
-        months = float(str(r.months).split("-")[-1])
+        months = float(str(r.months).split("-")[0])
         return Sourced(round(float(r.mw) * 12 / months, 1), "derived", r.ref_id)
     r = b.iloc[int(float(row)) - 1]
     return Sourced(round(float(r.mw) * 12 / float(r.months), 1), "derived" if r.basis != "estimate" else "estimate", r.ref_id)

@@ -7,10 +7,14 @@ published volume (token_volumes.csv) and of throughput.csv (serving.py).
 (:data:`DISCLOSED_2026`): Google's tokens over all surfaces (May 2026), China's national daily
 tokens (March 2026, every provider), OpenAI's API (March 2026) and OpenRouter (May 2026). China's
 figure is a national total; the others cover a few providers, so the non-China part is multiplied
-by :data:`UNDISCLOSED_FACTOR` (an estimate, the one factor of this module): Anthropic alone holds
-31.4 % of the world's LLM revenue in 2026-Q1 (ai_revenue.csv#14) and discloses no tokens; ChatGPT's
-consumer tokens, Microsoft, Meta, xAI, AWS Bedrock and self-hosted open models are not disclosed
-either. Taking the disclosed providers as a third of the non-China tokens gives x3.
+by :data:`UNDISCLOSED_FACTOR` (an estimate, the one factor of this module): the disclosures outside
+China are Google's own surfaces, OpenAI's API alone and a router. Anthropic alone holds 31.4 % of the
+world's LLM revenue in 2026-Q1 (ai_revenue.csv#14) and discloses no tokens; ChatGPT's consumer tokens
+(OpenAI's API is a minority of its revenue), Microsoft's Copilots, Meta AI, xAI, AWS Bedrock and
+self-hosted open models are not disclosed either. Taking the disclosed providers as a fifth of the
+non-China tokens gives x5, and the world 2.9x the disclosed total. A cross-check: at Google's own
+tokens per chip (field.py), the non-China installed base of end-2025 (18.6 M H100e, installed_base.csv)
+makes about 4.5e9 tokens/s, x3 the non-China disclosures, before a year of new chips.
 
 **2027-2030.** Growth per year is the volume-weighted geometric mean of the three published series'
 latest twelve months (Google 2025-05 -> 2026-05; China 2025-06 -> 2026-03; OpenAI API 2025-10 ->
@@ -62,7 +66,7 @@ GROWTH_SERIES = (  # (provider, earlier as_of, later as_of)
     (CHINA, "2025-06", "2026-03"),
     ("OpenAI API", "2025-10-06", "2026-03-31"),
 )
-UNDISCLOSED_FACTOR = estimate(3.0)
+UNDISCLOSED_FACTOR = estimate(5.0)
 LAYER_SHARE_2026 = {"batch": 0.20, "interactive": 0.42, "agentic": 0.33, "edge": 0.05}  # estimates
 LAYER_GROWTH_PER_YEAR = {"batch": 1.0, "interactive": 0.85, "agentic": 1.3, "edge": 1.1}  # relative, estimates
 ON_DEVICE_SHARE = 0.5  # estimate (no published split): share of edge tokens made on the device itself
@@ -224,9 +228,10 @@ def build_on_device(demand: pd.DataFrame) -> Table:
     out = edge.assign(tokens_per_s=(edge.tokens_per_s * ON_DEVICE_SHARE / (1 - ON_DEVICE_SHARE)).round(1),
                       source=edge.source + ";TEAM-EST (on-device share)")
     rows = out[["metro_id", "layer", "year", "tokens_per_s", "source"]].to_dict("records")
-    return table("on_device.csv", [dict(r, tokens_per_s=estimate(r["tokens_per_s"])) for r in rows])
+    return table("on_device.csv", [dict(r, tokens_per_s=estimate(r["tokens_per_s"], r["source"])) for r in rows])
 
 
-def inference_total(demand: pd.DataFrame, y: int) -> float:
-    d = demand[(demand.year == y) & demand.layer.isin(INFERENCE_LAYERS)]
-    return float(d.tokens_per_s.sum())
+def inference_by_year(demand: pd.DataFrame) -> dict[int, float]:
+    """World inference tokens/s by year (demand.csv's inference layers)."""
+    d = demand[demand.layer.isin(INFERENCE_LAYERS)]
+    return {int(y): float(v) for y, v in d.groupby("year").tokens_per_s.sum().items()}

@@ -7,21 +7,38 @@ DeepSeek-V3.1, GPT-4.1; small = GPT-4o mini, Gemini 1.5 Flash, Claude 3 Haiku. A
 its model mix (layer_serving.csv) of those prices: a token-weighted mean. These are the latest list
 prices the reference holds (2024-11 to 2025-11) and stand for 2026.
 
-Values fall over time at the median yearly decline of the three flagship output-price series (GPT-4
--> GPT-5, Claude 3 Opus -> Opus 4.5, Claude Sonnet 3 -> 4), not at the 9-900x constant-capability
-declines (EPOCH-PRICES-2025), which measure a fixed capability getting cheaper, not the tokens a layer
-sells. Training and post-training tokens keep their 2026 value: a programme's worth does not fall
-with API prices (decision 4 of issue 28).
+List prices are not what a token earns: most tokens are served free (search answers, free chat tiers),
+input tokens are mostly cache hits, batch APIs are half price, China's prices are a tenth. The
+**realised share** scales every layer's list value so that the world's 2026 inference tokens at those
+values earn the world's published LLM revenue: the geometric middle of a band built from Anthropic's
+revenue and its share of the market (ai_revenue.csv: Q1-2026 revenue x 4 and its mid-2026 run-rate,
+each over its 31.4 % share), over the list value of the 2026 demand (tokens.py). The layers keep the
+list prices' ratios; the share is derived from published revenue and published token volumes.
+
+Values fall over time so that the world's inference revenue follows the published revenue path while
+its tokens follow the trajectory (tokens.py): revenue grows from the 2026 band's middle to Bloomberg
+Intelligence's 1.8 T USD generative-AI revenue of 2032 (ai_revenue.csv#31), geometrically, so a token's
+value falls from 2026 to 2030 by revenue growth / token growth over those years, geometrically (the
+same factor a year, not the token path's bends). (The flagship list
+prices fall 1.9x a year, token_prices.csv; at that rate and the token trajectory, revenue would grow
+1.4x a year, below every published forecast; the 9-900x constant-capability declines of EPOCH-PRICES-2025
+measure a fixed capability getting cheaper, not the tokens a layer sells.)
+
+Training and post-training tokens are worth what the same GPU-hour earns serving batch: the batch value x
+B200's batch over training tokens/s (an opportunity cost), at its 2026 level in every year: a programme's
+worth does not fall with API prices (decision 4 of issue 28).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 
 import pandas as pd
 
-from .loader import Reference
-from .sourced import Sourced, Table, table
+from .loader import Reference, ref_row
+from .sourced import Sourced, Table, combine, table
+from .tokens import INFERENCE_LAYERS, SECONDS_PER_YEAR, demand_2026, layer_split
 
 BASE_YEAR = 2026
 YEARS = [2026, 2027, 2028, 2029, 2030]
@@ -67,18 +84,68 @@ def layer_value_2026(ref: Reference, serving: pd.Series) -> Sourced:
     return Sourced(round(value, 4), "derived", ";".join([*ids, str(serving.ref_id)]))
 
 
-def build_token_values(ref: Reference, layers: pd.DataFrame, serving: pd.DataFrame) -> Table:
-    """One row per layer and year; a layer without a serving row (training) keeps layers.csv's value."""
-    decline = flagship_decline_per_year(ref)
-    s = serving.set_index("layer")
+def revenue_band_usd(ref: Reference) -> tuple[float, float, str]:
+    """World LLM revenue 2026 (low, high, sources): Anthropic's 2026-Q1 revenue x 4 and its mid-2026
+    run-rate, each over its share of the world's LLM revenue (ai_revenue.csv)."""
+    r = ref.ai_revenue
+    q1 = ref_row(r, entity="Anthropic", metric="quarterly revenue")
+    share = ref_row(r, entity="Anthropic", metric="share of global LLM market revenue")
+    mid = ref_row(r, entity="Anthropic", metric="annualised revenue run-rate (approx.)")
+    return q1.value_usd * 4 / share.value_usd, mid.value_usd / share.value_usd, ";".join((q1.ref_id, mid.ref_id, share.ref_id))
+
+
+def realised_share(ref: Reference, list_values: dict[str, Sourced]) -> Sourced:
+    """Revenue band middle / list value of the world's 2026 inference tokens."""
+    low, high, src = revenue_band_usd(ref)
+    tokens = demand_2026(ref)
+    split = layer_split(2026)
+    list_usd = sum(tokens.value * split[l] * SECONDS_PER_YEAR / 1e6 * list_values[l].value for l in INFERENCE_LAYERS)
+    return Sourced(round(math.sqrt(low * high) / list_usd, 4), "derived", f"{src};{tokens.source}")
+
+
+def realised_values(ref: Reference, serving: pd.DataFrame) -> dict[str, Sourced]:
+    """Each serving layer's 2026 value: list blend x the realised share."""
+    lists = {r.layer: layer_value_2026(ref, r) for _, r in serving.iterrows()}
+    share = realised_share(ref, lists)
+    return {l: combine(round(v.value * share.value, 4), v, share) for l, v in lists.items()}
+
+
+def revenue_growth_per_year(ref: Reference) -> Sourced:
+    """2026 band middle -> Bloomberg Intelligence's 2032 generative-AI revenue, a year."""
+    low, high, src = revenue_band_usd(ref)
+    bi = ref_row(ref.ai_revenue, entity="Bloomberg Intelligence", metric="generative AI revenue (forecast)")
+    return Sourced((float(bi.value_usd) / math.sqrt(low * high)) ** (1 / (2032 - BASE_YEAR)), "derived", f"{src};{bi.ref_id}")
+
+
+def value_index(ref: Reference, tokens_by_year: dict[int, float]) -> dict[int, Sourced]:
+    """A token's value relative to 2026: revenue growth over token growth from 2026 to the last year,
+    spread geometrically over the years between (a smooth decline, not the token path's bends)."""
+    g = revenue_growth_per_year(ref)
+    last = YEARS[-1]
+    end = g.value ** (last - BASE_YEAR) / (tokens_by_year[last] / tokens_by_year[BASE_YEAR])
+    return {y: Sourced(end ** ((y - BASE_YEAR) / (last - BASE_YEAR)), "derived", g.source) for y in YEARS}
+
+
+def training_value(realised: dict[str, Sourced], throughput: pd.DataFrame) -> Sourced:
+    """USD per training Mtok: what a B200-hour earns on batch, per training token (2026)."""
+    t = throughput[(throughput.gpu == "B200") & (throughput.year.fillna(BASE_YEAR) <= BASE_YEAR)].set_index("layer").tokens_per_s_per_gpu
+    b = realised["batch"]
+    return Sourced(round(b.value * float(t["batch"]) / float(t["training"]), 4), "derived" if b.basis != "estimate" else "estimate", b.source)
+
+
+def build_token_values(ref: Reference, layers: pd.DataFrame, serving: pd.DataFrame, throughput: pd.DataFrame,
+                       tokens_by_year: dict[int, float]) -> Table:
+    """One row per layer and year."""
+    realised = realised_values(ref, serving)
+    index = value_index(ref, tokens_by_year)
+    train = training_value(realised, throughput)
     rows = []
-    for layer, v in zip(layers.layer, layers.value_usd_per_mtok):
-        base = layer_value_2026(ref, s.loc[layer]) if layer in s.index else Sourced(float(v), "estimate", "TEAM-EST")
+    for layer in layers.layer:
+        base = realised.get(layer, train)
         for y in YEARS:
             if layer in NOT_DECLINING or y == BASE_YEAR:
                 value = base
             else:
-                value = Sourced(round(base.value / decline.value ** (y - BASE_YEAR), 4), "derived" if base.basis != "estimate" else "estimate",
-                                f"{base.source};{decline.source}")
+                value = combine(round(base.value * index[y].value, 4), base, index[y])
             rows.append(dict(layer=layer, year=y, value_usd_per_mtok=value, source=value.source))
     return table("token_values.csv", rows)
