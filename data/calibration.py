@@ -118,12 +118,35 @@ def tokens_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
             "Trajectory used (demand.csv) and served (the plan; planning years only):", "", _md(t), ""]
 
 
-def money_section(res: dict[str, pd.DataFrame]) -> list[str]:
+def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: float = 0.08) -> pd.DataFrame:
+    """The installed base's capital charge by layer and year: each installed unit kept (vintage before
+    the first planning year) at its generation's price x the capital recovery factor of its life,
+    shared among a site's layers by their GPU units (as token_economics shares a site's costs). Sunk
+    for the plan, it is a cost of the tokens those units make."""
+    fleet, alloc = res["fleet"], res["allocation"]
+    gpus = pd.read_csv(data_dir / "gpus.csv").set_index("gpu")
+    first = int(fleet.year.min())
+    inst = fleet[(fleet.vintage < first) & (fleet.units_active > 0)].copy()
+    life = inst.gpu.map(gpus.lifetime_years)
+    crf = rate / (1 - (1 + rate) ** -life)
+    inst["usd"] = inst.units_active * inst.gpu.map(gpus.gpus_per_unit) * inst.gpu.map(gpus.capex_usd_per_gpu) * crf
+    site = inst.groupby(["site_id", "year"]).usd.sum()
+    share = alloc.groupby(["site_id", "year", "layer"], as_index=False).units_mean.sum()
+    share["share"] = share.units_mean / share.groupby(["site_id", "year"]).units_mean.transform("sum")
+    share["usd"] = share.share * [site.get((s, y), 0.0) for s, y in zip(share.site_id, share.year)]
+    return share.groupby(["layer", "year"], as_index=False).usd.sum()
+
+
+def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
     te = res["token_economics"]
     low, high, src = revenue_band_usd()
     inf = te[te.layer.isin(INFERENCE_LAYERS)]
     rev26 = float(inf[inf.year == 2026].revenue_usd.sum())
-    m = te.assign(margin=te.margin_usd_per_mtok / te.value_usd_per_mtok)
+    cap = installed_capital_usd(res, data_dir)
+    m = te.merge(cap, on=["layer", "year"], how="left").fillna({"usd": 0.0})
+    m["cost_usd_per_mtok"] = m.cost_usd_per_mtok + m.usd / m.mtok
+    m["margin"] = 1 - m.cost_usd_per_mtok / m.value_usd_per_mtok
+    te = m
     margin = m.pivot(index="layer", columns="year", values="margin").map(lambda v: f"{v:.0%}")
     cost = te.pivot(index="layer", columns="year", values="cost_usd_per_mtok").map(lambda v: f"{v:.3f}")
     value = te.pivot(index="layer", columns="year", values="value_usd_per_mtok").map(lambda v: f"{v:.3f}")
@@ -131,8 +154,11 @@ def money_section(res: dict[str, pd.DataFrame]) -> list[str]:
     return ["## Money", "",
             f"Revenue of served inference tokens 2026: **{rev26 / 1e9:,.1f} bn USD** against a band of {low / 1e9:,.1f}-"
             f"{high / 1e9:,.1f} bn USD ({'inside' if inside else 'OUTSIDE'}): world LLM revenue from {src} (ai_revenue.csv).", "",
-            "Margin (value - cost) / value by layer and year (band -50 % to +80 %):", "", _md(margin.reset_index()), "",
-            "Cost per million tokens by layer (USD/Mtok), against " + COST_ANCHORS + ":", "", _md(cost.reset_index()), "",
+            "Margin (value - cost) / value by layer and year (band -50 % to +80 %); cost = the plan's capex and opex "
+            "(token_economics.csv) + the installed base's capital charge (the end-2025 GPUs at their price x the capital "
+            "recovery factor of their life, 8 %: sunk for the plan, a cost of the tokens they make):", "", _md(margin.reset_index()), "",
+            "Cost per million tokens by layer (USD/Mtok, the same cost), against " + COST_ANCHORS + " (benchmark runs; this "
+            "world's throughput is the curves' x the field factor 0.286, SOURCES.md):", "", _md(cost.reset_index()), "",
             "Value per million tokens by layer (USD/Mtok, token_values.csv):", "", _md(value.reset_index()), ""]
 
 
@@ -260,7 +286,7 @@ def calibration_markdown(res_dir: Path, data_dir: Path, whatif_dir: Path | None 
            "`<file>.csv#N` is data row N of `data/reference/<file>.csv`.", ""]
     out += tokens_section(res, data_dir)
     out += ["## Power: AI facility draw by region and year", "", _md(power), ""]
-    out += money_section(res) + hardware_section(res, data_dir) + markets_section(res, data_dir)
+    out += money_section(res, data_dir) + hardware_section(res, data_dir) + markets_section(res, data_dir)
     out += cost_decides_section(res, whatif)
     if progs is not None:
         out += ["## Training programs", "", _md(progs), ""]

@@ -43,6 +43,7 @@ VINTAGES = {  # gpu -> [(vintage, shipments row: vendor, generation, year)]
 }
 US_SHARE = 0.75  # installed_base.csv#104
 PIPELINE_ONLY = {"us-nova-campus"}  # a development pipeline (planned), not standing halls
+MIN_UNITS = 10  # a site's share below ten units (80-720 GPUs) is left out: rounding, not a cluster
 HOST_FILL = 0.9  # a market's installed draw may take at most 90 % of its max_mw (estimate: room for new halls)
 # (site_id, gpu, vintage, packages or H100e, installed_base.csv row: owner, site, generation), H100e -> / B200 ratio
 NAMED = [
@@ -153,7 +154,7 @@ def build_installed(ref: Reference, regions: pd.DataFrame, gpus: pd.DataFrame) -
     rows = []
     for (sid, gpu, v), n in sorted(units.items()):
         u = round(n / float(per_unit[gpu]))
-        if u > 0:
+        if u >= MIN_UNITS:
             ids = ";".join(sorted(src[(sid, gpu, v)]))
             rows.append(dict(site_id=sid, gpu=gpu, vintage=v, units=Sourced(u, "estimate", ids), source=ids))
     installed = table("installed.csv", rows)

@@ -13,7 +13,10 @@ input tokens are mostly cache hits, batch APIs are half price, China's prices ar
 values earn the world's published LLM revenue: the geometric middle of a band built from Anthropic's
 revenue and its share of the market (ai_revenue.csv: Q1-2026 revenue x 4 and its mid-2026 run-rate,
 each over its 31.4 % share), over the list value of the 2026 demand (tokens.py). The layers keep the
-list prices' ratios; the share is derived from published revenue and published token volumes.
+list prices' ratios; the share is derived from published revenue and published token volumes. Edge
+tokens (voice, vision, vehicles, factory machines: bought per token by a device maker or operator) are
+priced at list (an estimate: no published split of what edge tokens earn); the share is taken over the
+other layers so that the total still earns the band's middle.
 
 Values fall over time so that the world's inference revenue follows the published revenue path while
 its tokens follow the trajectory (tokens.py): revenue grows from the 2026 band's middle to Bloomberg
@@ -25,7 +28,8 @@ prices fall 1.9x a year, token_prices.csv; at that rate and the token trajectory
 measure a fixed capability getting cheaper, not the tokens a layer sells.)
 
 Training and post-training tokens are worth what the same GPU-hour earns serving batch: the batch value x
-B200's batch over training tokens/s (an opportunity cost), at its 2026 level in every year: a programme's
+B200's batch over training tokens/s (an opportunity cost). Post-training, compute bought by the hour beside
+serving, follows that value down over the years; a frontier training programme keeps its 2026 value: its
 worth does not fall with API prices (decision 4 of issue 28).
 """
 
@@ -48,7 +52,8 @@ CLASS_MODELS = {
     "small": ("gpt-4o-mini", "Gemini 1.5 Flash (<=128K)", "Claude 3 Haiku"),
 }
 FLAGSHIP_SERIES = [("gpt-4 (8K)", "gpt-5"), ("Claude 3 Opus", "Claude Opus 4.5"), ("Claude Sonnet (3 to 4)", "Claude Sonnet (3 to 4)")]
-NOT_DECLINING = {"training", "post_training"}
+NOT_DECLINING = {"training"}
+LIST_PRICED = {"edge"}  # estimate: tokens a device maker or operator buys per token, at list
 
 
 def _months(a: str, b: str) -> float:
@@ -95,19 +100,21 @@ def revenue_band_usd(ref: Reference) -> tuple[float, float, str]:
 
 
 def realised_share(ref: Reference, list_values: dict[str, Sourced]) -> Sourced:
-    """Revenue band middle / list value of the world's 2026 inference tokens."""
+    """(Revenue band middle - the list-priced layers' revenue) / list value of the other 2026 inference tokens."""
     low, high, src = revenue_band_usd(ref)
     tokens = demand_2026(ref)
     split = layer_split(2026)
-    list_usd = sum(tokens.value * split[l] * SECONDS_PER_YEAR / 1e6 * list_values[l].value for l in INFERENCE_LAYERS)
-    return Sourced(round(math.sqrt(low * high) / list_usd, 4), "derived", f"{src};{tokens.source}")
+    usd = {l: tokens.value * split[l] * SECONDS_PER_YEAR / 1e6 * list_values[l].value for l in INFERENCE_LAYERS}
+    listed = sum(v for l, v in usd.items() if l in LIST_PRICED)
+    rest = sum(v for l, v in usd.items() if l not in LIST_PRICED)
+    return Sourced(round((math.sqrt(low * high) - listed) / rest, 4), "derived", f"{src};{tokens.source}")
 
 
 def realised_values(ref: Reference, serving: pd.DataFrame) -> dict[str, Sourced]:
-    """Each serving layer's 2026 value: list blend x the realised share."""
+    """Each serving layer's 2026 value: list blend x the realised share (list-priced layers at list)."""
     lists = {r.layer: layer_value_2026(ref, r) for _, r in serving.iterrows()}
     share = realised_share(ref, lists)
-    return {l: combine(round(v.value * share.value, 4), v, share) for l, v in lists.items()}
+    return {l: v if l in LIST_PRICED else combine(round(v.value * share.value, 4), v, share) for l, v in lists.items()}
 
 
 def revenue_growth_per_year(ref: Reference) -> Sourced:
