@@ -19,7 +19,7 @@ OUT = HERE / "world"
 
 
 def main() -> None:
-    tables = build_world(load_reference(REF))
+    tables = build_world(load_reference(REF), REF)
     prov = write_world(tables, OUT)
     read_dataset(OUT)
     print(f"wrote {len(tables)} files to {OUT}; {prov.cells.sum()} counted values")
@@ -30,11 +30,15 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calibrate", metavar="RESULTS_DIR", type=Path,
                     help="write data/world/CALIBRATION.md from a solved world plan instead of rebuilding")
+    ap.add_argument("--what-if", metavar="RESULTS_DIR", type=Path,
+                    help="with --calibrate: the plan with the largest US campus's power price doubled")
+    ap.add_argument("--what-if-site", metavar="SITE_ID", help="the campus of --what-if (default: the largest US campus built)")
     args = ap.parse_args()
     if args.calibrate:
         from calibration import calibration_markdown
 
-        (OUT / "CALIBRATION.md").write_text(calibration_markdown(args.calibrate, OUT) + "\n")
+        text = calibration_markdown(args.calibrate, OUT, args.what_if, args.what_if_site)
+        (OUT / "CALIBRATION.md").write_text(text + "\n")
         print(f"wrote {OUT / 'CALIBRATION.md'}")
     else:
         main()

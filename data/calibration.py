@@ -1,9 +1,9 @@
-"""Model vs published: the calibration table of ``data/world`` (``data/world/CALIBRATION.md``).
+"""Model vs published: the calibration of ``data/world`` (``data/world/CALIBRATION.md``).
 
-``python data/build_world.py --calibrate RESULTS_DIR`` writes the table from a solved world plan;
-``tests/test_world_calibration.py`` checks the bands on a fresh solve. The published bands are
-read from ``data/reference`` through the builder's own functions, so the figures the demand was
-calibrated to and the figures it is checked against are the same numbers.
+``python data/build_world.py --calibrate RESULTS_DIR [--what-if WHATIF_DIR]`` writes the file from a
+solved world plan (and, optionally, the power-price what-if's plan); ``tests/test_world_calibration.py``
+checks the bands on a fresh solve. The published figures are read from ``data/reference`` through the
+builder's own functions, so the figures the world was built on and checked against are the same.
 """
 
 from __future__ import annotations
@@ -15,14 +15,18 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world_builder.loader import load_reference  # noqa: E402
+from world_builder.loader import load_reference, ref_row  # noqa: E402
+from world_builder.metros import market_of  # noqa: E402
 from world_builder.power_path import IEA_REGIONS, geometric, region_of, region_share, world_band_gw  # noqa: E402
+from world_builder.tokens import INFERENCE_LAYERS, UNDISCLOSED_FACTOR, disclosed_2026, trajectory  # noqa: E402
 
 REF = Path(__file__).resolve().parent / "reference"
 
 HOURS_PER_YEAR = 8760.0
+SECONDS_PER_YEAR = HOURS_PER_YEAR * 3600
 US_EPRI_2025_GW = 5.0  # EPRI & Epoch AI: "around 5 GW" of US AI power today (2025)
 US_EPRI_2030_GW = 50.0  # EPRI & Epoch AI: "could exceed 50 GW" (lower bound)
+COST_ANCHORS = "NVIDIA serving cost of DeepSeek-R1: 0.12 USD/Mtok on GB300 NVL72, 4.2 on HGX H200 (token_prices.csv, NVIDIA-TCO-2026)"
 
 
 @dataclass(frozen=True)
@@ -83,69 +87,220 @@ def band_table(model: pd.DataFrame, years: list[int]) -> pd.DataFrame:
         hit = model[(model.region == b.region) & (model.year == b.year)]
         gw = float(hit.gw.iloc[0]) if len(hit) else 0.0
         twh = float(hit.twh.iloc[0]) if len(hit) else 0.0
+        miss = "" if b.low_gw <= gw <= b.high_gw else f"{gw - (b.low_gw if gw < b.low_gw else b.high_gw):+,.1f} GW"
         rows.append(dict(region=b.region, year=b.year, model_gw=gw, low_gw=b.low_gw, high_gw=b.high_gw,
-                         inside=b.low_gw <= gw <= b.high_gw, model_twh=twh, source=b.source))
+                         inside=b.low_gw <= gw <= b.high_gw, miss=miss, model_twh=twh, source=b.source))
     return pd.DataFrame(rows)
+
+
+def revenue_band_usd() -> tuple[float, float, str]:
+    """World LLM revenue 2026 from Anthropic's figures and its share of the market (ai_revenue.csv):
+    low = its 2026-Q1 revenue x 4 / its Q1 share; high = its mid-2026 run-rate / the same share."""
+    ref = load_reference(REF)
+    r = ref.ai_revenue
+    q1 = ref_row(r, entity="Anthropic", metric="quarterly revenue")
+    share = ref_row(r, entity="Anthropic", metric="share of global LLM market revenue")
+    mid = ref_row(r, entity="Anthropic", metric="annualised revenue run-rate (approx.)")
+    low, high = q1.value_usd * 4 / share.value_usd, mid.value_usd / share.value_usd
+    return low, high, f"{q1.ref_id} x 4 / {share.ref_id} (low); {mid.ref_id} / {share.ref_id} (high)"
+
+
+def tokens_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
+    ref = load_reference(REF)
+    d = disclosed_2026(ref)
+    disclosed = sum(v.value for v in d.values())
+    demand = pd.read_csv(data_dir / "demand.csv")
+    inf = demand[demand.layer.isin(INFERENCE_LAYERS)].groupby("year").tokens_per_s.sum()
+    served = res["served"][res["served"].layer.isin(INFERENCE_LAYERS)].groupby("year").served_tokens_per_s.sum()
+    rows = [dict(disclosure=k, tokens_per_s=v.value, source=v.source) for k, v in d.items()]
+    frames = {n: pd.read_csv(data_dir / f"{n}.csv") for n in ("gpus", "throughput", "layers")}
+    traj = pd.DataFrame([vars(s) for s in trajectory(ref, frames["gpus"], frames["throughput"], frames["layers"])])
+    t = pd.DataFrame(dict(year=inf.index, demand_tokens_per_s=inf.values))
+    t["served_tokens_per_s"] = t.year.map(served)
+    t["growth_vs_previous_year"] = (t.demand_tokens_per_s / t.demand_tokens_per_s.shift()).map(lambda v: f"x{v:.2f}" if v == v else "")
+    t = t.merge(traj[["year", "ceiling_tokens_per_s", "reason"]], on="year", how="left")
+    ratio = inf[2026] / disclosed
+    return ["## Tokens (total input + output tokens per second)", "",
+            _md(pd.DataFrame(rows)), "",
+            f"Disclosed total {disclosed:,.3g} tokens/s. Inference demand 2026 (batch, interactive, agentic, edge; on-device "
+            f"excluded): {inf[2026]:,.3g} tokens/s = **{ratio:.2f}x** the disclosed total (band 1-5x): China's national figure "
+            f"as published, the rest x {UNDISCLOSED_FACTOR.value:g} (undisclosed share, data/world_builder/tokens.py).", "",
+            "Trajectory used (demand.csv) and served (the plan; planning years only):", "", _md(t), ""]
+
+
+def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: float = 0.08) -> pd.DataFrame:
+    """The installed base's capital charge by layer and year: each installed unit kept (vintage before
+    the first planning year) at its generation's price x the capital recovery factor of its life,
+    shared among a site's layers by their GPU units (as token_economics shares a site's costs). Sunk
+    for the plan, it is a cost of the tokens those units make."""
+    fleet, alloc = res["fleet"], res["allocation"]
+    gpus = pd.read_csv(data_dir / "gpus.csv").set_index("gpu")
+    first = int(fleet.year.min())
+    inst = fleet[(fleet.vintage < first) & (fleet.units_active > 0)].copy()
+    life = inst.gpu.map(gpus.lifetime_years)
+    crf = rate / (1 - (1 + rate) ** -life)
+    inst["usd"] = inst.units_active * inst.gpu.map(gpus.gpus_per_unit) * inst.gpu.map(gpus.capex_usd_per_gpu) * crf
+    site = inst.groupby(["site_id", "year"]).usd.sum()
+    share = alloc.groupby(["site_id", "year", "layer"], as_index=False).units_mean.sum()
+    share["share"] = share.units_mean / share.groupby(["site_id", "year"]).units_mean.transform("sum")
+    share["usd"] = share.share * [site.get((s, y), 0.0) for s, y in zip(share.site_id, share.year)]
+    return share.groupby(["layer", "year"], as_index=False).usd.sum()
+
+
+def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
+    te = res["token_economics"]
+    low, high, src = revenue_band_usd()
+    inf = te[te.layer.isin(INFERENCE_LAYERS)]
+    rev26 = float(inf[inf.year == 2026].revenue_usd.sum())
+    cap = installed_capital_usd(res, data_dir)
+    m = te.merge(cap, on=["layer", "year"], how="left").fillna({"usd": 0.0})
+    m["cost_usd_per_mtok"] = m.cost_usd_per_mtok + m.usd / m.mtok
+    m["margin"] = 1 - m.cost_usd_per_mtok / m.value_usd_per_mtok
+    te = m
+    margin = m.pivot(index="layer", columns="year", values="margin").map(lambda v: f"{v:.0%}")
+    cost = te.pivot(index="layer", columns="year", values="cost_usd_per_mtok").map(lambda v: f"{v:.3f}")
+    value = te.pivot(index="layer", columns="year", values="value_usd_per_mtok").map(lambda v: f"{v:.3f}")
+    inside = low <= rev26 <= high
+    return ["## Money", "",
+            f"Revenue of served inference tokens 2026: **{rev26 / 1e9:,.1f} bn USD** against a band of {low / 1e9:,.1f}-"
+            f"{high / 1e9:,.1f} bn USD ({'inside' if inside else 'OUTSIDE'}): world LLM revenue from {src} (ai_revenue.csv).", "",
+            "Margin (value - cost) / value by layer and year (band -50 % to +80 %); cost = the plan's capex and opex "
+            "(token_economics.csv) + the installed base's capital charge (the end-2025 GPUs at their price x the capital "
+            "recovery factor of their life, 8 %: sunk for the plan, a cost of the tokens they make):", "", _md(margin.reset_index()), "",
+            "Cost per million tokens by layer (USD/Mtok, the same cost), against " + COST_ANCHORS + " (benchmark runs; this "
+            "world's throughput is the curves' x the field factor 0.286, SOURCES.md):", "", _md(cost.reset_index()), "",
+            "Value per million tokens by layer (USD/Mtok, token_values.csv):", "", _md(value.reset_index()), ""]
+
+
+def hardware_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
+    fleet, regions = res["fleet"], pd.read_csv(data_dir / "regions.csv")
+    gpus = pd.read_csv(data_dir / "gpus.csv").set_index("gpu")
+    active = fleet.groupby(["year", "gpu"]).gpus_active.sum().unstack(fill_value=0) / 1e6
+    bought = fleet.groupby(["year", "gpu"]).units_bought.sum().unstack(fill_value=0)
+    supply = pd.read_csv(data_dir / "gpu_supply.csv")
+    world = supply[supply.market.isna()]
+    years = sorted(fleet.year.unique())
+    rows = []
+    for y in years:
+        nxt = next((z for z in years if z > y), y + 1)
+        for g in bought.columns:
+            cap = 0.0
+            for c in range(y, nxt):
+                r = world[(world.gpu == g) & (world.year <= c)]
+                cap += float(r.sort_values("year").units_max.iloc[-1]) if len(r) else float("inf")
+            b = float(bought.loc[y, g]) if y in bought.index else 0.0
+            rows.append(dict(year=y, gpu=g, bought_packages_m=b * gpus.gpus_per_unit[g] / 1e6,
+                             supply_packages_m=cap * gpus.gpus_per_unit[g] / 1e6, within=b <= cap + 1e-6))
+    access = pd.read_csv(data_dir / "gpu_access.csv")
+    banned = access[access.access == "banned"]
+    country = regions.set_index("site_id").country
+    f = fleet.assign(country=fleet.site_id.map(country))
+    bad = f.merge(banned, left_on=["gpu", "country"], right_on=["gpu", "country"])
+    bad = bad[(bad.units_bought > 0) & (bad.year >= bad.from_year) & (bad.to_year.isna() | (bad.year <= bad.to_year))]
+    gens = (active.loc[2026] > 0).sum() if 2026 in active.index else 0
+    return ["## Hardware (packages: a Blackwell or Rubin package holds two dies)", "",
+            f"Active in 2026: **{gens} generations** (M GPUs):", "", _md(active.reset_index()), "",
+            "Purchases by generation and planning year against supply (gpu_supply.csv, world rows, summed over the calendar "
+            "years the planning year stands for; shipments in data/world_builder/hardware.py):", "", _md(pd.DataFrame(rows)), "",
+            f"Purchases of a generation where it is banned (gpu_access.csv): **{len(bad)}**.", ""]
+
+
+def markets_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
+    flows = res["flows"]
+    regions, metros = pd.read_csv(data_dir / "regions.csv"), pd.read_csv(data_dir / "metros.csv")
+    site_market = regions.set_index("site_id").market
+    metro_market = metros.set_index("metro_id").market
+    f = flows[flows.layer.isin(["interactive", "agentic"])]
+    cross = f[f.site_id.map(site_market) != f.metro_id.map(metro_market)]
+    return ["## Markets", "", f"Interactive and agentic tokens/s served across markets (US-aligned <-> CN): "
+            f"**{cross.tokens_per_s.sum():,.0f}** (of {f.tokens_per_s.sum():,.3g}).", ""]
+
+
+def cost_decides_section(res: dict[str, pd.DataFrame], whatif: dict[str, pd.DataFrame] | None) -> list[str]:
+    s, ex = res["sites"], res["explain"]
+    last = s[s.year == s.year.max()]
+    open_ = last[last.open]
+    at_max = open_[open_.facility_mw >= open_.max_mw - 1e-6]
+    ever = s.groupby("site_id").open.any()
+    unbuilt = ever[~ever].index
+    why = ex[ex.kind == "site"] if "kind" in ex else pd.DataFrame()
+    reasons = why.groupby("reason").site_id.nunique().rename("sites").reset_index() if len(why) else pd.DataFrame()
+    out = ["## Cost decides", "",
+           f"{int(last.year.iloc[0])}: {len(at_max)} of {len(open_)} open sites at their max_mw (**{len(at_max) / max(len(open_), 1):.0%}**, "
+           f"at most 40 %); {len(unbuilt)} of {len(ever)} candidates never built (**{len(unbuilt) / len(ever):.0%}**, at least 10 %), "
+           f"{why.site_id.nunique() if len(why) else 0} with a 'why not here' row (explain.csv):", ""]
+    if len(reasons):
+        out += [_md(reasons), ""]
+    if whatif is not None:
+        out += whatif_rows(res, whatif)
+    return out
+
+
+def largest_us_campus(res: dict[str, pd.DataFrame], regions: pd.DataFrame) -> str:
+    s = res["sites"]
+    r = regions.set_index("site_id")
+    last = s[(s.year == s.year.max()) & s.site_id.map(r.country).eq("US") & s.site_id.map(r.kind).eq("campus")]
+    return str(last.sort_values(["facility_mw", "site_id"], ascending=[False, True]).site_id.iloc[0])
+
+
+def whatif_rows(res: dict[str, pd.DataFrame], whatif: dict[str, pd.DataFrame]) -> list[str]:
+    site = whatif["site"]
+    y = res["sites"].year.max()
+    def mw(r: dict[str, pd.DataFrame]) -> float:
+        s = r["sites"]
+        return float(s[(s.site_id == site) & (s.year == y)].facility_mw.sum())
+    before, after = mw(res), mw(whatif)
+    moved = (before - after) / before if before else 0.0
+    return [f"Power-price what-if: the price at {site} (the largest US campus the plan builds) doubled: its {y} facility "
+            f"{before:,.0f} MW -> {after:,.0f} MW, **{moved:.0%}** moved elsewhere (at least 20 %).", ""]
+
+
+def sourcing_section(data_dir: Path) -> list[str]:
+    prov = pd.read_csv(data_dir / "provenance.csv")
+    share = prov[prov.basis != "estimate"].cells.sum() / prov.cells.sum()
+    ids = prov.source.str.split(";").map(lambda s: any(i not in ("TEAM-EST", "definition") for i in s))
+    named = prov[ids].cells.sum() / prov.cells.sum()
+    by = prov.groupby("basis").cells.sum()
+    return ["## Sourcing (provenance.csv)", "",
+            f"Cells published or derived from published inputs: **{share:.1%}**; with at least one published input named: "
+            f"{named:.1%}. By basis: " + ", ".join(f"{k} {v:,}" for k, v in by.items()) + ".", ""]
 
 
 def _md(df: pd.DataFrame) -> str:
     cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines = ["| " + " | ".join(str(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     for r in df.itertuples(index=False):
-        lines.append("| " + " | ".join(f"{v:,.1f}" if isinstance(v, float) else str(v) for v in r) + " |")
+        lines.append("| " + " | ".join(f"{v:,.3g}" if isinstance(v, float) and abs(v) < 1000 else f"{v:,.1f}" if isinstance(v, float)
+                                       else str(v) for v in r) + " |")
     return "\n".join(lines)
 
 
-def calibration_markdown(res_dir: Path, data_dir: Path) -> str:
+def read_results(res_dir: Path) -> dict[str, pd.DataFrame]:
+    names = ("sites", "allocation", "served", "plan", "fleet", "flows", "token_economics", "explain", "training")
+    return {n: pd.read_csv(res_dir / f"{n}.csv") for n in names if (res_dir / f"{n}.csv").exists()}
+
+
+def calibration_markdown(res_dir: Path, data_dir: Path, whatif_dir: Path | None = None, whatif_site: str | None = None) -> str:
     """The whole CALIBRATION.md text from a solved results folder and its dataset folder."""
-    sites = pd.read_csv(res_dir / "sites.csv")
-    alloc = pd.read_csv(res_dir / "allocation.csv")
-    served = pd.read_csv(res_dir / "served.csv")
-    plan = pd.read_csv(res_dir / "plan.csv")
+    res = read_results(res_dir)
     regions = pd.read_csv(data_dir / "regions.csv")
-    gpus = pd.read_csv(data_dir / "gpus.csv")
-    explain = pd.read_csv(res_dir / "explain.csv") if (res_dir / "explain.csv").exists() else pd.DataFrame()
-    years = sorted(sites.year.unique())
-    table = band_table(model_by_region(sites, alloc, regions), years)
+    whatif = None
+    if whatif_dir is not None:
+        whatif = dict(read_results(whatif_dir), site=whatif_site or largest_us_campus(res, regions))
+    years = sorted(res["sites"].year.unique())
+    power = band_table(model_by_region(res["sites"], res["allocation"], regions), years)
+    progs = res.get("training")
     out = ["# data/world calibration: model vs published", "",
            f"Written by `python data/build_world.py --calibrate {res_dir.name}` from a solved world plan. "
-           "GW: sum of each site's peak facility draw; TWh: mean draw x 8,760 h. Bands: see `data/calibration.py` "
-           "and `data/world/SOURCES.md`.", "", "## AI facility draw by region and year", "", _md(table), ""]
-    # training campus sizes
-    progs = pd.read_csv(REF / "training_programs.csv")[["program_id", "start_year", "mw", "lands_at"]]
-    hosted = pd.read_csv(res_dir / "training.csv")[["program_id", "site_id", "hosted"]] if (res_dir / "training.csv").exists() else None
-    if hosted is not None:
-        progs = progs.merge(hosted, on="program_id", how="left")
-    out += ["## Training programs (EPRI-EPOCH-2025: largest runs 100-150 MW in 2025, 1-2 GW by 2028, 4-16 GW by 2030)", "",
-            _md(progs.astype({"mw": float})), ""]
-    # GPUs per MW and cost per MW
-    fleet = alloc.groupby("year").agg(units=("units_mean", "sum"), draw_mw=("draw_mw", "sum")).reset_index()
-    per_unit = gpus.set_index("gpu").gpus_per_unit
-    alloc_g = alloc.assign(gpus=alloc.units_mean * alloc.gpu.map(per_unit))
-    g = alloc_g.groupby("year").gpus.sum()
-    fleet["gpus_per_mw_mean_draw"] = fleet.year.map(g) / fleet.draw_mw
-    spend = plan.groupby("year")[["capex_usd", "opex_usd"]].sum()
-    fleet["capex_usd_per_mw_year"] = fleet.year.map(spend.capex_usd) / fleet.draw_mw
-    out += ["## GPUs per MW of mean facility draw and capex per MW (model); published system power per GPU, before PUE: "
-            "DGX H100 8 / 10.2 kW = 784 GPUs per MW, GB300 NVL72 72 / 132 kW = 545, Vera Rubin NVL72 72 / 190-230 kW = 313-379 "
-            "(gpu_system_power.csv)", "", _md(fleet[["year", "gpus_per_mw_mean_draw", "capex_usd_per_mw_year"]]), ""]
-    # token cost vs token price
-    tokens = served.groupby("year").served_tokens_per_s.sum() if "served_tokens_per_s" in served else None
-    if tokens is not None:
-        mtok = tokens * 3600 * HOURS_PER_YEAR / 1e6
-        cost = (spend.capex_usd + spend.opex_usd) / mtok
-        tc = pd.DataFrame({"year": cost.index, "model_cost_usd_per_mtok": [f"{v:.4f}" for v in cost.values]})
-        out += ["## Token cost vs token price", "", _md(tc), "",
-                "Published: NVIDIA serving cost DeepSeek-R1 4.2 USD/Mtok (HGX H200) and 0.12 USD/Mtok (GB300 NVL72), 2026 "
-                "(NVIDIA-TCO-2026); list prices 0.05-75 USD/Mtok (token_prices.csv); constant-capability price declines "
-                "9-900x a year (EPOCH-PRICES-2025), 10x a year (A16Z-LLMFLATION-2024).", ""]
-    # unserved by reason
-    if not explain.empty and "reason" in explain:
-        dem = explain[explain.get("kind", pd.Series(dtype=str)).astype(str).isin(["demand", "training"])] if "kind" in explain else explain
-        out += ["## Unserved demand by reason (explain.csv)", "", _md(dem.groupby("reason").size().rename("rows").reset_index()), ""]
-    total = ((plan.capex_usd + plan.opex_usd + plan.unserved_usd) * plan.discount_factor).sum()
-    uns = (plan.unserved_usd * plan.discount_factor).sum()
-    out += [f"Unserved value: {uns / 1e9:,.1f} G USD of an objective of {total / 1e9:,.1f} G USD ({uns / total:.1%}).", ""]
+           "GW: sum of each site's peak facility draw; TWh: mean draw x 8,760 h. Sources: `data/world/SOURCES.md`; "
+           "`<file>.csv#N` is data row N of `data/reference/<file>.csv`.", ""]
+    out += tokens_section(res, data_dir)
+    out += ["## Power: AI facility draw by region and year", "", _md(power), ""]
+    out += money_section(res, data_dir) + hardware_section(res, data_dir) + markets_section(res, data_dir)
+    out += cost_decides_section(res, whatif)
+    if progs is not None:
+        out += ["## Training programs", "", _md(progs), ""]
+    out += sourcing_section(data_dir)
     return "\n".join(out)
 
 

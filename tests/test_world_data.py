@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -53,14 +54,39 @@ def test_every_case_validates_against_its_data():
         assert set(case.layers or ()) <= set(ds.layers.layer), path
 
 
+ROW_ID = re.compile(r"^(?P<file>[\w.]+\.csv)#(?P<row>\d+)$")
+
+
 def test_sources_file_names_every_source_id():
+    """A source id is named in a SOURCES.md, or is ``<file>.csv#N``: data row N of a reference file
+    (which carries the source's name and url), and that row exists."""
     world = ROOT / "data" / "world"
-    text = (world / "SOURCES.md").read_text() + (ROOT / "data" / "reference" / "SOURCES.md").read_text()
+    ref = ROOT / "data" / "reference"
+    text = (world / "SOURCES.md").read_text() + (ref / "SOURCES.md").read_text()
     ids = set()
     for f in world.glob("*.csv"):
         df = pd.read_csv(f, dtype=str)
         if "source" in df:
             for cell in df.source.dropna():
-                ids |= {i for i in cell.split(";") if i and " " not in i and not i.endswith(".csv")}
-    missing = sorted(i for i in ids if f"| {i} |" not in text and i not in ("TEAM-EST", "IANA-TZ", "definition"))
+                ids |= {i.strip() for i in cell.split(";") if i and " " not in i.strip() and not i.strip().endswith(".csv")}
+    rows = {i for i in ids if ROW_ID.match(i)}
+    for i in sorted(rows):
+        m = ROW_ID.match(i)
+        assert int(m["row"]) <= len(pd.read_csv(ref / m["file"])), i
+    missing = sorted(i for i in ids - rows if f"| {i} |" not in text and i not in ("TEAM-EST", "IANA-TZ", "definition"))
     assert not missing, missing
+
+
+def test_the_builder_is_deterministic(tmp_path):
+    """Two builds from the same reference give byte-identical files."""
+    import sys
+    sys.path.insert(0, str(ROOT / "data"))
+    from world_builder.loader import load_reference
+    from world_builder.pipeline import build_world, write_world
+
+    ref_dir = ROOT / "data" / "reference"
+    for out in ("a", "b"):
+        write_world(build_world(load_reference(ref_dir), ref_dir), tmp_path / out)
+    for f in sorted((tmp_path / "a").glob("*.csv")):
+        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
+        assert f.read_bytes() == (ROOT / "data" / "world" / f.name).read_bytes(), f"data/world/{f.name} is not what the builder writes"

@@ -32,6 +32,29 @@ class Reference:
     campus_sites: pd.DataFrame
     queue_rules: pd.DataFrame
     training_programs: pd.DataFrame
+    # 2026-12-06 additions (issue 28); each frame has ``ref_id`` = "<file>#<1-based data row>", the
+    # source id the builder cites (the row carries the source's name and url)
+    token_volumes: pd.DataFrame
+    ai_revenue: pd.DataFrame
+    export_controls: pd.DataFrame
+    gpu_shipments: pd.DataFrame
+    installed_base: pd.DataFrame
+    build_pace: pd.DataFrame
+    site_locations: pd.DataFrame  # index cluster
+
+
+def row_ids(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``ref_id``: the file name and 1-based data row, e.g. ``token_volumes.csv#6``."""
+    return frame.assign(ref_id=[f"{name}#{i + 1}" for i in range(len(frame))])
+
+
+def ref_row(frame: pd.DataFrame, **match: object) -> pd.Series:
+    """The one row of ``frame`` whose columns equal ``match`` (a missing or repeated row is an error)."""
+    rows = frame
+    for col, val in match.items():
+        rows = rows[rows[col] == val]
+    assert len(rows) == 1, f"{match}: {len(rows)} rows"
+    return rows.iloc[0]
 
 
 def load_reference(ref_dir: Path) -> Reference:
@@ -56,6 +79,9 @@ def load_reference(ref_dir: Path) -> Reference:
         campus_sites=read("campus_sites.csv", dtype={"price_year": str}),
         queue_rules=read("queue_rules.csv", dtype={"mw": str}),
         training_programs=read("training_programs.csv"),
+        **{name: row_ids(f"{name}.csv", read(f"{name}.csv")) for name in
+           ("token_volumes", "ai_revenue", "export_controls", "gpu_shipments", "installed_base", "build_pace")},
+        site_locations=row_ids("site_locations.csv", read("site_locations.csv")).set_index("cluster"),
     )
 
 

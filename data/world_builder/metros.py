@@ -31,7 +31,7 @@ METROS: dict[str, str] = {  # reference metro id -> IANA time zone
 JURISDICTION = {
     "US": "US", "CA": "CA", "MX": "MX", "BR": "BR", "AR": "AR", "CO": "CO", "CL": "CL",
     "GB": "GB", "FR": "EU", "DE": "EU", "ES": "EU", "IT": "EU", "NL": "EU", "IE": "EU", "SE": "EU",
-    "FI": "EU", "NO": "EU", "IS": "EU", "DK": "EU", "AE": "GCC", "SA": "GCC", "QA": "GCC",
+    "FI": "EU", "NO": "NO", "IS": "IS", "DK": "EU", "AE": "GCC", "SA": "GCC", "QA": "GCC",
     "IN": "IN", "JP": "JP", "SG": "SG", "MY": "MY", "KR": "KR", "TW": "TW", "HK": "HK", "ID": "ID",
     "AU": "AU", "ZA": "ZA", "KE": "KE", "NG": "NG", "CN": "CN", "PE": "PE",
 }
@@ -39,6 +39,14 @@ JURISDICTION = {
 # 19.46 N, 0.7 M) -- a transcription error. Santiago de Chile's coordinates and UN WUP
 # 2025 projection (about 6.9 M) are used instead and marked as an estimate.
 METRO_CORRECTIONS = {"SCL": {"lat": -33.4489, "lon": -70.6693, "population": 6_900_000}}
+
+
+def market_of(country: str) -> str:
+    """Two markets (decision 6 of issue 28): China's (the mainland, and Hong Kong: an estimate, as
+    the US has applied the mainland's export rules to Hong Kong since 2020, which export_controls.csv
+    does not cite) and the US-aligned one, every other country: the rest of the world buys NVIDIA's
+    parts under the May-2025 regime (export_controls.csv#4) and serves its users in that market."""
+    return "CN" if JURISDICTION.get(country) in ("CN", "HK") else "US-aligned"
 
 
 def metro_figure(ref: Reference, metro_id: str, column: str) -> Sourced:
@@ -62,5 +70,6 @@ def build_metros(ref: Reference) -> Table:
         lat, lon, pop = (metro_figure(ref, mid, c) for c in ("lat", "lon", "population"))
         rows.append(dict(metro_id=mid, name=r["name"], lat=lat, lon=lon, country=r.country_iso2,
                          jurisdiction=JURISDICTION[r.country_iso2], utc_offset_h=Sourced(utc_offset_h(tz), "published", "IANA-TZ"),
-                         population_m=pop.with_value(round(pop.value / 1e6, 3)), source=f"{pop.source};IANA-TZ"))
+                         population_m=pop.with_value(round(pop.value / 1e6, 3)), market=market_of(r.country_iso2),
+                         source=f"{pop.source};IANA-TZ"))
     return table("metros.csv", rows)

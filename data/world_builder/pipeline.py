@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compute import build_gpus, build_throughput
-from .demand import build_demand, build_layers, build_on_device, build_token_values, build_training
+from .demand import build_layers, build_training
+from .field import apply_field, field_factor
+from .hardware import build_gpu_access, build_gpu_prices, build_gpu_supply, build_gpus
+from .installed import build_installed
 from .latency import build_latency
 from .loader import Reference
 from .metros import build_metros
@@ -16,26 +18,51 @@ from .policy import build_policy
 from .power import build_power_prices, build_profiles, build_timeslices
 from .queue import build_queue
 from .regions import build_regions
+from .serving import build_throughput, layer_serving
 from .sites import all_sites
 from .sourced import Table
+from .tokens import build_demand, build_on_device, inference_by_year
+from .values import build_token_values, realised_values, training_value
 
 PUBLISHED_FREE_IDS = {"TEAM-EST", "definition"}
 
 
-def build_world(ref: Reference) -> list[Table]:
+def build_world(ref: Reference, ref_dir: Path) -> list[Table]:
     """Every output table, in the order the later ones need the earlier ones' frames."""
     sites = all_sites(ref)
     metros = build_metros(ref)
     regions = build_regions(ref, sites)
-    gpus, throughput = build_gpus(ref), build_throughput(ref)
-    layers = build_layers()
+    gpus, benchmark = build_gpus(ref), build_throughput(ref_dir)
+    serving = layer_serving(ref_dir)
+    realised = realised_values(ref, serving)
+    layers = build_layers(realised)
+    throughput = apply_field(benchmark, field_factor(ref, benchmark.frame, layers.frame))
+    train_value = training_value(realised, throughput.frame)
+    layers = build_layers({**realised, "training": train_value, "post_training": train_value})
+    installed, raised = build_installed(ref, regions.frame, gpus.frame)
+    regions = _with_installed(regions, raised)
     queue = build_queue(ref, sites, regions.frame)
     demand = build_demand(ref, metros.frame, gpus.frame, throughput.frame, layers.frame)
+    countries = sorted(set(regions.frame.country))
     return [
         regions, metros, layers, gpus, throughput, build_timeslices(), build_power_prices(ref, sites), demand, queue,
-        build_training(ref, gpus.frame, throughput.frame, layers.frame), build_latency(ref), build_profiles(),
-        build_policy(), build_token_values(ref, layers.frame), build_on_device(demand.frame),
+        build_training(ref, gpus.frame, throughput.frame), build_latency(ref), build_profiles(),
+        build_policy(), build_token_values(ref, layers.frame, serving, throughput.frame, inference_by_year(demand.frame)),
+        build_on_device(demand.frame),
+        installed, build_gpu_supply(ref, gpus.frame), build_gpu_prices(gpus.frame), build_gpu_access(ref, countries),
     ]
+
+
+def _with_installed(regions: Table, raised: pd.DataFrame) -> Table:
+    """regions.csv with each site's energised and standing facility MW raised to its installed draw."""
+    before = regions.frame.set_index("site_id")
+    after = raised.set_index("site_id")
+    cells = list(regions.cells)
+    for sid in after.index:
+        a, b = after.loc[sid], before.loc[sid]
+        if pd.notna(a.existing_facility_mw) and (pd.isna(b.existing_facility_mw) or a.existing_facility_mw != b.existing_facility_mw):
+            cells.append(("existing_facility_mw", "derived", "installed.csv;gpus.csv"))
+    return Table(regions.name, raised, tuple(cells))
 
 
 def provenance(tables: list[Table]) -> pd.DataFrame:

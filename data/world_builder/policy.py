@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .demand import YEARS
+from .tokens import YEARS
 from .sourced import Table, table
 
 

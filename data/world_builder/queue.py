@@ -19,7 +19,7 @@ from .sourced import Sourced, Table, estimate, table
 
 PJM_COST = Sourced(240.0, "published", "LBNL-IC-PJM")
 MISO_COST = Sourced(156.0, "published", "LBNL-IC-MISO")
-LARGE_LOAD_COST = estimate(150.0)
+LARGE_LOAD_COST = estimate(150.0, "LBNL-IC-PJM;LBNL-IC-MISO;TEAM-EST")  # between LBNL's MISO and PJM figures
 LOAD_WAIT = Sourced(4.0, "published", "JLL-GDCO-2026")
 CONSTRUCTION_YEARS = 2  # dc_costs.csv, 24 months, estimate
 LAST_YEARLY_REQUEST = 2030  # a ``yearly`` rule files one tranche a year up to this year (excluded)
@@ -49,8 +49,8 @@ def _announced_tranches(s: Site, remaining_mw: float) -> list[Tranche]:
     full = s.full_power_year or estimate(first + CONSTRUCTION_YEARS)
     filed = min(a.filed_year, first - 1)
     half = remaining_mw / 2
-    return [Tranche(estimate(half), filed, Sourced(float(first - filed), a.basis, a.source)),
-            Tranche(estimate(remaining_mw - half), filed, full.with_value(float(max(full.value, first) - filed)))]
+    return [Tranche(estimate(half, f"{a.source};TEAM-EST"), filed, Sourced(float(first - filed), a.basis, a.source)),
+            Tranche(estimate(remaining_mw - half, f"{a.source};TEAM-EST"), filed, full.with_value(float(max(full.value, first) - filed)))]
 
 
 def tranches(ref: Reference, s: Site, remaining_mw: float) -> list[Tranche]:
@@ -63,11 +63,12 @@ def tranches(ref: Reference, s: Site, remaining_mw: float) -> list[Tranche]:
         return out
     if s.announcement is not None:
         return _announced_tranches(s, remaining_mw)
+    size = f"{s.max_mw.source};TEAM-EST"  # a share of the site's max_mw
     if s.kind == "campus":
-        return [Tranche(estimate(remaining_mw / 3), y, LOAD_WAIT) for y in (2022, 2024, 2026)]
+        return [Tranche(estimate(remaining_mw / 3, size), y, LOAD_WAIT) for y in (2022, 2024, 2026)]
     if s.kind == "metro":
-        return [Tranche(estimate(remaining_mw / 2), y, LOAD_WAIT) for y in (2022, 2024)]
-    return [Tranche(estimate(remaining_mw), 2025, estimate(1.0))]
+        return [Tranche(estimate(remaining_mw / 2, size), y, LOAD_WAIT) for y in (2022, 2024)]
+    return [Tranche(estimate(remaining_mw, size), 2025, estimate(1.0))]
 
 
 def connection_cost(s: Site) -> Sourced:
@@ -87,6 +88,6 @@ def build_queue(ref: Reference, sites: list[Site], regions: pd.DataFrame) -> Tab
                 continue
             ids = (*t.wait_years.source.split(";"), *cost.source.split(";"), *t.mw.source.split(";"))
             rows.append(dict(tranche_id=f"{s.site_id}-q{n}", site_id=s.site_id, mw=t.mw.with_value(round(t.mw.value, 1)),
-                             request_year=estimate(t.request_year), wait_years=t.wait_years, cost_usd_per_kw=cost,
+                             request_year=estimate(t.request_year, f"{t.wait_years.source};TEAM-EST"), wait_years=t.wait_years, cost_usd_per_kw=cost,
                              source=";".join(sorted(set(ids)))))
     return table("interconnect_queue.csv", rows)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .loader import Reference
 from .metros import METROS, metro_figure
@@ -12,7 +12,8 @@ from .sourced import Sourced, estimate
 
 BASE_YEAR = 2026
 EDGE_SLO_MS = 5.0  # layers.csv edge SLO
-EDGE_SITE_MW = 100.0  # estimate: the telco / colocation micro-sites of one metro together
+EDGE_SITE_MW = 100.0
+METRO_PACE_SHARE = 0.25  # estimate: a colocation market may add a quarter of its size a year  # estimate: the telco / colocation micro-sites of one metro together
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,45 @@ class Site:
     full_power_year: Sourced | None = None  # year the announced MW is energised
     announcement: Announcement | None = None
     layers: str | None = None  # regions.csv ``layers``: the layers it may serve (None = every layer)
+    pace: Sourced | None = None  # MW the site may add a year (regions.csv max_build_mw_per_year)
 
 
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
+def _cluster(ref: Reference, cluster: str) -> tuple[Sourced, Sourced]:
+    """Coordinates of a data-centre cluster (site_locations.csv); a city-centre proxy is an estimate."""
+    r = ref.site_locations.loc[cluster]
+    basis = "published" if r.basis == "published" else "estimate"
+    return Sourced(float(r.lat), basis, r.ref_id), Sourced(float(r.lon), basis, r.ref_id)
+
+
+def metro_pace(max_mw: Sourced) -> Sourced:
+    """A colocation market adds METRO_PACE_SHARE of its size a year (many developers at once)."""
+    return estimate(round(max_mw.value * METRO_PACE_SHARE, 1), f"{max_mw.source};TEAM-EST")
+
+
+def campus_pace(ref: Reference, row: object) -> Sourced:
+    """A campus's own fastest phase (MW x 12 / months of build_pace.csv); else the fast end of Epoch's
+    gigawatt campuses, 1 GW in 12 months (build_pace.csv#25): a campus that is not built faster is held back
+    by its grid queue (interconnect_queue.csv), not by construction."""
+    b = ref.build_pace
+    if _blank(row):
+        r = b[b.site.str.startswith("Gigawatt-scale")].iloc[0]
+        months = float(str(r.months).split("-")[0])
+        return Sourced(round(float(r.mw) * 12 / months, 1), "derived", r.ref_id)
+    r = b.iloc[int(float(row)) - 1]
+    return Sourced(round(float(r.mw) * 12 / float(r.months), 1), "derived" if r.basis != "estimate" else "estimate", r.ref_id)
+
+
 def market_sites(ref: Reference) -> list[Site]:
     """The candidate sites as data (``reference/world_sites.csv``), one named column per field."""
     sites = []
     for r in ref.world_sites.itertuples(index=False):
-        if _blank(r.at_metro):
+        if not _blank(r.cluster):
+            lat, lon = _cluster(ref, r.cluster)
+        elif _blank(r.at_metro):
             lat, lon = estimate(float(r.lat)), estimate(float(r.lon))
         else:
             lat, lon = metro_figure(ref, r.at_metro, "lat"), metro_figure(ref, r.at_metro, "lon")
@@ -68,6 +97,9 @@ def market_sites(ref: Reference) -> list[Site]:
                           capex=r.capex_market, climate=r.climate, max_mw=Sourced(r.max_mw, r.max_mw_basis, r.max_mw_source),
                           earliest_year=Sourced(int(r.earliest_year), r.earliest_year_basis, r.earliest_year_source),
                           bridge=bool(r.bridge), training=bool(r.training_allowed)))
+        max_mw = sites[-1].max_mw
+        pace = metro_pace(max_mw) if r.kind == "metro" else campus_pace(ref, None) if r.kind == "campus" else None
+        sites[-1] = replace(sites[-1], pace=pace)
     return sites
 
 
@@ -77,6 +109,8 @@ def campus_sites(ref: Reference) -> list[Site]:
     announcement does not say: grid zone, price area, climate."""
     sites = []
     for r in ref.campus_sites.itertuples(index=False):
+        if r.status != "active":
+            continue  # an idle or cancelled campus is not a candidate (SOURCES.md names them)
         a = ref.campus_announcements.loc[r.campus]
         src = a.source
         coord_basis = "published" if a.coord_source != "TEAM-EST" else "estimate"
@@ -100,7 +134,8 @@ def campus_sites(ref: Reference) -> list[Site]:
                           max_mw=Sourced(float(a.announced_mw), a.basis, src),
                           earliest_year=Sourced(max(BASE_YEAR, int(a.first_power_year)), a.basis, src),
                           bridge=bridge is not None, training=bool(r.training_allowed), existing=existing,
-                          bridge_max=bridge, full_power_year=full, announcement=announcement))
+                          bridge_max=bridge, full_power_year=full, announcement=announcement,
+                          pace=campus_pace(ref, r.pace_row)))
     return sites
 
 

@@ -137,7 +137,7 @@ class Gpus(_Base):
 
     gpu: Series[str] = column("generation name", **ID)
     first_year: Series[int] = column("first year it can be bought", **YEAR)
-    gpus_per_unit: Series[int] = column("GPUs bought together (e.g. one rack)", unit="GPUs", ge=1, le=100000, plausible=P(1, 100))
+    gpus_per_unit: Series[int] = column("GPUs bought together (e.g. one rack); a GPU is one package, as Epoch AI counts (a Blackwell or Rubin package holds two dies)", unit="GPUs", ge=1, le=100000, plausible=P(1, 100))
     capex_usd_per_gpu: Series[float] = column("GPU with its share of server and network, USD", unit="USD", ge=0, le=1e8, plausible=P(5e3, 1e5, "thousand USD", _ZEROS))
     kw_per_gpu: Series[float] = column("facility IT power per GPU, kW", unit="kW", gt=0, le=100, plausible=P(0.3, 5, "MW", "W"))
     lifetime_years: Series[int] = column("economic life, years", ge=1, le=50)
