@@ -147,6 +147,37 @@ def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: fl
     return share.groupby(["layer", "year"], as_index=False).usd.sum()
 
 
+def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataFrame) -> list[str]:
+    """Why the world misses its power band, in the plan's own numbers."""
+    regions, metros = pd.read_csv(data_dir / "regions.csv"), pd.read_csv(data_dir / "metros.csv")
+    installed_gw = regions.existing_facility_mw.sum() / 1000
+    served = res["served"].assign(market=res["served"].metro_id.map(metros.set_index("metro_id").market))
+    cn = served[(served.market == "CN") & served.layer.isin(["interactive", "agentic"])].groupby("year")[
+        ["demand_tokens_per_s", "served_tokens_per_s"]].sum()
+    cn_share = (cn.served_tokens_per_s / cn.demand_tokens_per_s).map(lambda v: f"{v:.0%}")
+    w = power[power.region == "World"].set_index("year")
+    china = power[power.region == "China"].set_index("year")
+    return ["## Why the world is below its power band", "",
+            f"* **2026 ({w.model_gw.get(2026, 0):.1f} GW against {w.low_gw.get(2026, 0):.1f}-{w.high_gw.get(2026, 0):.1f}).** The "
+            f"installed base of end-2025 stands for {installed_gw:.1f} GW of facility (installed.csv at nameplate x PUE), "
+            "which serves 2026's inference tokens (2.9x the disclosures) and most of its training at the curves' field "
+            "throughput, so the plan adds little in 2026. The published 2026 capacity is built ahead of 2027's 5.6x token "
+            "growth, which a planning year that stands for 2026-2027 with one demand level does not see: measured with "
+            "2027 as a planning year of its own, 2026's standing facility rises to 29.5 GW and its draw to 24.3 GW "
+            "(LP relaxation), still short.",
+            f"* **China ({china.model_gw.get(2030, 0):.1f} GW in 2030 against {china.low_gw.get(2030, 0):.1f}-"
+            f"{china.high_gw.get(2030, 0):.1f}).** China's interactive and agentic tokens served: "
+            + ", ".join(f"{y} {v}" for y, v in cn_share.items()) + ". China's published tokens need 3-4x the accelerators "
+            "Epoch counts there even at benchmark throughput; China buys only Ascend and H20 (export rules), Ascend's supply "
+            "is 0.6 M in 2026 and 1 M a year after (an estimate: no published volume), and at the world's one value per "
+            "layer and year an Ascend token costs more than it earns once values fall. China's frontier programs and "
+            "post-training are not hosted for the same reason. China's miss is most of the world's in 2030.",
+            "* **What would close it, soundly:** values by market (token_values.csv by market: China's prices and "
+            "subsidies are not the world's), Huawei's and China's grey-market volumes as data once published, and a "
+            "planning-year demand that is the level its period must serve (2027's, not mid-2026's), with the token "
+            "check made on the calendar year. None is a data tweak; each is a model or reference change.", ""]
+
+
 def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
     te = res["token_economics"]
     low, high, src = revenue_band_usd()
@@ -296,6 +327,7 @@ def calibration_markdown(res_dir: Path, data_dir: Path, whatif_dir: Path | None 
            "`<file>.csv#N` is data row N of `data/reference/<file>.csv`.", ""]
     out += tokens_section(res, data_dir)
     out += ["## Power: AI facility draw by region and year", "", _md(power), ""]
+    out += misses_section(res, data_dir, power)
     out += money_section(res, data_dir) + hardware_section(res, data_dir) + markets_section(res, data_dir)
     out += cost_decides_section(res, whatif)
     if progs is not None:

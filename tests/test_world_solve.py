@@ -47,9 +47,15 @@ WORLD = ROOT / "models" / "world.toml"
 # - 2026-12-02 (third session), issue 12: flows pay the distance-based transit default where latency.csv
 #   leaves it blank (8e-5 USD per Mtok per 1,000 km of path): plan 2,700,821,502,651 USD (+0.24 %), 0.25 % of
 #   spend above its bound, optimal in 134 s wall on 2 idle cores; same columns and rows.
-PINNED_OBJECTIVE_USD = 2_700_822_000_000
-PINNED_VARIABLES = 116_542
-PINNED_CONSTRAINTS = 46_465
+# - 2026-12-07, issue 28: the world rebuilt on one published token basis (total tokens): demand from disclosed
+#   token volumes (2.9x the 2026 disclosures), throughput from serving curves x a field factor, values from list
+#   prices x a realised share of published revenue, the end-2025 installed base, supply, prices and export rules
+#   by year, two markets, a post_training layer, build pace and campus pipelines: bound 1,556,220,219,443 USD,
+#   plan 1,565,232,319,638 USD, 0.88 % of spend above the bound, optimal in 183 s of solve on 2 shared cores;
+#   132,295 columns and 54,857 rows (seven generations, six layers).
+PINNED_OBJECTIVE_USD = 1_565_232_000_000
+PINNED_VARIABLES = 132_295
+PINNED_CONSTRAINTS = 54_857
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ VINTAGES = {  # gpu -> [(vintage, shipments row: vendor, generation, year)]
 }
 US_SHARE = 0.75  # installed_base.csv#104
 PIPELINE_ONLY = {"us-nova-campus"}  # a development pipeline (planned), not standing halls
-MIN_UNITS = 10  # a site's share below ten units (80-720 GPUs) is left out: rounding, not a cluster
+MIN_UNITS = 50  # a site's share below fifty units (400-3,600 GPUs) is left out: rounding, not a cluster
 HOST_FILL = 0.9  # a market's installed draw may take at most 90 % of its max_mw (estimate: room for new halls)
 # (site_id, gpu, vintage, packages or H100e, installed_base.csv row: owner, site, generation), H100e -> / B200 ratio
 NAMED = [
