@@ -1,7 +1,8 @@
-"""Build ``data/world/`` from the reference figures in ``data/reference/`` (see ``world_builder``).
+"""Build the world dataset (``OUT``: ``tokensite/cases/world/``, shipped in the package) from the reference figures
+in ``data/reference/`` (see ``world_builder``).
 
 Run ``python data/build_world.py`` from the repository root; ``--calibrate RESULTS_DIR`` writes
-``data/world/CALIBRATION.md`` from a solved world plan instead.
+``tokensite/cases/world/CALIBRATION.md`` from a solved world plan instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from world_builder.pipeline import build_world, provenance_summary, write_world
 
 HERE = Path(__file__).resolve().parent
 REF = HERE / "reference"
-OUT = HERE / "world"
+OUT = HERE.parent / "tokensite" / "cases" / "world"
+"""The builder's one output folder: the world dataset the package ships (and its cases read as ``data = "world"``)."""
 
 
 def main() -> None:
@@ -29,7 +31,7 @@ def main() -> None:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--calibrate", metavar="RESULTS_DIR", type=Path,
-                    help="write data/world/CALIBRATION.md from a solved world plan instead of rebuilding")
+                    help=f"write {OUT.relative_to(HERE.parent)}/CALIBRATION.md from a solved world plan instead of rebuilding")
     args = ap.parse_args()
     if args.calibrate:
         from calibration import calibration_markdown

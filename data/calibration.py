@@ -1,4 +1,4 @@
-"""Model vs published: the calibration table of ``data/world`` (``data/world/CALIBRATION.md``).
+"""Model vs published: the calibration table of the world dataset (``tokensite/cases/world/CALIBRATION.md``).
 
 ``python data/build_world.py --calibrate RESULTS_DIR`` writes the table from a solved world plan;
 ``tests/test_world_calibration.py`` checks the bands on a fresh solve. The published bands are
@@ -97,10 +97,10 @@ def calibration_markdown(res_dir: Path, data_dir: Path) -> str:
     explain = pd.read_csv(res_dir / "explain.csv") if (res_dir / "explain.csv").exists() else pd.DataFrame()
     years = sorted(sites.year.unique())
     table = band_table(model_by_region(sites, alloc, regions), years)
-    out = ["# data/world calibration: model vs published", "",
+    out = ["# World dataset calibration: model vs published", "",
            f"Written by `python data/build_world.py --calibrate {res_dir.name}` from a solved world plan. "
            "GW: sum of each site's peak facility draw; TWh: mean draw x 8,760 h. Bands: see `data/calibration.py` "
-           "and `data/world/SOURCES.md`.", "", "## AI facility draw by region and year", "", _md(table), ""]
+           "and `tokensite/cases/world/SOURCES.md`.", "", "## AI facility draw by region and year", "", _md(table), ""]
     # training campus sizes
     progs = pd.read_csv(REF / "training_programs.csv")[["program_id", "start_year", "mw", "lands_at"]]
     hosted = pd.read_csv(res_dir / "training.csv")[["program_id", "site_id", "hosted"]] if (res_dir / "training.csv").exists() else None

@@ -29,16 +29,16 @@ def workdir(tmp_path_factory, world_dir):
     of several minutes; the solve path itself is what conftest's fixture and tests/test_world_solve.py run."""
     folder = tmp_path_factory.mktemp("notebooks")
     shutil.copytree(world_dir, folder / "results" / "world")
+    shutil.copytree(EXAMPLES / "grids", folder / "grids")  # 04 reads examples/grids beside it, as a user's copy of examples/ has it
     return folder
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.ipynb")))
-def test_notebook_executes(name, workdir, monkeypatch):
-    """From a folder outside the repository; the repository comes from TOKENSITE_REPO, as it must for
-    a non-editable install (CI's), whose package holds no data."""
+def test_notebook_executes(name, workdir):
+    """From a folder outside the repository: the world case and its data come from the package (importlib.resources),
+    as they must for a non-editable install (CI's); nothing looks for the repository."""
     if name == "04_scenarios.ipynb":  # a sweep on two Dask workers: the dask extra, which README line 2 leaves out
         pytest.importorskip("distributed", reason="the dask extra is not installed: pip install 'tokensite[dask]'")
-    monkeypatch.setenv("TOKENSITE_REPO", str(EXAMPLES.parent))
     tmp_path = workdir
     nb = nbformat.read(EXAMPLES / name, as_version=4)
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tokensite import read_dataset
+from tokensite import read_dataset, shipped_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "data"))
@@ -41,7 +41,7 @@ def test_model_by_region_sums_peaks_and_energy():
 
 @pytest.fixture(scope="module")
 def table(world_results):
-    regions = read_dataset(ROOT / "data" / "world").regions
+    regions = read_dataset(shipped_dataset()).regions
     model = calibration.model_by_region(world_results.sites, world_results.allocation, regions)
     return calibration.band_table(model, sorted(world_results.sites.year.unique())).set_index(["region", "year"])
 

@@ -7,14 +7,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tokensite import load_case, read_dataset
+from tokensite import load_case, read_dataset, shipped_case, shipped_dataset
+from tokensite.packaged import shipped_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def world():
-    return read_dataset(ROOT / "data" / "world")
+    return read_dataset(shipped_dataset())
 
 
 def test_world_counts(world):
@@ -46,15 +47,15 @@ def test_published_constraints_are_in_the_queue(world):
 
 
 def test_every_case_validates_against_its_data():
-    for path in (ROOT / "models").glob("*.toml"):
-        case = load_case(path)
+    for name in shipped_cases():
+        case = load_case(shipped_case(name))
         ds = read_dataset(case.data_dir)
-        assert set(case.years) <= set(ds.demand.year), path
-        assert set(case.layers or ()) <= set(ds.layers.layer), path
+        assert set(case.years) <= set(ds.demand.year), name
+        assert set(case.layers or ()) <= set(ds.layers.layer), name
 
 
 def test_sources_file_names_every_source_id():
-    world = ROOT / "data" / "world"
+    world = shipped_dataset()
     text = (world / "SOURCES.md").read_text() + (ROOT / "data" / "reference" / "SOURCES.md").read_text()
     ids = set()
     for f in world.glob("*.csv"):

@@ -195,7 +195,7 @@ def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = Non
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise DatasetError(str(folder), [Problem(str(folder), None, "-", "is not a folder", "", "pass a dataset folder such as data/world")])
+        raise DatasetError(str(folder), [Problem(str(folder), None, "-", "is not a folder", "", "pass a dataset folder, e.g. the world one `tokensite init DIR` copies")])
     problems: list[Problem] = []
     misspelt: list[tuple[Problem, str]] = []
     frames: dict[str, pd.DataFrame | None] = {}
@@ -206,7 +206,7 @@ def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = Non
     damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
     roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)
     problems += roots
-    warnings = [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames, folder) + installed_warnings(frames)
+    warnings = [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames) + installed_warnings(frames)
     for w, meant in misspelt:  # a misspelt column that leaves errors behind is their root
         echoes = [p for p in problems if p.file == w.file and p.column == meant]
         if echoes:

@@ -1,7 +1,7 @@
 """Location warnings: a site or metro whose point is not inside its country.
 
 Each point of ``regions.csv`` and ``metros.csv`` is tested against its country's polygons in the
-Natural Earth files shipped in ``data/geo`` (public domain): the 1:110m countries, plus the
+Natural Earth files shipped in the package (``tokensite/geo``, public domain): the 1:110m countries, plus the
 1:50m states and provinces where Natural Earth has them (US, CA, AU, BR, CN, ID, IN, RU, ZA),
 whose finer coasts matter for coastal cities. A point more than ``TOLERANCE_KM`` outside every
 polygon of its country is reported, and if swapping lat and lon puts it inside, that is said.
@@ -22,22 +22,12 @@ from shapely import affinity
 from shapely.geometry import Point
 
 from tokensite.errors import Problem
+from tokensite.packaged import COUNTRIES, PROVINCES, boundaries_dir
 
-COUNTRIES = "ne_110m_admin_0_countries.geojson"
-PROVINCES = "ne_50m_admin_1_states_provinces.geojson"
 TOLERANCE_KM = 25.0
 """Coast simplification at 1:110m puts real places up to 7 km outside (Luleå); a swap moves them 95 km or more."""
 KM_PER_DEGREE = 111.2
 ISO_FIXES = {"FRA": "FR", "NOR": "NO"}  # Natural Earth writes -99 as ISO_A2 for these
-
-
-def find_geo(folder: Path) -> Path | None:
-    """data/geo beside the dataset, in a parent of it or of the working folder, or in the source tree."""
-    here = Path.cwd().resolve()
-    folder = folder.resolve()
-    candidates = [folder.parent / "geo"] + [p / "data" / "geo" for p in (folder, *folder.parents, here, *here.parents)]
-    candidates.append(Path(__file__).resolve().parents[2] / "data" / "geo")
-    return next((c for c in candidates if (c / COUNTRIES).is_file()), None)
 
 
 @lru_cache(maxsize=4)
@@ -67,13 +57,9 @@ def km_outside(lat: float, lon: float, geoms: list) -> float:
     return min(affinity.scale(g, xfact=f, yfact=1, origin=(0, 0)).distance(p) for g in geoms) * KM_PER_DEGREE
 
 
-def location_warnings(frames: dict[str, pd.DataFrame | None], folder: Path) -> list[Problem]:
-    """Sites and metros outside their country's polygons (see module doc)."""
-    geo = find_geo(folder)
-    if geo is None:
-        return [Problem("-", None, "lat", "locations not checked: Natural Earth boundaries not found", COUNTRIES,
-                        "run from the repository, or keep data/geo beside the dataset folder")]
-    shapes = country_shapes(geo)
+def location_warnings(frames: dict[str, pd.DataFrame | None]) -> list[Problem]:
+    """Sites and metros outside their country's polygons (see module doc), against the package's boundaries."""
+    shapes = country_shapes(boundaries_dir())
     out = []
     for file in ("regions.csv", "metros.csv"):
         df = frames.get(file)
