@@ -1,4 +1,5 @@
-"""The commands about one plan: ``validate`` its inputs, ``solve`` it, draw its ``report`` and ``map``."""
+"""The commands about one plan: ``init`` an editable copy of a shipped case, ``validate`` its inputs, ``solve`` it,
+draw its ``report`` and ``map``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tokensite.dataset import read_dataset
 from tokensite.dataset.checks import check_case
 from tokensite.errors import UserError
 from tokensite.model.build import check_committed_programs
+from tokensite.packaged import DEFAULT_CASE, init_case
 from tokensite.results import Results
 from tokensite.results.maps import BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
 from tokensite.results.report import build_report, write_outputs
@@ -27,6 +29,16 @@ def _resolve(target: Path | None) -> tuple[Path, Case | None]:
         return target, None
     case = load_case(case_file(target))
     return case.data_dir, case
+
+
+def init(
+    folder: Path = typer.Argument(..., help="New (or empty) folder to write the copy into"),
+    case: str = typer.Option(DEFAULT_CASE, "--case", help="Shipped case to copy"),
+) -> None:
+    """Write an editable copy of a shipped case (its case file and dataset) into a new folder."""
+    with user_errors():
+        copied = init_case(folder, case)
+    render.initialised(copied, load_case(copied).data_dir)
 
 
 def validate(target: Path = typer.Argument(None, help=CASE_HELP + "; or a dataset folder"), strict: bool = STRICT) -> None:

@@ -65,6 +65,12 @@ def user_error(e: UserError) -> None:
         err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
 
 
+def initialised(case_file: Path, data_dir: Path) -> None:
+    """``init``'s answer: what was written, and what to run next."""
+    out.print(f"wrote {case_file} and its dataset {data_dir} ({sum(1 for _ in data_dir.glob('*.csv'))} CSV files) to edit", soft_wrap=True)
+    out.print(f"next: tokensite validate {case_file.parent}  and  tokensite solve {case_file.parent}", soft_wrap=True)
+
+
 def dataset_summary(data_dir: Path, ds: Dataset, case: Case | None) -> None:
     """``validate``'s answer on good input: what the dataset holds, and the case's years."""
     warnings(ds.warnings)
