@@ -29,3 +29,16 @@ def test_same_inputs_reopen_the_plan_and_an_edit_solves_again(tmp_path, monkeypa
     write(data, fr)
     edited = tokensite.load_or_solve(case, out, mip_rel_gap=1e-6)
     assert len(calls) == 3 and edited.objective_usd > first.objective_usd
+
+
+def test_without_out_the_plan_is_results_case_name_under_the_working_folder(tmp_path, monkeypatch):
+    """The rule the README states: nothing searches for a repository; ``out`` or ``./results/<case name>``."""
+    import tokensite
+
+    case = write_case(tmp_path, write(tmp_path / "data", base()), [2026])
+    here = tmp_path / "somewhere"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    res = tokensite.load_or_solve(case, mip_rel_gap=1e-9)
+    assert (here / "results" / tokensite.load_case(case).name / "summary.json").is_file()
+    assert sorted(p.name for p in here.iterdir()) == ["results"] and res.objective_usd is not None

@@ -213,9 +213,11 @@ def inputs_digest(case_summary: dict) -> str:
 
 
 def load_or_solve(case_path: str | Path, out: str | Path | None = None, **overrides: Any) -> Results:
-    """The plan in ``out`` (default ``results/<case name>``, where ``tokensite solve`` writes it) if it
-    was solved from exactly these inputs, else a new solve written there (with maps and report).
-    For notebooks: solve once, reopen many times; an edited CSV or case means a new solve."""
+    """The plan in ``out`` if it was solved from exactly these inputs, else a new solve written there (with maps and
+    report). ``out`` defaults to ``results/<case name>`` under the working folder, where ``tokensite solve`` run from
+    that folder writes it; nothing searches for a repository, so a notebook passes the folder it means (the examples
+    pass ``../results/world``, the repository's). For notebooks: solve once, reopen many times; an edited CSV or case
+    means a new solve."""
     case = load_case(case_path)
     folder = Path(out) if out is not None else Path("results") / case.name
     if (folder / "summary.json").is_file():
