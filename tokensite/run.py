@@ -204,8 +204,10 @@ def solve_built(built: Built, *, log: bool = False, observer: Observer = QUIET) 
 
 def inputs_digest(case_summary: dict) -> str:
     """SHA-256 of what a plan depends on: the case as solved (names, years, solver, finance, scale)
-    and the bytes of every file in its dataset folder. Two solves with the same digest had the same inputs."""
-    h = hashlib.sha256(json.dumps({k: v for k, v in case_summary.items() if k not in ("path", "layers")}, sort_keys=True, default=str).encode())
+    and the bytes of every file in its dataset folder. Two solves with the same digest had the same inputs.
+    Where the case file and the dataset folder are is not an input: the world solved from the package and from
+    a ``tokensite init`` copy of the same bytes is one plan."""
+    h = hashlib.sha256(json.dumps({k: v for k, v in case_summary.items() if k not in ("path", "data", "layers")}, sort_keys=True, default=str).encode())
     for f in sorted(Path(case_summary["data"]).glob("*.csv")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
