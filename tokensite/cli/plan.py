@@ -12,8 +12,8 @@ from tokensite.cli import render
 from tokensite.cli.shared import CASE_HELP, STRICT, case_default, case_file, check_solver_flags, gap, time_limit, user_errors
 from tokensite.config import Case, load_case
 from tokensite.dataset import read_dataset
-from tokensite.dataset.checks import check_case
-from tokensite.errors import UserError
+from tokensite.dataset.checks import check_case, demand_rows
+from tokensite.errors import DatasetError, UserError
 from tokensite.model.build import check_committed_programs
 from tokensite.packaged import DEFAULT_CASE, init_case
 from tokensite.results import Results
@@ -49,6 +49,8 @@ def validate(target: Path = typer.Argument(None, help=CASE_HELP + "; or a datase
         if case is not None:
             check_case(case, ds)
             check_committed_programs(ds, case)
+        elif found := demand_rows(ds):  # a dataset alone: every layer is planned
+            raise DatasetError(str(data_dir), found)
     render.dataset_summary(data_dir, ds, case)
 
 

@@ -264,11 +264,22 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set
     return roots, follow
 
 
+def demand_rows(ds: "Dataset", layers: Iterable[str] | None = None) -> list[Problem]:
+    """The files a layer served from demand.csv needs rows in (``rows_for_demand``), when ``layers`` (default: every
+    layer) plan one and the file has none: a training-only study may leave them with their header only."""
+    served = [l for l in (ds.layers.layer if layers is None else layers) if l not in set(ds.training.layer)]
+    if not served:
+        return []
+    return [Problem(table_of(m).file, None, "-", f"is empty: it has no data rows, and layer(s) {', '.join(served)} take their demand from demand.csv", "",
+                    "add rows (see docs/data-format.md), or plan only training layers: [case] layers = [" + ", ".join(f'"{l}"' for l in sorted(set(ds.training.layer))) + "]")
+            for m in TABLES if table_of(m).rows_for_demand and getattr(ds, table_of(m).attr).empty]
+
+
 def check_case(case: "Case", ds: "Dataset") -> None:
-    """A case must name known layers and only years the demand data cover, and no installed vintage after its
-    first year; raises DatasetError."""
+    """A case must name known layers and only years the demand data cover, no installed vintage after its first
+    year, and rows in demand.csv and metros.csv if it plans a layer served from demand.csv; raises DatasetError."""
     where = str(case.path or case.name)
-    out = []
+    out = demand_rows(ds, [l for l in case.layers or ds.layers.layer if l in set(ds.layers.layer)])
     known = set(ds.layers.layer)
     for layer in case.layers or ():
         if layer not in known:

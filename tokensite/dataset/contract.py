@@ -83,11 +83,15 @@ class Table:
     """Columns that together name one row (checked as "duplicate row for (...)")."""
     may_be_empty: bool = False
     """A required file that may have a header only (a dataset may have no training program)."""
+    rows_for_demand: bool = False
+    """A required file that may have a header only when the case plans no layer served from demand.csv (a
+    training-only study); :func:`tokensite.dataset.checks.check_case` refuses it empty otherwise."""
 
 
-def table(file: str, *, required: bool, attr: str | None = None, key: Iterable[str] = (), may_be_empty: bool = False) -> dict:
+def table(file: str, *, required: bool, attr: str | None = None, key: Iterable[str] = (), may_be_empty: bool = False,
+          rows_for_demand: bool = False) -> dict:
     """The ``Config.metadata`` of a file's model."""
-    return {"table": Table(file, attr or file.removesuffix(".csv"), required, tuple(key), may_be_empty)}
+    return {"table": Table(file, attr or file.removesuffix(".csv"), required, tuple(key), may_be_empty, rows_for_demand)}
 
 
 def table_of(model: Model) -> Table:

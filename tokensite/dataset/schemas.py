@@ -111,7 +111,7 @@ class Metros(_Base):
     market: Series[str] = column("the market the metro's demand belongs to, for layers with residency = market; blank = its country", optional=True, nullable=True,
                                  fill=_country)
     class Config:
-        metadata = table("metros.csv", required=True)
+        metadata = table("metros.csv", required=True, rows_for_demand=True)
 
 
 class Layers(_Base):
@@ -183,7 +183,7 @@ class Demand(_Base):
     year: Series[int] = column("year", **YEAR)
     tokens_per_s: Series[float] = column("annual mean demand, tokens/s", unit="tokens/s", ge=0, le=BIG_TOKENS_PER_S, plausible=_DEMAND)
     class Config:
-        metadata = table("demand.csv", required=True, key=("metro_id", "layer", "year"))
+        metadata = table("demand.csv", required=True, key=("metro_id", "layer", "year"), rows_for_demand=True)
 
 
 class InterconnectQueue(_Base):
