@@ -203,16 +203,16 @@ def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = Non
         raise DatasetError(str(folder), [Problem(str(folder), None, "-", "is not a folder", "", "pass a dataset folder, e.g. the world one `tokensite init DIR` copies")])
     problems: list[Problem] = []
     misspelt: list[tuple[Problem, str]] = []
-    named: list[Problem] = unknown_files(folder, [table_of(m).file for m in TABLES])
+    notes: list[Problem] = unknown_files(folder, [table_of(m).file for m in TABLES])  # warnings on names
     frames: dict[str, pd.DataFrame | None] = {}
     raw_ids: dict[tuple[str, str], set] = {}
     for model in TABLES:
         name = table_of(model).file
-        frames[name] = _read_file(folder, name, model, problems, named, misspelt, raw_ids, edit)
+        frames[name] = _read_file(folder, name, model, problems, notes, misspelt, raw_ids, edit)
     damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
     roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)
     problems += roots
-    warnings = named + [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames) + installed_warnings(frames)
+    warnings = notes + [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames) + installed_warnings(frames)
     for w, meant in misspelt:  # a misspelt column that leaves errors behind is their root
         echoes = [p for p in problems if p.file == w.file and p.column == meant]
         if echoes:
