@@ -6,7 +6,7 @@ Each is the LP over the continuous decisions (flows, allocation, power, facility
 re-solve is itself a buildable plan; if one costs less than the plan, that purchase was a
 rounding artefact. Prints one line per purchase that a re-solve beats and a summary.
 
-    python -m benchmarks.audit_world [models/world.toml]
+    python -m benchmarks.audit_world [CASE.toml]  (default: the shipped world case)
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from tokensite.compile import compile_model
 from tokensite.config import load_case
 from tokensite.dataset import read_dataset
 from tokensite.model import build_model
+from tokensite.packaged import shipped_case
 from tokensite.solver import new_highs, rounding_groups, run_until, solve_compiled
 
 
 def main(argv: list[str] | None = None) -> None:
-    path = (argv or sys.argv[1:] or ["models/world.toml"])[0]
+    path = (argv or sys.argv[1:] or [str(shipped_case())])[0]
     case = load_case(path)
     m, ix, par = build_model(read_dataset(case.data_dir), case)
     comp = compile_model(m, case.solver.cost_centre)

@@ -16,8 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tokensite.packaged import shipped_dataset
+
 ROOT = Path(__file__).resolve().parents[1]
-WORLD = ROOT / "data" / "world"
+WORLD = shipped_dataset()
 
 
 @dataclass(frozen=True)

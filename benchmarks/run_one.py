@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.generate import ROOT, SIZES, generate
+from tokensite.packaged import shipped_case
 
 CACHE = ROOT / "benchmarks" / ".cache"
 
 
 def case_path(size: str) -> Path:
     if size == "S":
-        return ROOT / "models" / "world.toml"
+        return shipped_case()
     return generate(SIZES[size], CACHE / size)
 
 

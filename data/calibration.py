@@ -1,4 +1,4 @@
-"""Model vs published: the calibration of ``data/world`` (``data/world/CALIBRATION.md``).
+"""Model vs published: the calibration of the world dataset (``tokensite/cases/world/CALIBRATION.md``).
 
 ``python data/build_world.py --calibrate RESULTS_DIR [--what-if WHATIF_DIR]`` writes the file from a
 solved world plan (and, optionally, the power-price what-if's plan); ``tests/test_world_calibration.py``
@@ -321,9 +321,9 @@ def calibration_markdown(res_dir: Path, data_dir: Path, whatif_dir: Path | None 
     years = sorted(res["sites"].year.unique())
     power = band_table(model_by_region(res["sites"], res["allocation"], regions), years)
     progs = res.get("training")
-    out = ["# data/world calibration: model vs published", "",
+    out = ["# World dataset calibration: model vs published", "",
            f"Written by `python data/build_world.py --calibrate {res_dir.name}` from a solved world plan. "
-           "GW: sum of each site's peak facility draw; TWh: mean draw x 8,760 h. Sources: `data/world/SOURCES.md`; "
+           "GW: sum of each site's peak facility draw; TWh: mean draw x 8,760 h. Sources: `tokensite/cases/world/SOURCES.md`; "
            "`<file>.csv#N` is data row N of `data/reference/<file>.csv`.", ""]
     out += tokens_section(res, data_dir)
     out += ["## Power: AI facility draw by region and year", "", _md(power), ""]
@@ -336,11 +336,15 @@ def calibration_markdown(res_dir: Path, data_dir: Path, whatif_dir: Path | None 
     return "\n".join(out)
 
 
-if __name__ == "__main__":
-    # python data/calibration.py: data/world/calibration.csv for the planning years of models/world.toml
+def write_calibration_csv(world: Path) -> Path:
+    """The world dataset's calibration.csv for the planning years of its case file (world.toml beside it)."""
     import tomllib
 
-    world = Path(__file__).resolve().parent / "world"
-    years = tomllib.loads((world.parent.parent / "models" / "world.toml").read_text())["case"]["years"]
+    years = tomllib.loads((world.parent / "world.toml").read_text())["case"]["years"]
     bands_frame(years, list(pd.read_csv(world / "regions.csv").country)).to_csv(world / "calibration.csv", index=False)
-    print(f"wrote {world / 'calibration.csv'}")
+    return world / "calibration.csv"
+
+
+if __name__ == "__main__":
+    # python data/calibration.py: the shipped world's calibration.csv (python data/build_world.py writes it too)
+    print(f"wrote {write_calibration_csv(Path(__file__).resolve().parent.parent / 'tokensite' / 'cases' / 'world')}")

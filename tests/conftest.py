@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tokensite import solve
+from tokensite import shipped_case, solve
 from tokensite.results.report import write_outputs
 
-ROOT = Path(__file__).resolve().parents[1]
-WORLD = ROOT / "models" / "world.toml"
+WORLD = shipped_case("world")
 
 
 @pytest.fixture(scope="session")

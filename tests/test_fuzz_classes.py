@@ -33,11 +33,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tokensite import DatasetError, read_dataset
+from tokensite import DatasetError, read_dataset, shipped_dataset
 from tokensite.dataset.checks import ID_RULES
 from tokensite.dataset.schemas import OPTIONAL, OPTIONAL_COLUMNS, REQUIRED
 
-WORLD = Path(__file__).resolve().parents[1] / "data" / "world"
+WORLD = shipped_dataset()
 SCHEMAS = {**REQUIRED, **OPTIONAL}
 FILES = sorted(n for n in SCHEMAS if (WORLD / n).is_file())  # optional files the world does not ship (elasticity.csv) are not fuzzed
 CLASSES = ["type", "blank", "range", "slip_x1000", "slip_div1000", "swap_coords", "unknown_id", "duplicate_key", "misspelt_header"]

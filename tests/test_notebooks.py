@@ -22,23 +22,24 @@ def test_notebooks_extra_brings_jupyter():
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory, world_dir):
-    """One folder for all notebooks, as a user's: 01 reopens results/world there, 02 and 03 too.
+    """A copy of the repository's layout outside it: the notebooks run in ``examples/`` (Jupyter's folder for
+    them), whose ``../results/world`` is where they reopen the plan (01, 02, 03) and ``grids/`` is beside them (04).
 
-    The folder holds the session's world solve (tests/conftest.py) as `tokensite solve` writes it, so
-    01's ``load_or_solve`` takes its cached path (same inputs digest) instead of a second world solve
-    of several minutes; the solve path itself is what conftest's fixture and tests/test_world_solve.py run."""
-    folder = tmp_path_factory.mktemp("notebooks")
-    shutil.copytree(world_dir, folder / "results" / "world")
-    return folder
+    ``results/world`` holds the session's world solve (tests/conftest.py) as `tokensite solve` at the repository
+    root writes it, so 01's ``load_or_solve`` takes its cached path (same inputs digest) instead of a second world
+    solve of several minutes; the solve path itself is what conftest's fixture and tests/test_world_solve.py run."""
+    root = tmp_path_factory.mktemp("repo")
+    shutil.copytree(world_dir, root / "results" / "world")
+    shutil.copytree(EXAMPLES / "grids", root / "examples" / "grids")
+    return root / "examples"
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.ipynb")))
-def test_notebook_executes(name, workdir, monkeypatch):
-    """From a folder outside the repository; the repository comes from TOKENSITE_REPO, as it must for
-    a non-editable install (CI's), whose package holds no data."""
+def test_notebook_executes(name, workdir):
+    """From a folder outside the repository: the world case and its data come from the package (importlib.resources),
+    as they must for a non-editable install (CI's); nothing looks for the repository."""
     if name == "04_scenarios.ipynb":  # a sweep on two Dask workers: the dask extra, which README line 2 leaves out
         pytest.importorskip("distributed", reason="the dask extra is not installed: pip install 'tokensite[dask]'")
-    monkeypatch.setenv("TOKENSITE_REPO", str(EXAMPLES.parent))
     tmp_path = workdir
     nb = nbformat.read(EXAMPLES / name, as_version=4)
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit notebooks without outputs"

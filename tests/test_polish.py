@@ -36,8 +36,8 @@ def test_help_shows_defaults_and_no_bool_placeholders():
     assert r.returncode == 0
     text = " ".join(r.stdout.split())
     assert "<bool>" not in text
-    assert "600 in models/world.toml" in text  # the case file's time limit
-    assert "0.01 in models/world.toml" in text and "results/<case name>" in text
+    assert "600 in the world case" in text  # the shipped case file's time limit
+    assert "0.01 in the world case" in text and "results/<case name>" in text
 
 
 @pytest.fixture(scope="module")

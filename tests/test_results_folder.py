@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from tests.tiny import base, write, write_case
-from tokensite import solve
+from tokensite import shipped_case, solve
 from tokensite.results import Results
 from tokensite.results.report import write_outputs
 from tokensite.results.results import NoPlanError
 
 ROOT = Path(__file__).resolve().parents[1]
-WORLD = ROOT / "models" / "world.toml"
+WORLD = shipped_case("world")
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from tests.tiny import base, write, write_case
-from tokensite import DatasetError, read_dataset
+from tokensite import DatasetError, read_dataset, shipped_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
-WORLD = ROOT / "data" / "world"
+WORLD = shipped_dataset()
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

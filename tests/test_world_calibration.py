@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tokensite import read_dataset
+from tokensite import read_dataset, shipped_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
+WORLD_DIR = shipped_dataset()
 sys.path.insert(0, str(ROOT / "data"))
 import calibration  # noqa: E402
 
@@ -41,7 +42,7 @@ def test_model_by_region_sums_peaks_and_energy():
 
 @pytest.fixture(scope="module")
 def table(world_results):
-    regions = read_dataset(ROOT / "data" / "world").regions
+    regions = read_dataset(shipped_dataset()).regions
     model = calibration.model_by_region(world_results.sites, world_results.allocation, regions)
     return calibration.band_table(model, sorted(world_results.sites.year.unique())).set_index(["region", "year"])
 
@@ -72,7 +73,7 @@ def test_revenue_2026_is_inside_the_published_band(world_results, world_dir):
 
 
 def test_no_banned_purchase_and_no_purchase_above_supply(world_dir):
-    text = calibration.hardware_section(calibration.read_results(world_dir), ROOT / "data" / "world")
+    text = calibration.hardware_section(calibration.read_results(world_dir), WORLD_DIR)
     md = "\n".join(text)
     assert "where it is banned (gpu_access.csv): **0**" in md
     assert "| False |" not in md  # every generation x year within its supply
@@ -80,7 +81,7 @@ def test_no_banned_purchase_and_no_purchase_above_supply(world_dir):
 
 
 def test_no_interactive_or_agentic_token_crosses_markets(world_dir):
-    md = "\n".join(calibration.markets_section(calibration.read_results(world_dir), ROOT / "data" / "world"))
+    md = "\n".join(calibration.markets_section(calibration.read_results(world_dir), WORLD_DIR))
     assert "(US-aligned <-> CN): **0**" in md
 
 

@@ -8,14 +8,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tokensite import load_case, read_dataset
+from tokensite import load_case, read_dataset, shipped_case, shipped_dataset
+from tokensite.packaged import shipped_cases
 
 ROOT = Path(__file__).resolve().parents[1]
+WORLD_DIR = shipped_dataset()
 
 
 @pytest.fixture(scope="module")
 def world():
-    return read_dataset(ROOT / "data" / "world")
+    return read_dataset(shipped_dataset())
 
 
 def test_world_counts(world):
@@ -47,11 +49,11 @@ def test_published_constraints_are_in_the_queue(world):
 
 
 def test_every_case_validates_against_its_data():
-    for path in (ROOT / "models").glob("*.toml"):
-        case = load_case(path)
+    for name in shipped_cases():
+        case = load_case(shipped_case(name))
         ds = read_dataset(case.data_dir)
-        assert set(case.years) <= set(ds.demand.year), path
-        assert set(case.layers or ()) <= set(ds.layers.layer), path
+        assert set(case.years) <= set(ds.demand.year), name
+        assert set(case.layers or ()) <= set(ds.layers.layer), name
 
 
 ROW_ID = re.compile(r"^(?P<file>[\w.]+\.csv)#(?P<row>\d+)$")
@@ -60,7 +62,7 @@ ROW_ID = re.compile(r"^(?P<file>[\w.]+\.csv)#(?P<row>\d+)$")
 def test_sources_file_names_every_source_id():
     """A source id is named in a SOURCES.md, or is ``<file>.csv#N``: data row N of a reference file
     (which carries the source's name and url), and that row exists."""
-    world = ROOT / "data" / "world"
+    world = WORLD_DIR
     ref = ROOT / "data" / "reference"
     text = (world / "SOURCES.md").read_text() + (ref / "SOURCES.md").read_text()
     ids = set()
@@ -89,4 +91,4 @@ def test_the_builder_is_deterministic(tmp_path):
         write_world(build_world(load_reference(ref_dir), ref_dir), tmp_path / out)
     for f in sorted((tmp_path / "a").glob("*.csv")):
         assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes(), f.name
-        assert f.read_bytes() == (ROOT / "data" / "world" / f.name).read_bytes(), f"data/world/{f.name} is not what the builder writes"
+        assert f.read_bytes() == (WORLD_DIR / f.name).read_bytes(), f"{f.name} in the shipped world is not what the builder writes"

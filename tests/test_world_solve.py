@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tokensite import solve
+from tokensite import shipped_case, shipped_dataset, solve
 
 ROOT = Path(__file__).resolve().parents[1]
-WORLD = ROOT / "models" / "world.toml"
+WORLD = shipped_case("world")
 
 # Pinned 2026-11-23 (tokensite 0.1.0, HiGHS 1.16.0). Change only with a reason written here:
 # - first pin: LP bound 163,122,108,887 USD; rounded plan 163,736,007,947 USD (gap 0.37 %).
@@ -95,7 +95,7 @@ def test_grid_is_at_most_the_peak_ahead_plus_one_tranche(world):
     largest tranche."""
     from tokensite.dataset import read_dataset
 
-    queue = read_dataset(ROOT / "data" / "world").queue
+    queue = read_dataset(shipped_dataset()).queue
     s = world.sites.sort_values(["site_id", "year"]).copy()
     s["peak_ahead_mw"] = s.iloc[::-1].groupby("site_id").peak_draw_mw.cummax().iloc[::-1]
     s["largest_tranche_mw"] = s.site_id.map(queue.groupby("site_id").mw.max()).fillna(0.0)
@@ -107,7 +107,7 @@ def test_grid_is_at_most_the_peak_ahead_plus_one_tranche(world):
 def test_no_open_site_is_below_its_minimum(world):
     from tokensite.dataset import read_dataset
 
-    min_mw = read_dataset(ROOT / "data" / "world").regions.set_index("site_id").min_mw
+    min_mw = read_dataset(shipped_dataset()).regions.set_index("site_id").min_mw
     sites = world.sites[world.sites.open]
     assert (sites.facility_mw >= sites.site_id.map(min_mw) * (1 - 1e-6)).all()
 

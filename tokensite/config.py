@@ -1,4 +1,4 @@
-"""Case files (``models/*.toml``) -> frozen, typed case objects.
+"""Case files (``*.toml``; the shipped ones in ``tokensite/cases/``) -> frozen, typed case objects.
 
 A case says which dataset to solve, for which years and layers, with which solver
 options, finance assumptions and what-if multipliers. Unknown keys are errors so a

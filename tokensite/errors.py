@@ -19,12 +19,46 @@ class Problem:
     problem: str
     value: str = ""
     fix: str = ""
+    kind: str = ""
+    """What the problem is, in words shared by every cell that has it (e.g. "100x or more below its peers"): problems
+    of one kind in one column are shown as one line with their count and first cells. Blank: the ``problem`` itself."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         value = f" ({self.value})" if self.value != "" else ""
         fix = f" — {self.fix}" if self.fix else ""
         return f"{where}: {self.column}: {self.problem}{value}{fix}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """The problems of one kind in one column of one file, in file order (:func:`by_kind`)."""
+
+    file: str
+    column: str
+    kind: str
+    fix: str
+    cells: tuple[Problem, ...]
+
+    def where(self, first: int = 3) -> str:
+        """The first few cells as ``line (value)``, and how many more."""
+        shown = ", ".join(f"{p.line} ({p.value})" if p.value != "" else str(p.line) for p in self.cells[:first])
+        more = len(self.cells) - first
+        return f"lines {shown}" + (f" and {more} more" if more > 0 else "")
+
+    def __str__(self) -> str:
+        if len(self.cells) == 1:
+            return str(self.cells[0])
+        fix = f" — {self.fix}" if self.fix else ""
+        return f"{self.file}: {self.column}: {len(self.cells)} cells {self.kind}{fix}: {self.where()}"
+
+
+def by_kind(problems: list[Problem]) -> list[Kind]:
+    """Problems grouped by file, column and kind (a problem without a kind is its own), in file order."""
+    groups: dict[tuple, list[Problem]] = {}
+    for p in by_place(problems):
+        groups.setdefault((p.file, p.column, p.kind or (p.problem, p.line, p.value)), []).append(p)
+    return [Kind(ps[0].file, ps[0].column, ps[0].kind or ps[0].problem, ps[0].fix, tuple(ps)) for ps in groups.values()]
 
 
 def by_place(problems: list[Problem]) -> list[Problem]:

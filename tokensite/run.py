@@ -204,8 +204,10 @@ def solve_built(built: Built, *, log: bool = False, observer: Observer = QUIET) 
 
 def inputs_digest(case_summary: dict) -> str:
     """SHA-256 of what a plan depends on: the case as solved (names, years, solver, finance, scale)
-    and the bytes of every file in its dataset folder. Two solves with the same digest had the same inputs."""
-    h = hashlib.sha256(json.dumps({k: v for k, v in case_summary.items() if k not in ("path", "layers")}, sort_keys=True, default=str).encode())
+    and the bytes of every file in its dataset folder. Two solves with the same digest had the same inputs.
+    Where the case file and the dataset folder are is not an input: the world solved from the package and from
+    a ``tokensite init`` copy of the same bytes is one plan."""
+    h = hashlib.sha256(json.dumps({k: v for k, v in case_summary.items() if k not in ("path", "data", "layers")}, sort_keys=True, default=str).encode())
     for f in sorted(Path(case_summary["data"]).glob("*.csv")):
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -213,9 +215,11 @@ def inputs_digest(case_summary: dict) -> str:
 
 
 def load_or_solve(case_path: str | Path, out: str | Path | None = None, **overrides: Any) -> Results:
-    """The plan in ``out`` (default ``results/<case name>``, where ``tokensite solve`` writes it) if it
-    was solved from exactly these inputs, else a new solve written there (with maps and report).
-    For notebooks: solve once, reopen many times; an edited CSV or case means a new solve."""
+    """The plan in ``out`` if it was solved from exactly these inputs, else a new solve written there (with maps and
+    report). ``out`` defaults to ``results/<case name>`` under the working folder, where ``tokensite solve`` run from
+    that folder writes it; nothing searches for a repository, so a notebook passes the folder it means (the examples
+    pass ``../results/world``, the repository's). For notebooks: solve once, reopen many times; an edited CSV or case
+    means a new solve."""
     case = load_case(case_path)
     folder = Path(out) if out is not None else Path("results") / case.name
     if (folder / "summary.json").is_file():

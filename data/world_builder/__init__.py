@@ -1,4 +1,4 @@
-"""Build ``data/world/`` from the reference figures in ``data/reference/``.
+"""Build the world dataset (``tokensite/cases/world/``, ``build_world.OUT``) from the reference figures in ``data/reference/``.
 
 Every value the builder writes is either copied from a reference row (``published``), computed
 only from published figures (``derived``), or rests on at least one team estimate (``estimate``).

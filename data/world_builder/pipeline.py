@@ -1,4 +1,4 @@
-"""The build order of ``data/world``, the writes, and the check that the result reads as a dataset."""
+"""The build order of the world dataset (``tokensite/cases/world``), the writes, and the check that the result reads as a dataset."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ def _root(version: bool = typer.Option(False, "--version", help="Print the versi
 
 
 # In this order in --help: one plan first, then the studies that solve many.
+app.command()(plan.init)
 app.command()(plan.validate)
 app.command()(plan.solve)
 app.command()(plan.report)

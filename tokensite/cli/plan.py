@@ -1,4 +1,5 @@
-"""The commands about one plan: ``validate`` its inputs, ``solve`` it, draw its ``report`` and ``map``."""
+"""The commands about one plan: ``init`` an editable copy of a shipped case, ``validate`` its inputs, ``solve`` it,
+draw its ``report`` and ``map``."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from time import perf_counter
 import typer
 
 from tokensite.cli import render
-from tokensite.cli.shared import DEFAULT_CASE, NOT_HERE, STRICT, case_default, check_solver_flags, gap, time_limit, user_errors
+from tokensite.cli.shared import CASE_HELP, STRICT, case_default, case_file, check_solver_flags, gap, time_limit, user_errors
 from tokensite.config import Case, load_case
 from tokensite.dataset import read_dataset
-from tokensite.dataset.checks import check_case
-from tokensite.errors import UserError
+from tokensite.dataset.checks import check_case, demand_rows
+from tokensite.errors import DatasetError, UserError
 from tokensite.model.build import check_committed_programs
+from tokensite.packaged import DEFAULT_CASE, init_case
 from tokensite.results import Results
 from tokensite.results.maps import SLIDE_DPI, BBoxes, bbox_slug, layer_panels_png, map_png, parse_bbox
 from tokensite.results.report import build_report, write_outputs
@@ -22,17 +24,24 @@ from tokensite.run import solve as solve_case
 
 
 def _resolve(target: Path | None) -> tuple[Path, Case | None]:
-    """A dataset folder as given, or a case file with the folder it names."""
-    target = target or DEFAULT_CASE
-    if target.is_dir():
+    """A dataset folder (a folder with CSV files) as given, or a case (:func:`case_file`) with the folder it names."""
+    if target is not None and target.is_dir() and any(target.glob("*.csv")):
         return target, None
-    if not target.exists():
-        raise UserError(f"{target}: no such case file or dataset folder" + (NOT_HERE if target == DEFAULT_CASE else ""))
-    case = load_case(target)
+    case = load_case(case_file(target))
     return case.data_dir, case
 
 
-def validate(target: Path = typer.Argument(None, help="Case file (.toml) or dataset folder; default models/world.toml"), strict: bool = STRICT) -> None:
+def init(
+    folder: Path = typer.Argument(..., help="New (or empty) folder to write the copy into"),
+    case: str = typer.Option(DEFAULT_CASE, "--case", help="Shipped case to copy"),
+) -> None:
+    """Write an editable copy of a shipped case (its case file and dataset) into a new folder."""
+    with user_errors():
+        copied = init_case(folder, case)
+    render.initialised(copied, load_case(copied).data_dir)
+
+
+def validate(target: Path = typer.Argument(None, help=CASE_HELP + "; or a dataset folder"), strict: bool = STRICT) -> None:
     """Check a dataset (and case) and print a summary, or every problem found."""
     with user_errors():
         data_dir, case = _resolve(target)
@@ -40,6 +49,8 @@ def validate(target: Path = typer.Argument(None, help="Case file (.toml) or data
         if case is not None:
             check_case(case, ds)
             check_committed_programs(ds, case)
+        elif found := demand_rows(ds):  # a dataset alone: every layer is planned
+            raise DatasetError(str(data_dir), found)
     render.dataset_summary(data_dir, ds, case)
 
 
@@ -49,7 +60,7 @@ def _with_read_time(res: Results, read_s: float) -> Results:
 
 
 def solve(
-    case: Path = typer.Argument(None, help="Case file; default models/world.toml"),
+    case: Path = typer.Argument(None, help=CASE_HELP),
     out_dir: Path = typer.Option(None, "--out", help="Results folder", show_default="results/<case name>"),
     time_limit_s: float = time_limit("Seconds (> 0) before the best plan found is returned"),
     mip_rel_gap: float = gap("Relative gap in [0, 1) at which to stop"),
@@ -60,11 +71,9 @@ def solve(
     strict: bool = STRICT,
 ) -> None:
     """Build and solve a case; write its results folder (all or nothing; an existing one is kept if no plan is found)."""
-    case = case or DEFAULT_CASE
     with user_errors():
         check_solver_flags(time_limit_s, mip_rel_gap, threads)
-        if not case.is_file():
-            raise UserError(f"{case}: no such case file" + (NOT_HERE if case == DEFAULT_CASE else ""))
+        case = case_file(case)
         loaded = load_case(case)
         t0 = perf_counter()
         ds = read_dataset(loaded.data_dir, strict=strict)  # read here for its warnings, then handed to the solve

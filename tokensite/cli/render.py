@@ -19,7 +19,7 @@ from rich.table import Table
 
 from tokensite.config import Case
 from tokensite.dataset import Dataset
-from tokensite.errors import DatasetError, Problem, UserError
+from tokensite.errors import DatasetError, Problem, UserError, by_kind
 from tokensite.run import Observer
 from tokensite.scenarios.alternatives import Run
 
@@ -35,17 +35,24 @@ def line(text: str) -> None:
 
 
 def _problems(title: str, problems: Sequence[Problem], kind: str = "problem") -> None:
+    """Problems as a table (wide terminal) or one per line; problems of one kind in one column (a unit slip in six
+    cells) are one row with their count and first cells (:func:`tokensite.errors.by_kind`)."""
+    groups = by_kind(list(problems))
     if err.is_terminal and err.width >= WIDE_COLUMNS:
         table = Table(title=title, show_lines=False)
         for col in ("file:line", "column", kind, "value", "how to fix"):
             table.add_column(col, overflow="fold")
-        for p in problems:
-            table.add_row(f"{p.file}:{p.line}" if p.line is not None else p.file, p.column, p.problem, p.value, p.fix)
+        for g in groups:
+            p = g.cells[0]
+            if len(g.cells) == 1:
+                table.add_row(f"{p.file}:{p.line}" if p.line is not None else p.file, p.column, p.problem, p.value, p.fix)
+            else:
+                table.add_row(f"{g.file} ({len(g.cells)} cells)", g.column, g.kind, g.where(), g.fix)
         err.print(table)
         return
     err.print(escape(title), soft_wrap=True)
-    for p in problems:
-        err.print(escape(f"  {kind}: {p}" if kind != "problem" else f"  {p}"), soft_wrap=True)
+    for g in groups:
+        err.print(escape(f"  {kind}: {g}" if kind != "problem" else f"  {g}"), soft_wrap=True)
 
 
 def warnings(found: Sequence[Problem]) -> None:
@@ -65,10 +72,17 @@ def user_error(e: UserError) -> None:
         err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
 
 
+def initialised(case_file: Path, data_dir: Path) -> None:
+    """``init``'s answer: what was written, and what to run next."""
+    out.print(f"wrote {case_file} and its dataset {data_dir} ({sum(1 for _ in data_dir.glob('*.csv'))} CSV files) to edit", soft_wrap=True)
+    out.print(f"next: tokensite validate {case_file.parent}  and  tokensite solve {case_file.parent}", soft_wrap=True)
+
+
 def dataset_summary(data_dir: Path, ds: Dataset, case: Case | None) -> None:
     """``validate``'s answer on good input: what the dataset holds, and the case's years."""
     warnings(ds.warnings)
-    table = Table(title=f"dataset {data_dir} is valid" + (f" ({len(ds.warnings)} warning(s))" if ds.warnings else ""))
+    out.print(escape(f"dataset {data_dir} is valid" + (f" ({len(ds.warnings)} warning(s))" if ds.warnings else "")), soft_wrap=True)
+    table = Table()
     table.add_column("item")
     table.add_column("count", justify="right")
     for k, v in ds.summary().items():

@@ -1,5 +1,5 @@
-"""What every command shares: the default case, options that read the same everywhere, turning a
-user error into one message and exit status 2, and where a command's results go by default."""
+"""What every command shares: which case file a CASE argument names, options that read the same everywhere,
+turning a user error into one message and exit status 2, and where a command's results go by default."""
 
 from __future__ import annotations
 
@@ -13,20 +13,37 @@ from typer.models import OptionInfo
 from tokensite.cli import render
 from tokensite.config import Case, SolverOptions, load_case, solver_option_problems
 from tokensite.errors import UserError
+from tokensite.packaged import DEFAULT_CASE, shipped_case, shipped_cases
 
-DEFAULT_CASE = Path("models/world.toml")
-NOT_HERE = " (run from the repository root, or pass a path)"
-"""Said when the default case is missing: the command most likely ran outside the repository."""
+CASE_HELP = f"Case file (.toml), a folder holding one (as `tokensite init` writes), or a shipped case: {DEFAULT_CASE} (default)"
+
+
+def case_file(target: Path | None) -> Path:
+    """The case file a CASE argument names: the file given; the one case file of a folder (``tokensite init``
+    writes one); else a shipped case by name (none given: the world case)."""
+    if target is None:
+        return shipped_case()
+    if target.is_file():
+        return target
+    if target.is_dir():
+        found = sorted(target.glob("*.toml"))
+        if len(found) != 1:
+            raise UserError(f"{target}: a folder holding {len(found)} case files (.toml); name the one to use" if found else
+                            f"{target}: no case file (.toml) in this folder; `tokensite init {target}` writes one")
+        return found[0]
+    if str(target) in shipped_cases():
+        return shipped_case(str(target))
+    raise UserError(f"{target}: no such case file (the package ships the cases {', '.join(shipped_cases())})")
 
 
 def case_default(name: str) -> str:
     """The solver default a user gets, for ``--help``: the default case's own value when it is readable."""
     fallback = getattr(SolverOptions(), name)
     try:
-        value = getattr(load_case(DEFAULT_CASE).solver, name)
-    except Exception:  # help must render with no case around
+        value = getattr(load_case(shipped_case()).solver, name)
+    except Exception:  # help must render even from a broken install
         return f"the case's [solver] {name}, else {fallback:g}"
-    return f"the case's [solver] {name}; {value:g} in {DEFAULT_CASE}"
+    return f"the case's [solver] {name}; {value:g} in the {DEFAULT_CASE} case"
 
 
 STRICT = typer.Option(False, "--strict", help="Treat warnings (implausible units, points outside their country, misspelt columns) as errors")
@@ -59,6 +76,6 @@ def check_solver_flags(time_limit_s: float | None = None, mip_rel_gap: float | N
 
 
 def study_case(case: Path, out_dir: Path | None, kind: str) -> tuple[Case, Path]:
-    """A study's base case and its folder: ``--out``, else ``results/<case name>-<kind>``."""
-    base = load_case(case)
+    """A study's base case (:func:`case_file`) and its folder: ``--out``, else ``results/<case name>-<kind>``."""
+    base = load_case(case_file(case))
     return base, out_dir or Path("results") / f"{base.name}-{kind}"

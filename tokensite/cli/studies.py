@@ -12,13 +12,13 @@ from pathlib import Path
 import typer
 
 from tokensite.cli import render
-from tokensite.cli.shared import check_solver_flags, gap, study_case, time_limit, user_errors
+from tokensite.cli.shared import CASE_HELP, check_solver_flags, gap, study_case, time_limit, user_errors
 from tokensite.scenarios.alternatives import run_alternatives
 from tokensite.scenarios.rebound import parse_efficiencies, run_rebound
 from tokensite.scenarios.stochastic import read_scenarios, run_stochastic
 from tokensite.scenarios.sweep import read_grid, run_sweep
 
-BASE_CASE = typer.Argument(..., help="Base case file (.toml)")
+BASE_CASE = typer.Argument(..., help="Base case: " + CASE_HELP)
 
 
 def sweep(
@@ -66,7 +66,7 @@ def stochastic(
 
 
 def alternatives(
-    case: Path = typer.Argument(..., help="Case file (.toml)"),
+    case: Path = BASE_CASE,
     slack: float = typer.Option(0.02, "--slack", help="Extra cost allowed, as a share of what the optimum spends (capex + opex), in [0, 1)"),
     count: int = typer.Option(4, "--count", help="Random directions (SPORES) after the min/max of each built group"),
     by: str = typer.Option("site", "--by", help="Group built MW by site, country, layer or gpu"),
@@ -87,7 +87,7 @@ def alternatives(
 
 
 def rebound(
-    case: Path = typer.Argument(..., help="Case file (.toml); give its dataset an elasticity.csv for demand that responds to price"),
+    case: Path = typer.Argument(..., help="Base case: " + CASE_HELP + "; give its dataset an elasticity.csv for demand that responds to price"),
     efficiency: str = typer.Option("1,1.5,2,3", "--efficiency", help="Multipliers of every GPU's tokens per watt (throughput at the same power)"),
     workers: int = typer.Option(None, "--workers", help="Start a local Dask cluster of N worker processes"),
     out_dir: Path = typer.Option(None, "--out", help="Rebound folder (cases/, rebound.csv, rebound.png, sweep.csv)", show_default="results/<case name>-rebound"),

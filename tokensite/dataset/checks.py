@@ -176,23 +176,6 @@ def site_layers_exist(frames: Frames) -> list[Problem]:
             for line in _line(r) for l in parse_jurisdictions(r.at[line, "layers"]) if l not in known]
 
 
-@_needs("regions.csv")
-def min_below_max(frames: Frames) -> list[Problem]:
-    """A site's min_mw, where given, fits under its max_mw."""
-    r = frames["regions.csv"]
-    return [Problem("regions.csv", line, "min_mw", f"is above max_mw ({r.at[line, 'max_mw']:g})", f"{r.at[line, 'min_mw']:g}", "lower min_mw, raise max_mw, or leave min_mw blank for the default of the site's kind")
-            for line in _line(r, r.min_mw > r.max_mw)]
-
-
-@_needs("regions.csv")
-def existing_facility_below_max(frames: Frames) -> list[Problem]:
-    """A site's existing facility fits under its max_mw (facility_mw ≥ existing_facility_mw must be feasible)."""
-    r = frames["regions.csv"]
-    return [Problem("regions.csv", line, "existing_facility_mw", f"is above max_mw ({r.at[line, 'max_mw']:g})", f"{r.at[line, 'existing_facility_mw']:g}",
-                    "raise max_mw to at least the facility standing today, or lower existing_facility_mw")
-            for line in _line(r, r.existing_facility_mw > r.max_mw)]
-
-
 @_needs("profiles.csv", "timeslices.csv")
 def profile_means(frames: Frames) -> list[Problem]:
     """Each layer's profile covers every slice with an hour-weighted mean of 1."""
@@ -238,7 +221,8 @@ def __getattr__(name: str) -> object:
 """(file, column, referenced file, referenced column): every field's ``references`` (schemas.py)."""
 KEYS = [(table_of(m).file, list(table_of(m).key)) for m in TABLES if table_of(m).key]
 """(file, key columns): every table's composite ``key`` (schemas.py)."""
-RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, min_below_max, site_layers_exist, profile_means, elastic_layers, existing_facility_below_max]
+RULES = [slice_hours, throughput_complete, uncapped_tier, demand_complete, training_programs, bridge_all_or_none, site_layers_exist, profile_means, elastic_layers]
+"""The cross-file and cross-row rules; the orders of columns within a row are the schemas' (``row_order``)."""
 RULES += [_needs(*needs)(rule) for rule, needs in GPU_RULES]
 
 
@@ -264,11 +248,22 @@ def cross_file(frames: Frames, raw_ids: dict[tuple[str, str], set], damaged: set
     return roots, follow
 
 
+def demand_rows(ds: "Dataset", layers: Iterable[str] | None = None) -> list[Problem]:
+    """The files a layer served from demand.csv needs rows in (``rows_for_demand``), when ``layers`` (default: every
+    layer) plan one and the file has none: a training-only study may leave them with their header only."""
+    served = [l for l in (ds.layers.layer if layers is None else layers) if l not in set(ds.training.layer)]
+    if not served:
+        return []
+    return [Problem(table_of(m).file, None, "-", f"is empty: it has no data rows, and layer(s) {', '.join(served)} take their demand from demand.csv", "",
+                    "add rows (see docs/data-format.md), or plan only training layers: [case] layers = [" + ", ".join(f'"{l}"' for l in sorted(set(ds.training.layer))) + "]")
+            for m in TABLES if table_of(m).rows_for_demand and getattr(ds, table_of(m).attr).empty]
+
+
 def check_case(case: "Case", ds: "Dataset") -> None:
-    """A case must name known layers and only years the demand data cover, and no installed vintage after its
-    first year; raises DatasetError."""
+    """A case must name known layers and only years the demand data cover, no installed vintage after its first
+    year, and rows in demand.csv and metros.csv if it plans a layer served from demand.csv; raises DatasetError."""
     where = str(case.path or case.name)
-    out = []
+    out = demand_rows(ds, [l for l in case.layers or ds.layers.layer if l in set(ds.layers.layer)])
     known = set(ds.layers.layer)
     for layer in case.layers or ():
         if layer not in known:

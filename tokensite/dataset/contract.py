@@ -12,7 +12,10 @@ pandera's; what pandera has no word for rides in the field's ``metadata``:
   constant ``default`` cannot say it.
 
 A file is a model whose ``Config.metadata`` is a :func:`table`: its file name, the ``Dataset``
-attribute that holds it, whether it is required, its composite key and whether it may be empty.
+attribute that holds it, whether it is required, its composite key and whether it may be empty. Columns of one row
+with an implied order (``min_mw`` ≤ ``max_mw``) are declared on the model too, as ``Config.row_order =
+ordered(Order(...), ...)``: a pandera dataframe-level check (:func:`row_order`, registered with pandera) that refuses
+the row, whose failures :mod:`tokensite.dataset.messages` words from the same :class:`Order`.
 The loader, the cross-file checks, the plausibility warnings and the column reference of
 docs/data-format.md all read these declarations through the functions below, so a new column or a
 new file is one declaration in ``tokensite/dataset/schemas.py``.
@@ -27,6 +30,9 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera import extensions
+
+from tokensite.errors import Problem
 
 Model = type[pa.DataFrameModel]
 YEAR = {"ge": 1990, "le": 2200}
@@ -83,11 +89,62 @@ class Table:
     """Columns that together name one row (checked as "duplicate row for (...)")."""
     may_be_empty: bool = False
     """A required file that may have a header only (a dataset may have no training program)."""
+    rows_for_demand: bool = False
+    """A required file that may have a header only when the case plans no layer served from demand.csv (a
+    training-only study); :func:`tokensite.dataset.checks.check_case` refuses it empty otherwise."""
 
 
-def table(file: str, *, required: bool, attr: str | None = None, key: Iterable[str] = (), may_be_empty: bool = False) -> dict:
+def table(file: str, *, required: bool, attr: str | None = None, key: Iterable[str] = (), may_be_empty: bool = False,
+          rows_for_demand: bool = False) -> dict:
     """The ``Config.metadata`` of a file's model."""
-    return {"table": Table(file, attr or file.removesuffix(".csv"), required, tuple(key), may_be_empty)}
+    return {"table": Table(file, attr or file.removesuffix(".csv"), required, tuple(key), may_be_empty, rows_for_demand)}
+
+
+@dataclass(frozen=True)
+class Order:
+    """Two columns of one row with an implied order, ``lo`` ≤ ``hi``; a blank cell on either side is not compared."""
+
+    lo: str
+    hi: str
+    at: str
+    """The column a row that breaks the order is reported at: the one more likely wrong (an optional column)."""
+    means: str
+    """Why the order holds, as docs/data-format.md lists it."""
+    fix: str
+    words: tuple[str, str] = ("below", "above")
+    """How ``at`` stands to the other column when the order fails: (at is ``lo``: above; at is ``hi``: below)."""
+
+    def broken(self, frame: pd.DataFrame) -> pd.Series:
+        """Rows whose ``lo`` is above their ``hi`` (cells as numbers; a blank or unreadable cell is not compared)."""
+        if self.lo not in frame or self.hi not in frame:
+            return pd.Series(False, index=frame.index)
+        return pd.to_numeric(frame[self.lo], errors="coerce") > pd.to_numeric(frame[self.hi], errors="coerce")
+
+    def problem(self, file: str, line: int, row: pd.Series) -> Problem:
+        """The broken order of one row (``row``: its cells as written) at ``file:line: at``."""
+        other = self.hi if self.at == self.lo else self.lo
+        way = self.words[1] if self.at == self.lo else self.words[0]
+        return Problem(file, line, self.at, f"is {way} {other} = {row[other]}", str(row[self.at]), self.fix, kind=f"{way} {other}")
+
+
+@extensions.register_check_method(statistics=["orders"], supported_types=pd.DataFrame)
+def row_order(frame: pd.DataFrame, *, orders: tuple[Order, ...]) -> pd.DataFrame:
+    """pandera's dataframe check of a model's ordered columns: False in the ``at`` cell of each row that breaks one."""
+    ok = pd.DataFrame(True, index=frame.index, columns=frame.columns)
+    for o in orders:
+        if o.at in ok:
+            ok[o.at] &= ~o.broken(frame)
+    return ok
+
+
+def ordered(*orders: Order) -> dict:
+    """A model's ``Config.row_order``: the orders its rows keep (:func:`row_order`)."""
+    return {"orders": orders}
+
+
+def orders_of(model: Model) -> tuple[Order, ...]:
+    """The ordered columns a model declares (``Config.row_order``), () for none."""
+    return tuple(getattr(model.Config, "row_order", {}).get("orders", ()))
 
 
 def table_of(model: Model) -> Table:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +21,10 @@ from tokensite.dataset import checks
 from tokensite.dataset.contract import Model, bool_columns, columns, optional_columns, required_columns, table_of
 from tokensite.dataset.dataset import Dataset, derive
 from tokensite.dataset.installed import installed_warnings
-from tokensite.dataset.locations import location_warnings
+from tokensite.dataset.locations import location_warnings, swapped_coordinates
 from tokensite.dataset.messages import MISSING_COLUMN, failures, schema_problems
-from tokensite.dataset.plausibility import close_name, header_warnings, unit_warnings
+from tokensite.dataset.names import header_row, header_warnings, missing_column_hints, unclean_names, unknown_files
+from tokensite.dataset.plausibility import unit_warnings
 from tokensite.dataset.schemas import TABLES
 from tokensite.errors import DatasetError, Problem, by_place
 
@@ -48,14 +48,15 @@ def _check_separator(rows: list[list[str]], known: set[str]) -> None:
             raise WrongSeparator(f"is separated by {name}{also}, not commas (a spreadsheet export with a European locale?)")
 
 
-def _read_raw(path: Path, known: set[str] = frozenset()) -> pd.DataFrame:
-    """All cells as stripped strings (blank -> NA), indexed by CSV line number."""
+def _read_raw(path: Path, known: set[str] = frozenset()) -> tuple[pd.DataFrame, list[str]]:
+    """All cells as stripped strings (blank -> NA), indexed by CSV line number, in columns numbered from 0 (the
+    cells beyond the header's joined in one more); and the header cells as written."""
     with path.open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     _check_separator(rows, set(known))
     if not rows:
-        return pd.DataFrame()
-    header = [h.strip() for h in rows[0]]
+        return pd.DataFrame(), []
+    header = rows[0]
     body = []
     lines = []
     for i, r in enumerate(rows[1:], start=2):
@@ -65,9 +66,19 @@ def _read_raw(path: Path, known: set[str] = frozenset()) -> pd.DataFrame:
         body.append([c.strip() for c in r[: len(header)]] + ([",".join(r[len(header):])] if len(r) > len(header) else []))
         lines.append(i)
     width = max((len(b) for b in body), default=len(header))
-    cols = header + ["__extra__"] * (width - len(header))
-    frame = pd.DataFrame(body, columns=cols, index=pd.Index(lines, name="line"), dtype=object)
-    return frame.replace({"": np.nan})
+    frame = pd.DataFrame(body, columns=range(width), index=pd.Index(lines, name="line"), dtype=object)
+    return frame.replace({"": np.nan}), header
+
+
+def _named(name: str, frame: pd.DataFrame, cells: list[str], problems: list[Problem], warnings: list[Problem]) -> pd.DataFrame:
+    """The columns of a raw frame under their header names (:func:`~tokensite.dataset.names.header_row`); cells beyond
+    the header under ``__extra__``."""
+    names, errors, warns = header_row(name, cells, [bool(frame[j].notna().any()) if j in frame else False for j in range(len(cells))])
+    problems += errors
+    warnings += warns
+    if len(cells) in frame:
+        names[len(cells)] = "__extra__"
+    return frame[list(names)].set_axis(list(names.values()), axis=1)
 
 
 def _parse_bools(name: str, raw: pd.DataFrame, model: Model, problems: list[Problem]) -> set[int]:
@@ -126,29 +137,20 @@ def _empty(model: Model) -> pd.DataFrame:
     return schema.validate(pd.DataFrame({c: pd.Series([], dtype=object) for c in schema.columns}))
 
 
-NEEDS_ROWS = {table_of(m).file for m in TABLES if table_of(m).required and not table_of(m).may_be_empty}
-"""Required files that cannot be empty (a dataset may have no training program or queue tranche)."""
+NEEDS_ROWS = {table_of(m).file for m in TABLES if table_of(m).required and not (table_of(m).may_be_empty or table_of(m).rows_for_demand)}
+"""Required files that cannot be empty (a dataset may have no training program or queue tranche; metros and demand
+are checked against the case's layers by check_case)."""
 FORMAT_DOC = "docs/data-format.md"
-
-
-def _missing_column_hints(name: str, raw: pd.DataFrame, known: list[str], problems: list[Problem], first: int) -> None:
-    """Add "did you mean" to this file's missing-column problems when an unknown header is close."""
-    unknown = [c for c in raw.columns if c not in known]
-    for i in range(first, len(problems)):
-        p = problems[i]
-        if p.file == name and p.problem == MISSING_COLUMN:
-            meant = close_name(p.column, unknown, cutoff=0.6)
-            if meant is not None:
-                problems[i] = replace(p, value=meant, fix=f"did you mean `{p.column}`? rename the header {meant!r}")
 
 
 Edit = Callable[[str, pd.DataFrame], pd.DataFrame]
 """A change to one file's raw cells (strings, blank = NA, indexed by CSV line) before it is validated."""
 
 
-def _read_file(folder: Path, name: str, model: Model, problems: list[Problem],
+def _read_file(folder: Path, name: str, model: Model, problems: list[Problem], warnings: list[Problem],
                misspelt: list[tuple[Problem, str]], raw_ids: dict[tuple[str, str], set], edit: Edit | None = None) -> pd.DataFrame | None:
-    """One file: its valid rows, indexed by CSV line (None if unusable); problems and warnings recorded."""
+    """One file: its valid rows, indexed by CSV line (None if unusable); problems and warnings recorded (a misspelt
+    column's warning with the column it was meant to be)."""
     file = folder / name
     if not file.is_file():
         if table_of(model).required:
@@ -157,13 +159,14 @@ def _read_file(folder: Path, name: str, model: Model, problems: list[Problem],
         return _empty(model)
     known = list(model.to_schema().columns)
     try:
-        raw = _read_raw(file, set(known))
+        raw, cells = _read_raw(file, set(known))
     except WrongSeparator as err:
         problems.append(Problem(name, 1, "-", str(err), "", "save it as CSV with comma separators and a decimal point (1.5)"))
         return None
     except (UnicodeDecodeError, csv.Error) as err:
         problems.append(Problem(name, None, "-", f"cannot be read ({err})", "", "save the file as UTF-8 CSV"))
         return None
+    raw = _named(name, raw, cells, problems, warnings)
     if "__extra__" in raw:
         for line in raw.index[raw["__extra__"].notna()]:
             problems.append(Problem(name, int(line), "-", "has more cells than the header", str(raw.at[line, "__extra__"]),
@@ -176,10 +179,12 @@ def _read_file(folder: Path, name: str, model: Model, problems: list[Problem],
     if raw.empty and name in NEEDS_ROWS:
         problems.append(Problem(name, None, "-", "is empty: it has no data rows", "", f"add at least one row (see {FORMAT_DOC})"))
         return None
-    misspelt += header_warnings(name, list(raw.columns), known, set(required_columns(model)))
+    misspelt += (found := header_warnings(name, list(raw.columns), known, set(required_columns(model))))
     first = len(problems)
     frame = _validate(name, raw, model, problems)
-    _missing_column_hints(name, raw, known, problems, first)
+    problems[first:] = swapped_coordinates(name, raw, missing_column_hints(name, list(raw.columns), known, problems[first:]))
+    named = {w.column for w, _ in found} | {p.value for p in problems[first:] if p.problem == MISSING_COLUMN}
+    warnings += unclean_names(name, list(raw.columns), known, named)
     return frame
 
 
@@ -195,18 +200,19 @@ def read_dataset(path: str | Path, strict: bool = False, edit: Edit | None = Non
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise DatasetError(str(folder), [Problem(str(folder), None, "-", "is not a folder", "", "pass a dataset folder such as data/world")])
+        raise DatasetError(str(folder), [Problem(str(folder), None, "-", "is not a folder", "", "pass a dataset folder, e.g. the world one `tokensite init DIR` copies")])
     problems: list[Problem] = []
     misspelt: list[tuple[Problem, str]] = []
+    notes: list[Problem] = unknown_files(folder, [table_of(m).file for m in TABLES])  # warnings on names
     frames: dict[str, pd.DataFrame | None] = {}
     raw_ids: dict[tuple[str, str], set] = {}
     for model in TABLES:
         name = table_of(model).file
-        frames[name] = _read_file(folder, name, model, problems, misspelt, raw_ids, edit)
+        frames[name] = _read_file(folder, name, model, problems, notes, misspelt, raw_ids, edit)
     damaged = {p.file for p in problems} | {n for n, f in frames.items() if f is None}
     roots, follow_ons = checks.cross_file(frames, raw_ids, damaged)
     problems += roots
-    warnings = [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames, folder) + installed_warnings(frames)
+    warnings = notes + [w for w, _ in misspelt] + unit_warnings(frames) + location_warnings(frames) + installed_warnings(frames)
     for w, meant in misspelt:  # a misspelt column that leaves errors behind is their root
         echoes = [p for p in problems if p.file == w.file and p.column == meant]
         if echoes:

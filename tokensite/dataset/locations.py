@@ -1,12 +1,12 @@
 """Location warnings: a site or metro whose point is not inside its country.
 
 Each point of ``regions.csv`` and ``metros.csv`` is tested against its country's polygons in the
-Natural Earth files shipped in ``data/geo`` (public domain): the 1:110m countries, plus the
+Natural Earth files shipped in the package (``tokensite/geo``, public domain): the 1:110m countries, plus the
 1:50m states and provinces where Natural Earth has them (US, CA, AU, BR, CN, ID, IN, RU, ZA),
 whose finer coasts matter for coastal cities. A point more than ``TOLERANCE_KM`` outside every
 polygon of its country is reported, and if swapping lat and lon puts it inside, that is said.
-Countries absent at this scale (Singapore, Hong Kong) are not checked; their swapped
-coordinates fall outside the latitude range and are refused as errors anyway.
+Countries absent at this scale (Singapore, Hong Kong) are not checked. A swap that puts a longitude beyond ±90 in
+the latitude is refused by the schema's range; :func:`swapped_coordinates` names that refusal a swap too.
 """
 
 from __future__ import annotations
@@ -22,22 +22,13 @@ from shapely import affinity
 from shapely.geometry import Point
 
 from tokensite.errors import Problem
+from tokensite.packaged import COUNTRIES, PROVINCES, boundaries_dir
 
-COUNTRIES = "ne_110m_admin_0_countries.geojson"
-PROVINCES = "ne_50m_admin_1_states_provinces.geojson"
 TOLERANCE_KM = 25.0
 """Coast simplification at 1:110m puts real places up to 7 km outside (Luleå); a swap moves them 95 km or more."""
 KM_PER_DEGREE = 111.2
+SWAPPED = "they look swapped: exchange the lat and lon cells"
 ISO_FIXES = {"FRA": "FR", "NOR": "NO"}  # Natural Earth writes -99 as ISO_A2 for these
-
-
-def find_geo(folder: Path) -> Path | None:
-    """data/geo beside the dataset, in a parent of it or of the working folder, or in the source tree."""
-    here = Path.cwd().resolve()
-    folder = folder.resolve()
-    candidates = [folder.parent / "geo"] + [p / "data" / "geo" for p in (folder, *folder.parents, here, *here.parents)]
-    candidates.append(Path(__file__).resolve().parents[2] / "data" / "geo")
-    return next((c for c in candidates if (c / COUNTRIES).is_file()), None)
 
 
 @lru_cache(maxsize=4)
@@ -67,13 +58,9 @@ def km_outside(lat: float, lon: float, geoms: list) -> float:
     return min(affinity.scale(g, xfact=f, yfact=1, origin=(0, 0)).distance(p) for g in geoms) * KM_PER_DEGREE
 
 
-def location_warnings(frames: dict[str, pd.DataFrame | None], folder: Path) -> list[Problem]:
-    """Sites and metros outside their country's polygons (see module doc)."""
-    geo = find_geo(folder)
-    if geo is None:
-        return [Problem("-", None, "lat", "locations not checked: Natural Earth boundaries not found", COUNTRIES,
-                        "run from the repository, or keep data/geo beside the dataset folder")]
-    shapes = country_shapes(geo)
+def location_warnings(frames: dict[str, pd.DataFrame | None]) -> list[Problem]:
+    """Sites and metros outside their country's polygons (see module doc), against the package's boundaries."""
+    shapes = country_shapes(boundaries_dir())
     out = []
     for file in ("regions.csv", "metros.csv"):
         df = frames.get(file)
@@ -86,8 +73,26 @@ def location_warnings(frames: dict[str, pd.DataFrame | None], folder: Path) -> l
             km = km_outside(float(row.lat), float(row.lon), geoms)
             if km <= TOLERANCE_KM:
                 continue
-            swapped = abs(row.lon) <= 90 and km_outside(float(row.lon), float(row.lat), geoms) <= TOLERANCE_KM
-            fix = f"lat and lon look swapped: ({row.lon}, {row.lat}) is in {row.country}" if swapped else \
-                "check lat and lon (degrees north and east) and the country code"
-            out.append(Problem(file, int(line), "lat", f"point is {km:,.0f} km outside country {row.country}", f"{row.lat}, {row.lon}", fix))
+            where = f"point is {km:,.0f} km outside country {row.country}"
+            if abs(row.lon) <= 90 and km_outside(float(row.lon), float(row.lat), geoms) <= TOLERANCE_KM:
+                out.append(Problem(file, int(line), "lat", f"{where}, and inside it with lat and lon swapped", f"{row.lat}, {row.lon}",
+                                   SWAPPED, kind="with lat and lon swapped"))
+            else:
+                out.append(Problem(file, int(line), "lat", where, f"{row.lat}, {row.lon}", "check lat and lon (degrees north and east) and the country code",
+                                   kind="outside their country"))
     return out
+
+
+def swapped_coordinates(file: str, raw: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    """``problems`` with a latitude refused for its range, whose longitude is a latitude (within ±90) and whose own
+    value is a longitude (within ±180), and which swapped lies in its country (where the boundaries have it), said
+    to be a swapped pair instead of "above the maximum 90"."""
+    if not {"lat", "lon", "country"} <= set(raw.columns):
+        return problems
+    lat, lon = pd.to_numeric(raw.lat, errors="coerce"), pd.to_numeric(raw.lon, errors="coerce")
+    shapes = country_shapes(boundaries_dir())
+    swapped = {line for line in raw.index[(lat.abs() > 90) & (lat.abs() <= 180) & (lon.abs() <= 90)]
+               if not shapes.get(str(raw.at[line, "country"])) or km_outside(lon[line], lat[line], shapes[str(raw.at[line, "country"])]) <= TOLERANCE_KM}
+    return [Problem(file, p.line, "lat", "lat and lon look swapped: a latitude beyond ±90 beside a longitude within it",
+                    f"{raw.at[p.line, 'lat']}, {raw.at[p.line, 'lon']}", SWAPPED) if p.file == file and p.column == "lat" and p.line in swapped else p
+            for p in problems]

@@ -4,7 +4,9 @@ The words come from pandera's own failure data, not from its check names: each
 ``SchemaErrors.schema_errors`` entry carries a reason code, the failing ``Check`` (whose ``name``
 and ``statistics`` give the bound or the allowed values) and a failure-case frame of CSV line
 (``index``) and ``failure_case``. A format check's fix is the column's ``hint``
-(tokensite.dataset.contract). A renamed check string in pandera changes no message.
+(tokensite.dataset.contract). A row that breaks a declared order (the dataframe check ``row_order``) is worded by
+its :class:`~tokensite.dataset.contract.Order`, at the column it names. A renamed check string in pandera changes no
+message.
 """
 
 from __future__ import annotations
@@ -86,7 +88,13 @@ def schema_problems(name: str, raw: pd.DataFrame, model: type[pa.DataFrameModel]
     out: list[Problem] = []
     seen: set[tuple] = set()
     for f in found:
-        if f.reason == Reason.COLUMN_NOT_IN_DATAFRAME:
+        if getattr(f.check, "name", None) == "row_order" and f.line is not None and f.line in raw.index:
+            row = raw.loc[f.line]
+            for order in f.check.statistics["orders"]:
+                if (f.line, order.at, "order") not in seen and order.broken(raw.loc[[f.line]]).any():
+                    seen.add((f.line, order.at, "order"))
+                    out.append(order.problem(name, f.line, row))
+        elif f.reason == Reason.COLUMN_NOT_IN_DATAFRAME:
             out.append(Problem(name, 1, f.column, MISSING_COLUMN, "", "add the column to the header"))
         elif f.line is None:
             if f.column not in unreadable:

@@ -1,7 +1,7 @@
 """Plausibility warnings: values that pass every rule but look like a unit slip or a typo.
 
 A warning never stops a solve (``--strict`` makes it one); it names ``file:line: column`` like
-an error. Three kinds:
+an error. Two kinds (the names of columns and files are :mod:`tokensite.dataset.names`'s):
 
 * **Column medians.** Each numeric column has a plausible range in its own unit, declared on its
   field (``Plausible``, tokensite/dataset/schemas.py; collected in ``PLAUSIBLE``).
@@ -12,13 +12,9 @@ an error. Three kinds:
   the same grid zone for grid carbon; else the whole column) is reported;
   ``rtt_ms`` is compared with the great-circle estimate of its pair instead. A cell with no
   peer is held against the plausible range.
-* **Column names.** A header that is not a column of the file but is close to one
-  ("bridge_max_mv") is reported with the name it was probably meant to be.
 """
 
 from __future__ import annotations
-
-import difflib
 
 import numpy as np
 import pandas as pd
@@ -30,8 +26,6 @@ from tokensite.errors import Problem
 
 SLIP_FACTOR = 100.0
 """How far off (x or ÷) a value must be to warn: a 1000x unit slip always is, real spread is not."""
-CLOSE_NAME_CUTOFF = 0.75
-"""difflib similarity above which an unknown header is taken for a misspelt known column."""
 
 
 
@@ -47,6 +41,8 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 """(file, column) -> its plausible range and unit, read from each field's contract (schemas.py)."""
 PEER_WORDS = {"great_circle": "the great-circle estimate", "adjacent_years": "the median of its peers", "median": "the median of its peers"}
+PEER_KINDS = {"great_circle": "the great-circle estimates", "adjacent_years": "the median of their peers", "median": "the median of their peers"}
+"""The same reference for a group of cells (a warning's ``kind``)."""
 
 
 def off_by(value: float, lo: float, hi: float) -> float:
@@ -150,33 +146,10 @@ def unit_warnings(frames: dict[str, pd.DataFrame | None]) -> list[Problem]:
             if pd.notna(r) and r > 0:
                 ratio = max(v / r, r / v)
                 if ratio >= SLIP_FACTOR:
-                    what = PEER_WORDS[p.peers]
-                    out.append(Problem(file, int(line), col, f"is {ratio:,.0f}x {'below' if v < r else 'above'} {what} ({r:.4g})",
-                                       f"{df.at[line, col]}", _hint(p, v < r)))
+                    way = "below" if v < r else "above"
+                    out.append(Problem(file, int(line), col, f"is {ratio:,.0f}x {way} {PEER_WORDS[p.peers]}, {r:.4g}", f"{df.at[line, col]}",
+                                       _hint(p, v < r), kind=f"{SLIP_FACTOR:,.0f}x or more {way} {PEER_KINDS[p.peers]}"))
             elif pd.isna(r) and off_by(v, p.lo, p.hi) >= SLIP_FACTOR:
                 out.append(Problem(file, int(line), col, f"is {off_by(v, p.lo, p.hi):,.0f}x outside the plausible {p.lo:g}-{p.hi:g} {p.unit}",
-                                   f"{df.at[line, col]}", _hint(p, v < p.lo)))
-    return out
-
-
-def close_name(name: str, known: list[str], cutoff: float = CLOSE_NAME_CUTOFF) -> str | None:
-    """The known column ``name`` was probably meant to be, if any (case and spacing ignored;
-    two letters swapped always count as close)."""
-    lowered = {k.lower(): k for k in known}
-    key = name.strip().lower().replace(" ", "_")
-    swapped = [k for k in lowered if len(k) == len(key) and sorted(k) == sorted(key) and sum(a != b for a, b in zip(k, key)) == 2]
-    hit = swapped or difflib.get_close_matches(key, list(lowered), n=1, cutoff=cutoff)
-    return lowered[hit[0]] if hit else None
-
-
-def header_warnings(file: str, header: list[str], known: list[str], required: set[str]) -> list[tuple[Problem, str]]:
-    """Unknown headers close to an optional column the file leaves out (probably misspelt, so
-    ignored), each with the column it was probably meant to be."""
-    out = []
-    for h in header:
-        if h in known:
-            continue
-        meant = close_name(h, known)
-        if meant is not None and meant not in header and meant not in required:
-            out.append((Problem(file, 1, h, f"unknown column, so it is ignored and {meant} takes its default", h, f"did you mean `{meant}`?"), meant))
+                                   f"{df.at[line, col]}", _hint(p, v < p.lo), kind=f"{SLIP_FACTOR:,.0f}x or more outside the plausible {p.lo:g}-{p.hi:g} {p.unit}"))
     return out

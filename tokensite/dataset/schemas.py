@@ -16,7 +16,7 @@ from __future__ import annotations
 from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
-from tokensite.dataset.contract import YEAR, column, optional_columns, table, table_of
+from tokensite.dataset.contract import YEAR, Order, column, optional_columns, ordered, table, table_of
 from tokensite.dataset.contract import Base as _Base
 from tokensite.dataset.residency import RESIDENCY
 from tokensite.dataset.schemas_calibration import Calibration
@@ -96,6 +96,11 @@ class Regions(_Base):
                                                   optional=True, ge=0, le=1e5, nullable=True, fill=_pace_by_kind, plausible=P(5, 5000, "GW per year", "kW per year"))
     class Config:
         metadata = table("regions.csv", required=True)
+        row_order = ordered(
+            Order("min_mw", "max_mw", "min_mw", "a site that opens builds at least min_mw and at most max_mw",
+                  "lower min_mw, raise max_mw, or leave min_mw blank for the default of the site's kind"),
+            Order("existing_facility_mw", "max_mw", "existing_facility_mw", "the halls standing today are kept, within the largest facility",
+                  "raise max_mw to at least the facility standing today, or lower existing_facility_mw"))
 
 
 class Metros(_Base):
@@ -112,7 +117,7 @@ class Metros(_Base):
     market: Series[str] = column("the market the metro's demand belongs to, for layers with residency = market; blank = its country", optional=True, nullable=True,
                                  fill=_country)
     class Config:
-        metadata = table("metros.csv", required=True)
+        metadata = table("metros.csv", required=True, rows_for_demand=True)
 
 
 class Layers(_Base):
@@ -184,7 +189,7 @@ class Demand(_Base):
     year: Series[int] = column("year", **YEAR)
     tokens_per_s: Series[float] = column("annual mean demand, tokens/s", unit="tokens/s", ge=0, le=BIG_TOKENS_PER_S, plausible=_DEMAND)
     class Config:
-        metadata = table("demand.csv", required=True, key=("metro_id", "layer", "year"))
+        metadata = table("demand.csv", required=True, key=("metro_id", "layer", "year"), rows_for_demand=True)
 
 
 class InterconnectQueue(_Base):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pandera.typing import Series
 
 from tokensite.dataset.contract import Plausible as P
-from tokensite.dataset.contract import YEAR, column, table
+from tokensite.dataset.contract import YEAR, Order, column, ordered, table
 from tokensite.dataset.contract import Base as _Base
 
 ACCESS = ["banned", "licensed"]
@@ -43,6 +43,8 @@ class GpuAccess(_Base):
                                              optional=True, ge=1, le=100, default=1.0)
     class Config:
         metadata = table("gpu_access.csv", required=False)
+        row_order = ordered(Order("from_year", "to_year", "to_year", "a rule holds from from_year to to_year",
+                                  "use a to_year at or after from_year, or leave it blank (open-ended)", ("before", "after")))
 
 
 class GpuPrices(_Base):

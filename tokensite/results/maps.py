@@ -1,5 +1,5 @@
 """Static siting maps from a :class:`Results` (geopandas + matplotlib) on the Natural Earth
-boundaries shipped in ``data/geo``; the interactive HTML map is :mod:`tokensite.results.webmap`.
+boundaries shipped in the package (``tokensite/geo``); the interactive HTML map is :mod:`tokensite.results.webmap`.
 
 Sites are circles sized by facility MW (a size key in every panel, scaled to the sites in view) and
 coloured by their dominant layer (most GPU units), the largest labelled (labels placed by adjustText);
@@ -19,12 +19,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from tokensite.dataset.locations import find_geo  # noqa: E402
+from tokensite.packaged import COUNTRIES, boundaries_dir  # noqa: E402
 from tokensite.results.mapkeys import SIZE_MIN_PT2, SIZE_SPAN_PT2, circle_area, draw_flows, flow_key, label_sites, layer_key, size_key  # noqa: E402
 from tokensite.results.results import Results  # noqa: E402
 
 LAYER_COLOURS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-COUNTRIES = "ne_110m_admin_0_countries.geojson"
 SLIDE_DPI = 200
 """map.png and map_layers.png: at least 2,400 px wide for a slide (``tokensite map --dpi``)."""
 REPORT_DPI = 110
@@ -32,17 +31,8 @@ REPORT_DPI = 110
 BBoxes = {"world": (-180, -58, 180, 80), "north-america": (-130, 10, -55, 60), "europe": (-25, 34, 40, 71), "asia": (40, -12, 150, 55)}
 
 
-def geo_dir(res: Results) -> Path:
-    """data/geo beside the case's dataset folder, in a parent of it or of the working folder, or in the source tree."""
-    data = res.summary.get("case", {}).get("data")
-    found = find_geo(Path(data) if data else Path.cwd())
-    if found is None:
-        raise FileNotFoundError(f"Natural Earth boundaries ({COUNTRIES}) not found beside the dataset or in ./data/geo")
-    return found
-
-
 def countries(res: Results) -> gpd.GeoDataFrame:
-    return gpd.read_file(geo_dir(res) / COUNTRIES)
+    return gpd.read_file(boundaries_dir() / COUNTRIES)
 
 
 def layer_colours(res: Results) -> dict[str, str]:
