@@ -40,7 +40,7 @@ def test_report_leads_with_the_decision_in_planner_units(world_dir):
     for unit_slip in ("G USD", "M tokens/s", "capex_usd", "share_of_demand"):
         assert unit_slip not in body, unit_slip
     assert "<details>" in body  # the long tables are collapsed past a screenful
-    assert "bands missed" in body or "inside all" in body  # data/world carries calibration.csv
+    assert "bands missed" in body or "inside all" in body  # the shipped world carries calibration.csv
 
 
 def _blank_margin(png: Path) -> float:

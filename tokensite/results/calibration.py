@@ -3,7 +3,7 @@
 For each band of the dataset's ``calibration.csv`` (region, year, low_gw, high_gw, countries, source) in a
 planning year, the plan's GW is the sum of the peak facility draw (``sites.csv`` ``peak_draw_mw``) of the
 sites whose ``country`` is listed (every site when ``countries`` is blank), the measure ``data/calibration.py``
-uses for ``data/world/CALIBRATION.md``. ``miss_gw`` is how far outside the band the plan lies (negative below,
+uses for ``tokensite/cases/world/CALIBRATION.md``. ``miss_gw`` is how far outside the band the plan lies (negative below,
 positive above, 0 inside).
 """
 
