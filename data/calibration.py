@@ -252,7 +252,7 @@ def cost_decides_section(res: dict[str, pd.DataFrame], whatif: dict[str, pd.Data
     last = s[s.year == s.year.max()]
     open_ = last[last.open]
     at_max = open_[open_.facility_mw >= open_.max_mw - 1e-6]
-    ever = s.groupby("site_id").open.any()
+    ever = s.assign(built=(s.facility_mw > 1e-6) | (s.gpus_active > 0)).groupby("site_id").built.any()  # as explain.csv counts
     unbuilt = ever[~ever].index
     why = ex[ex.kind == "site"] if "kind" in ex else pd.DataFrame()
     reasons = why.groupby("reason").site_id.nunique().rename("sites").reset_index() if len(why) else pd.DataFrame()
@@ -282,7 +282,7 @@ def whatif_rows(res: dict[str, pd.DataFrame], whatif: dict[str, pd.DataFrame]) -
         return float(s[(s.site_id == site) & (s.year == y)].facility_mw.sum())
     before, after = mw(res), mw(whatif)
     moved = (before - after) / before if before else 0.0
-    return [f"Power-price what-if: the price at {site} (the largest US campus the plan builds) doubled: its {y} facility "
+    return [f"Power-price what-if: the price at {site} (of the largest US campuses the plan builds) doubled: its {y} facility "
             f"{before:,.0f} MW -> {after:,.0f} MW, **{moved:.0%}** moved elsewhere (at least 20 %).", ""]
 
 

@@ -50,12 +50,12 @@ WORLD = shipped_case("world")
 # - 2026-12-07, issue 28: the world rebuilt on one published token basis (total tokens): demand from disclosed
 #   token volumes (2.9x the 2026 disclosures), throughput from serving curves x a field factor, values from list
 #   prices x a realised share of published revenue, the end-2025 installed base, supply, prices and export rules
-#   by year, two markets, a post_training layer, build pace and campus pipelines: bound 1,556,220,219,443 USD,
-#   plan 1,565,232,319,638 USD, 0.88 % of spend above the bound, optimal in 183 s of solve on 2 shared cores;
-#   132,295 columns and 54,857 rows (seven generations, six layers).
-PINNED_OBJECTIVE_USD = 1_565_232_000_000
-PINNED_VARIABLES = 132_295
-PINNED_CONSTRAINTS = 54_857
+#   by year, two markets, a post_training layer, build pace and campus pipelines: bound 1,577,513,109,629 USD,
+#   plan 1,584,163,792,720 USD, 0.65 % of spend above the bound, optimal in 159 s of solve on 2 shared cores;
+#   132,266 columns and 54,868 rows (seven generations, six layers).
+PINNED_OBJECTIVE_USD = 1_584_164_000_000
+PINNED_VARIABLES = 132_266
+PINNED_CONSTRAINTS = 54_868
 
 
 @pytest.fixture(scope="module")

@@ -81,6 +81,14 @@ def campus_pace(ref: Reference, row: object) -> Sourced:
     return Sourced(round(float(r.mw) * 12 / float(r.months), 1), "derived" if r.basis != "estimate" else "estimate", r.ref_id)
 
 
+def earliest_source(r: object) -> str:
+    """What an estimated earliest year stands on: a colocation market's published size (it stands
+    today), a campus's 18-36 months from groundbreaking to live load (build_pace.csv#27)."""
+    if r.earliest_year_source != "TEAM-EST":
+        return r.earliest_year_source
+    return f"{r.max_mw_source};TEAM-EST" if r.kind == "metro" else "build_pace.csv#27;TEAM-EST"
+
+
 def market_sites(ref: Reference) -> list[Site]:
     """The candidate sites as data (``reference/world_sites.csv``), one named column per field."""
     sites = []
@@ -95,7 +103,7 @@ def market_sites(ref: Reference) -> list[Site]:
         sites.append(Site(site_id=r.site_id, name=r.name, country=r.country, grid_zone=r.grid_zone, kind=r.kind,
                           lat=lat, lon=lon, tz=r.tz, price=(r.price_region, r.price_sector, year), carbon=r.carbon_region,
                           capex=r.capex_market, climate=r.climate, max_mw=Sourced(r.max_mw, r.max_mw_basis, r.max_mw_source),
-                          earliest_year=Sourced(int(r.earliest_year), r.earliest_year_basis, r.earliest_year_source),
+                          earliest_year=Sourced(int(r.earliest_year), r.earliest_year_basis, earliest_source(r)),
                           bridge=bool(r.bridge), training=bool(r.training_allowed)))
         max_mw = sites[-1].max_mw
         pace = metro_pace(max_mw) if r.kind == "metro" else campus_pace(ref, None) if r.kind == "campus" else None
