@@ -97,10 +97,21 @@ def test_cost_decides(world_dir):
     assert unbuilt <= set(res["explain"][res["explain"].kind == "site"].site_id)
 
 
-def test_unserved_value_is_below_a_fifth_of_the_objective(world_results):
-    """Issue 10: the value of demand left unserved is under 20 % of the world objective."""
-    unserved_usd = float((world_results.plan.unserved_usd * world_results.plan.discount_factor).sum())
-    assert unserved_usd < 0.2 * world_results.objective_usd, unserved_usd / world_results.objective_usd
+def test_outside_china_almost_every_metro_token_is_served(world_results):
+    """Issue 10 held unserved value under a fifth of the objective. In the token-true world (issue 28) most of
+    what is unserved is China's: its interactive and agentic tokens after 2026, its post-training and its
+    programs, which Ascend cannot make at the world's token values (CALIBRATION.md, "Why the world is below
+    its power band"). Outside China's market the metro-bound tokens left unserved are under 1 % of the
+    objective."""
+    s = world_results.served
+    market = read_dataset(WORLD_DIR).metros.set_index("metro_id").market
+    value = {(l, int(y)): float(v) for l, y, v in zip(world_results.token_values.layer, world_results.token_values.year,
+                                                          world_results.token_values.value_usd_per_mtok)}
+    discount = world_results.plan.groupby("year").discount_factor.first()
+    us = s[s.metro_id.map(market) != "CN"]
+    usd = (us.unserved_tokens_per_s * 3600 * 8760 / 1e6 * [value[(l, int(y))] for l, y in zip(us.layer, us.year)]
+           * us.year.map(discount)).sum()
+    assert usd < 0.01 * world_results.objective_usd, usd / world_results.objective_usd
 
 
 def test_no_metro_is_unserved_for_want_of_a_candidate(world_results):
