@@ -148,3 +148,15 @@ def test_cli_stochastic_bad_scenarios_is_one_message(two_sites, tmp_path):
     r = subprocess.run([sys.executable, "-m", "tokensite", "stochastic", str(two_sites), "--scenarios", str(f)],
                        capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert r.returncode == 2 and "s.csv:2" in r.stderr and "probability in (0, 1]" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_build_table_holds_every_first_stage_variable():
+    """Every first-stage variable has its index columns in build.csv; a retired installed unit keeps its vintage
+    (the world's installed base made run_stochastic fail on 'retire')."""
+    from tokensite.model.stages import FIRST_STAGE
+    from tokensite.scenarios.stochastic.recourse import BUILD_INDEX, build_table
+
+    assert set(FIRST_STAGE) <= set(BUILD_INDEX)
+    t = build_table({"retire": {("us-a", "H100", 2024, 2026): 3.0}, "buy": {("us-a", "B200", 2026): 2.0}})
+    r = t[t.variable == "retire"].iloc[0]
+    assert (r.site_id, r.gpu, r.vintage, r.year, r.value) == ("us-a", "H100", 2024, 2026, 3.0)

@@ -10,9 +10,10 @@ from tokensite.model.stages import FIRST_STAGE
 
 Build = dict[str, dict]  # {first-stage variable: {index: value}}
 BUILD_INDEX = {"open": ("site_id", "year"), "facility_mw": ("site_id", "year"), "bridge_mw": ("site_id", "year"),
-               "buy": ("site_id", "gpu", "year"), "take": ("tranche_id",), "host": ("program_id", "site_id"), "skip": ("program_id",)}
+               "buy": ("site_id", "gpu", "year"), "take": ("tranche_id",), "host": ("program_id", "site_id"), "skip": ("program_id",),
+               "retire": ("site_id", "gpu", "vintage", "year")}
 """What each first-stage variable's index holds, as columns of ``build.csv``."""
-BUILD_COLUMNS = ["variable", "site_id", "gpu", "year", "tranche_id", "program_id", "value"]
+BUILD_COLUMNS = ["variable", "site_id", "gpu", "vintage", "year", "tranche_id", "program_id", "value"]
 
 
 @dataclass(frozen=True)
