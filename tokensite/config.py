@@ -48,7 +48,13 @@ class SolverOptions:
     zero: float = 1e-9
     """Solution values (Mtok/s, MW, GPU units) below this are written as 0."""
     cost_centre: float = 20.0
-    """Geometric centre of the objective's cost range HiGHS is handed (the world's 0.02 to 2.3e4 MUSD per unit)."""
+    """Geometric centre of the objective's cost range HiGHS is handed, after the internal units (a power of 2 of money)."""
+    choose_units: bool = True
+    """Measure each variable and row family in the power of ten of its model unit that keeps HiGHS's costs,
+    bounds and right-hand sides in its range (tokensite/scaling.py); false hands HiGHS the model's own units."""
+    units_margin_decades: float = 1.0
+    """Decades kept inside HiGHS's [1e-4, 1e6] at each end when the internal units are chosen, so a case
+    whose data drift by 10x still needs no scaling advice."""
     alternatives_phases_above_columns: int = 5000
     """tokensite alternatives --method auto: the phases for a case with more columns, HiGHS's MIP below."""
     alternatives_fallback_s: float = 30.0

@@ -115,7 +115,7 @@ def build(
             fix_first_stage(m, fixed_build)
         stage("build", t)
         t = perf_counter()
-        comp = compile_model(m, case.solver.cost_centre)
+        comp = compile_model(m, case.solver)
     del m
     gc.collect()  # nothing after the hand-off reads the Pyomo model, which is held in reference cycles: HiGHS runs without it
     stage("hand_off", t)

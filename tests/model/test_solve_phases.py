@@ -137,13 +137,14 @@ def test_a_second_thread_count_in_one_process_still_solves(tmp_path):
 
 
 def test_a_tuned_constant_is_set_from_the_case_file(tmp_path):
-    """[solver] search_firm from the case file reaches the local search: at 0 every LP value counts as
-    firm, so nothing is tried (the trim case above tries the sites the LP half-used)."""
+    """[solver] search_firm from the case file reaches the local search: above 1 every open site counts
+    as one the LP hesitated over, so both are tried; at 0 every LP value counts as firm, so nothing is.
+    (The relaxation is a vertex, which opens both sites of the trim case above fully.)"""
     fr = base()
     both_sites_in_slo(fr)
     set_price(fr, "A", 10)
     set_site(fr, "A", max_mw=0.0005)
-    tried = solve_tiny(tmp_path / "default", fr).summary["message"]
+    tried = solve_tiny(tmp_path / "hesitant", fr, extra="[solver]\nsearch_firm = 2.0").summary["message"]
     firm = solve_tiny(tmp_path / "firm", fr, extra="[solver]\nsearch_firm = 0.0").summary["message"]
     assert "switched off 0 of 0 sites" not in tried and "local search switched off" in tried
     assert "switched off 0 of 0 sites" in firm

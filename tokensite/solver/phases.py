@@ -29,7 +29,7 @@ import highspy
 import numpy as np
 
 from tokensite.solver.highs import new_highs, run_until
-from tokensite.solver.rounding import ROUNDINGS, rounded_fixings
+from tokensite.solver.rounding import ROUNDINGS, fixings_of
 from tokensite.solver.search import drop_tightening_rows, improve, trim_units
 from tokensite.solver.solution import Plan, classify, plan_of, spend_gap_of
 from tokensite.solver.state import SolveState
@@ -38,7 +38,7 @@ FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
 
 
 def _fix_units(s: SolveState, x: np.ndarray) -> Plan | None:
-    idx, val = rounded_fixings(s.groups, x, units=True, used=s.options.round_used)
+    idx, val = fixings_of(s.comp, s.groups, x, units=True, used=s.options.round_used)
     s.h.changeColsBounds(len(idx), idx, val, val)
     return plan_of(s.h, s.comp) if run_until(s.h, s.deadline) == "optimal" else None
 
@@ -58,7 +58,7 @@ def round_lp(s: SolveState) -> None:
     h, comp = s.h, s.comp
     drop_tightening_rows(h, comp)
     for one_of in ROUNDINGS:
-        idx, val = rounded_fixings(s.groups, s.lp.x, units=False, used=s.options.round_used, one_of=one_of, needs=True)
+        idx, val = fixings_of(s.comp, s.groups, s.lp.x, units=False, used=s.options.round_used, one_of=one_of, needs=True)
         h.changeColsBounds(len(idx), idx, val, val)
         status = run_until(h, s.deadline)  # interior point, no crossover: 4x faster on the world case
         if status == "optimal":

@@ -22,7 +22,7 @@ from tokensite.solver.state import SolveState
 
 def _relax_once(h: highspy.Highs, deadline: float) -> str:
     h.setOptionValue("solver", "ipm")
-    h.setOptionValue("run_crossover", "off")
+    h.setOptionValue("run_crossover", "on")
     status = run_until(h, deadline)
     if status == "error":
         h.setOptionValue("solver", "choose")

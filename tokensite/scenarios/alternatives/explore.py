@@ -25,6 +25,7 @@ from tokensite.scenarios.alternatives.directions import Direction, cost_vector, 
 from tokensite.solver import RoundingColumns, Solution, solve_compiled
 
 CAP_TOLERANCE = 1e-9  # relative: the optimum itself stays feasible under a 0 % cap
+CAP_RHS_DECADE = 2  # the cost-cap row's right-hand side is scaled to about 10^2
 METHODS = ("auto", "mip", "phases")
 
 
@@ -49,14 +50,19 @@ def cost_cap_musd(optimum: Solution, slack: float) -> float:
 
 
 def with_cost_cap(comp: Compiled, cap_musd: float) -> Compiled:
-    """The compiled model with one more row, Σ c_j x_j ≤ (cap − c_0) · scale, named ``c_alternatives_cost_cap``."""
+    """The compiled model with one more row, Σ c_j x_j ≤ (cap − c_0) · scale, named ``c_alternatives_cost_cap``,
+    divided by the power of ten that brings its right-hand side (the objective's size) near 1e2, inside
+    HiGHS's range of bounds (:mod:`tokensite.scaling`)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(comp.lp)
     cost = np.asarray(comp.lp.col_cost_)
     nz = np.flatnonzero(cost).astype(np.int32)
-    h.addRow(-highspy.kHighsInf, (cap_musd - comp.offset) * comp.objective_scale, len(nz), nz, cost[nz])
-    return replace(comp, lp=h.getLp(), row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)])
+    rhs = (cap_musd - comp.offset) * comp.objective_scale
+    unit = 10.0 ** (CAP_RHS_DECADE - round(np.log10(abs(rhs)))) if rhs else 1.0
+    h.addRow(-highspy.kHighsInf, rhs * unit, len(nz), nz, cost[nz] * unit)
+    row_unit = None if comp.row_unit is None else np.append(comp.row_unit, unit)
+    return replace(comp, lp=h.getLp(), row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)], row_unit=row_unit)
 
 
 def directed(capped: Compiled, c: np.ndarray) -> Compiled:
