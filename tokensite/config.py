@@ -36,9 +36,19 @@ class SolverOptions:
     """An LP value above this counts as used when rounding (a binary set to 1, a unit rounded up)."""
     search_firm: float = 1 - 1e-6
     """A binary the LP set above this is a firm decision the local search leaves alone."""
+    improve_lp_multiple: float = 1.8
+    """The local search and the trim stop once the solve has run this multiple of its LP relaxation's time
+    (issue 29's target is a plan in twice its LP's time; 1.8 leaves room for rounding the searched plan and
+    for the final LP); the rounded plan is always finished first."""
+    search_share: float = 0.5
+    """Of the time from the rounded plan to that stop, the share the local search may use; the trim has the rest."""
+    improve_min_s: float = 2.0
+    """Seconds the search and the trim may use whatever the multiple says (a small case's LP takes milliseconds)."""
     search_iterations_per_try: int = 10_000
     """Dual-simplex iterations per local-search or trim re-solve (about 6 s on the world case; the
     largest saving found, a whole campus, took 3,100-10,000)."""
+    trim_batch: int = 8
+    """GPU purchases the trim lowers together in its first re-solve; a batch that saves doubles, one that does not halves."""
     trim_saves_nothing: float = 1e-9
     """A GPU purchase whose reduced cost (MUSD per unit) is at or below this cannot save anything by trimming."""
     generation_stop: float = 0.1

@@ -34,6 +34,7 @@ class Solution:
     warnings: tuple[str, ...] = ()
     x: np.ndarray | None = None  # the plan as the compiled model's column values (the readouts' argument)
     phases_s: dict[str, float] = field(default_factory=dict)  # seconds spent in each solve phase that ran
+    phases: list[dict] = field(default_factory=list)  # each phase that ran: name, seconds, objective and bound (MUSD) as it ended
 
 
 @dataclass
