@@ -73,6 +73,7 @@ def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColum
         plan = s.result if s.result is not None else s.plan
         s.phases.append({"name": name, "seconds": s.phases_s[name], "objective": plan.objective if plan is not None else None,
                          "bound": s.result.bound if s.result is not None else s.bound})
+        s.tell(name, ended=True)
         if on_phase:
             on_phase(name, s.phases_s[name])
     if s.result is None:

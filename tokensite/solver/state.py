@@ -12,7 +12,7 @@ from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
 from tokensite.solver.routes import RoutePricing
 from tokensite.solver.rounding import RoundingColumns
-from tokensite.solver.solution import Plan, Solution, gap_of, solution_of
+from tokensite.solver.solution import Plan, Solution, gap_of, solution_of, spend_gap_of
 from tokensite.solver.unit_prices import with_unit_prices
 
 
@@ -62,9 +62,10 @@ class SolveState:
     def tell(self, phase: str, **detail: object) -> None:
         """Pass on a phase's progress: ``detail`` (e.g. ``done`` and ``total`` tries) with the plan and bound so far (MUSD)."""
         if self.on_progress:
-            plan = self.plan.objective if self.plan is not None else None
-            self.on_progress({"phase": phase, "t_s": round(time.perf_counter() - self.t0, 3), "objective": plan,
-                              "bound": self.bound, "gap": gap_of(plan, self.bound), **detail})
+            plan = self.plan if self.plan is not None else None
+            obj, spend = (plan.objective, plan.spend) if plan is not None else (None, None)
+            self.on_progress({"phase": phase, "t_s": round(time.perf_counter() - self.t0, 3), "objective": obj, "bound": self.bound,
+                              "gap": gap_of(obj, self.bound), "spend_gap": spend_gap_of(obj, self.bound, spend), **detail})
 
     def finish(self, status: str, plan: Plan | None, message: str | None = None, bound: float | None = None) -> None:
         """End the solve with ``plan`` (None: no plan) and ``status``; the message defaults to the phases' notes."""
