@@ -69,6 +69,9 @@ class SolverOptions:
     """tokensite alternatives --method auto: the phases for a case with more columns, HiGHS's MIP below."""
     alternatives_fallback_s: float = 30.0
     """tokensite alternatives: the warm-started MIP's extra time when the phases find no plan."""
+    alternatives_warm_share: float = 0.5
+    """tokensite alternatives: each direction's relaxation starts by primal simplex from the optimum's relaxation
+    basis for at most this share of the optimum's relaxation time, then interior point from scratch (0: from scratch)."""
     alternatives_cap_reserve: float = 0.5
     """tokensite alternatives: share of the slack the phases' relaxation may use; the rest absorbs rounding."""
 

@@ -35,6 +35,26 @@ def _relax_once(h: highspy.Highs, deadline: float) -> str:
     return status
 
 
+def _from_basis(s: SolveState) -> str:
+    """The relaxation by primal simplex from ``s.start_basis`` (primal feasible: the optimum's vertex under a cap
+    it meets) for at most ``s.start_basis_s``, else by interior point from scratch. Measured on the world with
+    a 1 % cap: maximising a campus's MW took 653 primal iterations (0.9 s) against 24.5 s of interior point,
+    minimising it 69k (98 s) against 31 s; dual simplex from the basis did neither in 300 s."""
+    h = s.h
+    h.setBasis(s.start_basis)
+    strategy = h.getOptionValue("simplex_strategy")[1]
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("simplex_strategy", 4)  # primal
+    try:
+        status = run_until(h, min(s.deadline, time.perf_counter() + s.start_basis_s))
+    finally:
+        h.setOptionValue("simplex_strategy", strategy)
+    if status == "optimal" or time.perf_counter() >= s.deadline:
+        return status
+    s.notes.append(f"the relaxation from the optimum's basis did not finish in {s.start_basis_s:.1f} s; interior point instead")
+    return _relax_once(h, s.deadline)
+
+
 def solve_relaxation(s: SolveState) -> tuple[str, float]:
     """The LP relaxation in ``s.h``, with route generation when ``s.pricing`` is set. Returns HiGHS's
     status and what the dropped routes could still save (≤ 0, MUSD; 0 once generation is complete),
@@ -42,7 +62,7 @@ def solve_relaxation(s: SolveState) -> tuple[str, float]:
     comp, options, pricing = s.comp, s.options, s.pricing
     h = s.h = new_highs(comp, options, s.log, integer=False, warnings=s.warnings)
     if pricing is None:
-        return _relax_once(h, s.deadline), 0.0
+        return (_from_basis(s) if s.start_basis is not None else _relax_once(h, s.deadline)), 0.0
     pricing.restrict(h)
     started, rounds = time.perf_counter(), 0
     while True:
@@ -79,6 +99,7 @@ def relax(s: SolveState) -> None:
         s.finish(status, None, msg, bound=None)
         return
     s.lp = plan_of(h, comp)
+    s.lp_basis = h.getBasis()
     s.bound = s.lp.objective + left
     now = time.perf_counter()
     s.improve_until = max(s.t0 + options.improve_lp_multiple * (now - s.t0), now + options.improve_min_s)

@@ -35,6 +35,7 @@ class Solution:
     x: np.ndarray | None = None  # the plan as the compiled model's column values (the readouts' argument)
     phases_s: dict[str, float] = field(default_factory=dict)  # seconds spent in each solve phase that ran
     phases: list[dict] = field(default_factory=list)  # each phase that ran: name, seconds, objective and bound (MUSD) as it ended
+    basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis (an alternative's relaxation starts from it)
 
 
 @dataclass

@@ -37,6 +37,9 @@ class SolveState:
     phases: list[dict] = field(default_factory=list)  # {name, seconds, objective, bound} as each phase ends (MUSD)
     skip: set[str] = field(default_factory=set)
     h: highspy.Highs | None = None  # the LP session every phase but branch and bound re-solves
+    start_basis: highspy.HighsBasis | None = None  # a basis the relaxation starts from (an alternative's: the optimum's)
+    start_basis_s: float = 0.0  # how long the relaxation may try from it before interior point from scratch
+    lp_basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis
     units_free: highspy.HighsBasis | None = None  # the optimal basis of the LP with the rounded binaries fixed and GPU units free
     lp: Plan | None = None  # the LP relaxation's solution
     bound: float | None = None  # a valid lower bound of the full problem (MUSD)

@@ -76,12 +76,26 @@ def directed(capped: Compiled, c: np.ndarray) -> Compiled:
     return replace(capped, lp=lp, offset=float(np.dot(-c[neg], ub[neg])), objective_scale=1.0, unserved_cols=np.array([], dtype=np.int32))
 
 
-def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool) -> tuple[np.ndarray | None, str]:
-    """The direction solved by tokensite's phases on the ``capped`` model; (None, why) if they find no plan in time."""
+def with_cap_row(basis: highspy.HighsBasis | None) -> highspy.HighsBasis | None:
+    """The optimum's relaxation basis for the capped model: the cost-cap row basic (its slack is what the
+    cap leaves over the relaxation's cost, nonnegative), so the basis stays primal feasible."""
+    if basis is None or not basis.valid:
+        return None
+    out = highspy.HighsBasis()
+    out.col_status = list(basis.col_status)
+    out.row_status = [*basis.row_status, highspy.HighsBasisStatus.kBasic]
+    out.valid = True
+    return out
+
+
+def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool,
+               basis: highspy.HighsBasis | None, basis_s: float) -> tuple[np.ndarray | None, str]:
+    """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis``; (None, why)
+    if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
         return None, "no time left for the phases"
-    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log)
+    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis, basis_s=basis_s)
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
 
 
@@ -101,6 +115,8 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     x_opt = x_of(built, optimum.values)
     runs = []
     capped = with_cost_cap(comp, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else None
+    basis = with_cap_row(optimum.basis) if options.alternatives_warm_share > 0 else None
+    basis_s = options.alternatives_warm_share * optimum.phases_s.get("relax", 0.0)
     for d in dirs:
         t0 = time.perf_counter()
         c = cost_vector(groups, d, comp.lp.num_col_)
@@ -108,7 +124,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         note = ""
         run = None
         if capped is not None:
-            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log)
+            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_s)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
         if run is None:
