@@ -8,12 +8,14 @@ is kept if the cost does not rise (a tie goes to the plan that builds less).
 
 Only groups the relaxation hesitated over are tried: a group with a member the LP set to 1
 is one the relaxation already found worth its full cost, and on the world case none of those
-closed profitably (49 of 104 tries). Groups are tried in the
-order of how little the relaxation used them, sites and tranches together. Each re-solve gets at most
-``[solver] search_iterations_per_try`` simplex iterations: a closing that needs more re-routes so much that it
-is not a sliver, and failing it costs a bounded, machine-independent amount of work, so the
-search's result does not depend on the speed of the machine (the deadline is only a guard).
-The search always leaves a plan at least as good as the one it started from.
+closed profitably (49 of 104 tries). The duals say which of the rest may pay: the LP's cost is convex
+in the fixed values of a group's binaries and their reduced costs are a subgradient, so closing a group
+saves at most Σ d_j x_j (:func:`saving_bounds`); a group whose bound is not positive is not tried, the
+others largest bound first. Each re-solve gets at most ``[solver] search_iterations_per_try`` simplex
+iterations: a closing that needs more re-routes so much that it is not a sliver, and failing it costs a
+bounded amount of work. The search stops at its deadline (:mod:`tokensite.solver.phases`: a share of
+the time the solve may take, a multiple of the relaxation's), so what it finds depends on the machine's
+speed. The search always leaves a plan at least as good as the one it started from.
 """
 
 from __future__ import annotations
