@@ -149,16 +149,3 @@ def test_a_tuned_constant_is_set_from_the_case_file(tmp_path):
     assert "no time left for the local search" in rushed.summary["message"]
     assert rushed.objective_usd == pytest.approx(662.8, rel=1e-6)
     assert "1 GPU units trimmed" in solve_tiny(tmp_path / "default", fr, mip_rel_gap=0.5).summary["message"]
-
-
-def test_no_gpu_unit_is_kept_at_a_site_never_opened():
-    """A unit bought where ``open`` is 0 in every year cannot work; the fixed plan drops it (hand-checked: site B
-    never opens, so its buy goes to 0; A opens in the second year, so its first-year buy stays)."""
-    import numpy as np
-
-    from tokensite.solver.finish import without_idle_units
-
-    names = [("open", ("A", 2026)), ("open", ("A", 2028)), ("open", ("B", 2026)), ("open", ("B", 2028)),
-             ("buy", ("A", "H100", 2026)), ("buy", ("B", "H100", 2028)), ("scenario_s.open", ("B", 2026)), ("scenario_s.buy", ("B", "H100", 2026))]
-    x = np.array([0.0, 1.0, 0.0, 0.0, 3.0, 2.0, 1.0, 4.0])
-    assert without_idle_units(names, x).tolist() == [0.0, 1.0, 0.0, 0.0, 3.0, 0.0, 1.0, 4.0]

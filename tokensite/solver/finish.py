@@ -28,26 +28,9 @@ from tokensite.solver.state import SolveState
 FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
 
 
-def without_idle_units(col_names: list, x: np.ndarray) -> np.ndarray:
-    """x with no GPU unit bought at a site whose ``open`` is 0 in every year. Such a unit cannot work
-    (draw <= facility_mw <= max_mw * open = 0), and only a working unit needs facility MW, so a plan
-    within its gap may keep it idle, paid for (branch and bound left 3-9 units at five closed edge
-    sites of the world); dropping it keeps the plan feasible and costs less."""
-    open_any: dict[tuple[str, str], bool] = {}
-    for j, (name, key) in enumerate(col_names):
-        if name.endswith("open"):
-            k = (name[: -len("open")], key[0])
-            open_any[k] = open_any.get(k, False) or x[j] > 0.5
-    out = x.copy()
-    for j, (name, key) in enumerate(col_names):
-        if name.endswith("buy") and not open_any.get((name[: -len("buy")], key[0]), True):
-            out[j] = 0.0
-    return out
-
-
 def fix_integers(s: SolveState, plan: Plan) -> None:
     idx = np.flatnonzero(s.comp.integer).astype(np.int32)
-    vals = np.round(without_idle_units(s.comp.col_names, plan.x)[idx])
+    vals = np.round(plan.x[idx])
     s.h.changeColsBounds(len(idx), idx, vals, vals)
 
 
