@@ -53,7 +53,7 @@ def venv(tmp_path_factory) -> Path:
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp).stdout.strip())
     outer = dict.fromkeys(p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir())
     (site / "outer-environment.pth").write_text("\n".join(outer) + "\n")
-    run(sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--no-index", wheel, cwd=tmp)
+    run(sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--no-index", "--ignore-installed", wheel, cwd=tmp)
     return env
 
 

@@ -43,8 +43,8 @@ def build_training(ref: Reference, gpus: pd.DataFrame, throughput: pd.DataFrame)
     """The frontier programs of reference/training_programs.csv; tokens/s = MW x training tokens/s
     per MW of the newest GPU in volume in the start year at PUE 1.3; it needs a campus of its own MW
     (min_campus_mw; the announced 2.2-2.7 GW campuses of the reference cannot be built by the start year
-    at their published build pace, build_pace.csv). A US frontier program
-    is committed (hosted whatever it costs); the others carry the training layer's value, which does
+    at their published build pace, build_pace.csv). A program is committed where training_programs.csv says
+    so (none in the default world); the others carry the training layer's value, which does
     not fall with API prices (token_values.csv)."""
     rows = []
     for r in ref.training_programs.itertuples(index=False):

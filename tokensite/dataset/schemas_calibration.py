@@ -10,6 +10,7 @@ from __future__ import annotations
 from pandera.typing import Series
 
 from tokensite.dataset.contract import YEAR, column, table
+from tokensite.dataset.contract import Plausible as P
 from tokensite.dataset.contract import Base as _Base
 
 
@@ -18,8 +19,10 @@ class Calibration(_Base):
 
     region: Series[str] = column("name of the group of countries, as the report shows it (World, Europe ...)", str_length={"min_value": 1})
     year: Series[int] = column("year the range holds (the plan is compared in its planning years)", **YEAR)
-    low_gw: Series[float] = column("low end of the published range: GW of AI facility draw", unit="GW", ge=0, le=1e5)
-    high_gw: Series[float] = column("high end of the published range, GW (not below low_gw)", unit="GW", ge=0, le=1e5)
+    low_gw: Series[float] = column("low end of the published range: GW of AI facility draw", unit="GW", ge=0, le=1e5,
+                                   plausible=P(0.1, 1000, "MW", "TW", groups=(("region",),)))
+    high_gw: Series[float] = column("high end of the published range, GW (not below low_gw)", unit="GW", ge=0, le=1e5,
+                                    plausible=P(0.1, 1000, "MW", "TW", groups=(("region",),)))
     countries: Series[str] = column("ISO alpha-2 codes of regions.csv `country` joined by ';' (US;CA); blank = every site",
                                     optional=True, nullable=True, str_matches=r"^[A-Z]{2}(;[A-Z]{2})*$",
                                     hint="two-letter ISO codes joined by ';', such as GB;FR;DE")

@@ -56,7 +56,9 @@ def fix_first_stage(m: pyo.ConcreteModel, values: Mapping[str, Mapping]) -> int:
         if idx not in given and name != "take":
             raise ValueError(f"no value for first-stage variable {name}[{idx}]")
         x = float(given.get(idx, 0.0))
-        x = round(x) if v.is_integer() or v.is_binary() else x
+        # integers rounded; a continuous value to 1e-6 (MW), so a solver's 1193.7999999 fixes at the 1193.8
+        # a row of this model asks for (c_existing_facility) instead of making it trivially infeasible
+        x = round(x) if v.is_integer() or v.is_binary() else round(x, 6)
         lb, ub = v.lb, v.ub
         x = max(x, lb) if lb is not None else x
         x = min(x, ub) if ub is not None else x
