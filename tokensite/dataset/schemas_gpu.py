@@ -42,7 +42,7 @@ class GpuAccess(_Base):
     capex_multiplier: Series[float] = column("licensed: unit capex multiplier, a licence fee or tariff (≥ 1); blank = 1", unit="x the unit capex",
                                              optional=True, ge=1, le=100, default=1.0)
     class Config:
-        metadata = table("gpu_access.csv", required=False)
+        metadata = table("gpu_access.csv", required=False, key=("gpu", "country", "from_year"))
         row_order = ordered(Order("from_year", "to_year", "to_year", "a rule holds from from_year to to_year",
                                   "use a to_year at or after from_year, or leave it blank (open-ended)", ("before", "after")))
 
