@@ -115,7 +115,9 @@ def tokens_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
     rows = [dict(disclosure=k, tokens_per_s=v.value, source=v.source) for k, v in d.items()]
     frames = {n: pd.read_csv(data_dir / f"{n}.csv") for n in ("gpus", "throughput", "layers")}
     traj = pd.DataFrame([vars(s) for s in trajectory(ref, frames["gpus"], frames["throughput"], frames["layers"])])
+    planned = res["served"][res["served"].layer.isin(INFERENCE_LAYERS)].groupby("year").demand_tokens_per_s.sum()
     t = pd.DataFrame(dict(year=inf.index, demand_tokens_per_s=inf.values))
+    t["planning_year_demand_tokens_per_s"] = t.year.map(planned)
     t["served_tokens_per_s"] = t.year.map(served)
     t["growth_vs_previous_year"] = (t.demand_tokens_per_s / t.demand_tokens_per_s.shift()).map(lambda v: f"x{v:.2f}" if v == v else "")
     t = t.merge(traj[["year", "ceiling_tokens_per_s", "reason"]], on="year", how="left")
@@ -125,7 +127,38 @@ def tokens_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
             f"Disclosed total {disclosed:,.3g} tokens/s. Inference demand 2026 (batch, interactive, agentic, edge; on-device "
             f"excluded): {inf[2026]:,.3g} tokens/s = **{ratio:.2f}x** the disclosed total (band 1-5x): China's national figure "
             f"as published, the rest x {UNDISCLOSED_FACTOR.value:g} (undisclosed share, data/world_builder/tokens.py).", "",
-            "Trajectory used (demand.csv) and served (the plan; planning years only):", "", _md(t), ""]
+            f"Trajectory used (demand.csv, calendar years), the demand each planning year serves (world.toml's period_demand "
+            f"= \"{_period_demand(data_dir)}\": \"first\" serves a planning year's own calendar year, \"mean\" the mean of "
+            "the calendar years it stands for) and served (the plan; planning years only):", "", _md(t), ""]
+
+
+def calendar_revenue_usd(res: dict[str, pd.DataFrame], data_dir: Path, year: int) -> float:
+    """Revenue of calendar year ``year``'s served inference tokens: each metro and layer's served share in the
+    planning year that stands for it (a pooled layer's, whose served.csv rows name a group, the layer's), times
+    demand.csv's tokens of that calendar year, times its token_values.csv value. A planning year's own revenue is its period's mean; the published revenue is a calendar year's."""
+    served = res["served"]
+    planning = max(y for y in served.year.unique() if y <= year)
+    sv = served[(served.year == planning) & served.layer.isin(INFERENCE_LAYERS)]
+    share = (sv.served_tokens_per_s / sv.demand_tokens_per_s.where(sv.demand_tokens_per_s > 0)).fillna(0.0)
+    share.index = pd.MultiIndex.from_arrays([sv.metro_id, sv.layer])
+    demand = pd.read_csv(data_dir / "demand.csv")
+    d = demand[(demand.year == year) & demand.layer.isin(INFERENCE_LAYERS)]
+    values = pd.read_csv(data_dir / "token_values.csv")
+    v = values[values.year <= year].sort_values("year").groupby("layer").value_usd_per_mtok.last()
+    layer = sv.groupby("layer").served_tokens_per_s.sum() / sv.groupby("layer").demand_tokens_per_s.sum()  # pooled rows name a group
+    got = [share.get((m, l), layer.get(l, 0.0)) * t * v[l] for m, l, t in zip(d.metro_id, d.layer, d.tokens_per_s)]
+    return float(sum(got)) * SECONDS_PER_YEAR / 1e6
+
+
+def _period_demand(data_dir: Path) -> str:
+    import tomllib
+    return tomllib.loads((data_dir.parent / "world.toml").read_text())["case"].get("period_demand", "first")
+
+
+def _growth(data_dir: Path, year: int) -> float:
+    demand = pd.read_csv(data_dir / "demand.csv")
+    inf = demand[demand.layer.isin(INFERENCE_LAYERS)].groupby("year").tokens_per_s.sum()
+    return float(inf[year + 1] / inf[year])
 
 
 def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: float = 0.08) -> pd.DataFrame:
@@ -182,7 +215,8 @@ def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
     te = res["token_economics"]
     low, high, src = revenue_band_usd()
     inf = te[te.layer.isin(INFERENCE_LAYERS)]
-    rev26 = float(inf[inf.year == 2026].revenue_usd.sum())
+    plan26 = float(inf[inf.year == 2026].revenue_usd.sum())
+    rev26 = calendar_revenue_usd(res, data_dir, 2026)
     cap = installed_capital_usd(res, data_dir)
     m = te.merge(cap, on=["layer", "year"], how="left").fillna({"usd": 0.0})
     m["cost_usd_per_mtok"] = m.cost_usd_per_mtok + m.usd / m.mtok
@@ -194,7 +228,10 @@ def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
     inside = low <= rev26 <= high
     return ["## Money", "",
             f"Revenue of served inference tokens 2026: **{rev26 / 1e9:,.1f} bn USD** against a band of {low / 1e9:,.1f}-"
-            f"{high / 1e9:,.1f} bn USD ({'inside' if inside else 'OUTSIDE'}): world LLM revenue from {src} (ai_revenue.csv).", "",
+            f"{high / 1e9:,.1f} bn USD ({'inside' if inside else 'OUTSIDE'}): world LLM revenue from {src} (ai_revenue.csv). "
+            "Calendar 2026: each metro and layer's served share in planning year 2026 x demand.csv's 2026 tokens x the 2026 "
+            f"value; the planning year's own revenue is {plan26 / 1e9:,.1f} bn USD a year (the same figure unless period_demand "
+            f"is \"mean\", when it is the mean of 2026 and 2027, whose tokens are x{_growth(data_dir, 2026):.1f}).", "",
             "Margin (value - cost) / value by layer and year (band -50 % to +80 %); cost = the plan's capex and opex "
             "(token_economics.csv) + the installed base's capital charge (the end-2025 GPUs at their price x the capital "
             "recovery factor of their life, 8 %: sunk for the plan, a cost of the tokens they make):", "", _md(margin.reset_index()), "",

@@ -15,6 +15,8 @@ from typing import Any, get_type_hints
 
 from tokensite.errors import CaseError
 
+PERIOD_DEMAND = ("first", "mean")
+
 
 @dataclass(frozen=True)
 class SolverOptions:
@@ -83,6 +85,9 @@ class Case:
     discount_rate: float = 0.08
     layers: tuple[str, ...] | None = None
     """Subset of layers.csv to plan; None plans every layer."""
+    period_demand: str = "first"
+    """Which demand.csv rows a planning year serves: ``first``, its own year's; ``mean``, the mean of the
+    calendar years it stands for that demand.csv has rows for (params.demand_by_planning_year)."""
     solver: SolverOptions = field(default_factory=SolverOptions)
     finance: Finance = field(default_factory=Finance)
     scale: Scale = field(default_factory=Scale)
@@ -165,7 +170,7 @@ def load_case(path: str | Path) -> Case:
     c = raw.get("case")
     if not isinstance(c, dict):
         raise CaseError(f"{path}: missing [case] table with name, data and years")
-    extra = sorted(set(c) - {"name", "data", "years", "discount_rate", "layers"})
+    extra = sorted(set(c) - {"name", "data", "years", "discount_rate", "layers", "period_demand"})
     if extra:
         raise CaseError(f"{path}: [case] has unknown key(s) {', '.join(extra)}")
     for key in ("name", "data", "years"):
@@ -182,12 +187,16 @@ def load_case(path: str | Path) -> Case:
     layers = c.get("layers")
     if layers is not None and not (isinstance(layers, list) and layers and all(isinstance(x, str) for x in layers)):
         raise CaseError(f"{path}: [case] layers = {layers!r} must be a non-empty list of layer names")
+    period_demand = c.get("period_demand", "first")
+    if period_demand not in PERIOD_DEMAND:
+        raise CaseError(f"{path}: [case] period_demand = {period_demand!r} must be one of {', '.join(map(repr, PERIOD_DEMAND))}")
     return Case(
         name=str(c["name"]),
         data_dir=(path.parent / str(c["data"])).resolve(),
         years=tuple(years),
         discount_rate=float(rate),
         layers=tuple(layers) if layers else None,
+        period_demand=period_demand,
         solver=_section(raw, "solver", SolverOptions, path),
         finance=_section(raw, "finance", Finance, path),
         scale=_section(raw, "scale", Scale, path),
@@ -203,6 +212,7 @@ def case_from_summary(case: dict) -> Case:
         years=tuple(case["years"]),
         discount_rate=float(case["discount_rate"]),
         layers=tuple(case["layers"]) if case.get("layers") else None,
+        period_demand=case.get("period_demand", "first"),
         solver=SolverOptions(**case["solver"]),
         finance=Finance(**case["finance"]),
         scale=Scale(**case["scale"]),

@@ -241,6 +241,8 @@ def _case_summary(case: Case, layers: list[str], skip_families: tuple[str, ...])
     }
     if case.overrides:
         out["overrides"] = [list(o) for o in case.overrides]
+    if case.period_demand != "first":
+        out["period_demand"] = case.period_demand
     return out
 
 

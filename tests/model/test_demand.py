@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tiny import MTOK_PER_YEAR, add_batch, base, both_sites_in_slo, set_price, set_site, solve_tiny
+from tests.tiny import MTOK_PER_YEAR, add_batch, add_demand_year, base, both_sites_in_slo, set_price, set_site, solve_tiny
 
 COVERS = {
     "c_demand_slice": ["test_interactive_demand_is_held_in_every_slice", "test_half_the_demand_may_shift"],
@@ -165,3 +165,53 @@ def test_a_blank_transit_costs_the_distance(tmp_path):
     assert set(res.flows.site_id) == {"A"}
     fr["latency.csv"]["transit_usd_per_mtok"] = "0"
     assert solve_tiny(tmp_path / "free", fr).objective_usd == pytest.approx(638, rel=1e-9)
+
+
+@pytest.mark.parametrize("period_demand,served_2026,expected", [("first", 1000, 1914.0), ("mean", 2000, 3390.0)])
+def test_a_planning_year_serves_its_period_mean(tmp_path, period_demand, served_2026, expected):
+    """demand.csv asks 1,000 tokens/s in 2026, 3,000 in 2027 and 1,000 in 2028; the case plans 2026 (standing
+    for 2026-27, W = 2) and 2028 (W = 1). ``first`` serves 1,000 in 2026: one unit, (200 + 438) x 2 years, then
+    the same unit in 2028, 200 + 438: 1,914. ``mean`` serves (1,000 + 3,000) / 2 = 2,000 in 2026: two units,
+    (400 + 876) x 2 = 2,552, both still alive in 2028 (5-year life) where one works: 400 + 438 = 838; 3,390."""
+    fr = base()
+    add_demand_year(fr, 2027, 3000)
+    add_demand_year(fr, 2028, 1000)
+    res = solve_tiny(tmp_path, fr, years=(2026, 2028), extra=f'period_demand = "{period_demand}"')
+    served = res.served.groupby("year").served_tokens_per_s.sum()
+    assert served[2026] == pytest.approx(served_2026, rel=1e-6)
+    assert served[2028] == pytest.approx(1000, rel=1e-6)
+    assert res.objective_usd == pytest.approx(expected, rel=1e-6)
+
+
+def test_period_mean_counts_a_missing_calendar_row_as_no_demand():
+    """Rows for 2026 and 2027 at M1, only 2026 at M2: the 2026 planning year (2026-27) asks M1 the mean and
+    M2 half its 2026 rate; a dataset with rows for its planning years only is read as before."""
+    import pandas as pd
+
+    from tokensite.config import Case
+    from tokensite.model.params import demand_by_planning_year
+
+    d = pd.DataFrame(dict(metro_id=["M1", "M1", "M2", "M1"], layer="l", year=[2026, 2027, 2026, 2028], tokens_per_s=[10.0, 30.0, 8.0, 5.0]))
+    case = Case(name="t", data_dir=None, years=(2026, 2028), period_demand="mean")
+    got = demand_by_planning_year(d, case).set_index(["metro_id", "year"]).tokens_per_s.to_dict()
+    assert got == {("M1", 2026): 20.0, ("M2", 2026): 4.0, ("M1", 2028): 5.0}
+    only = d[d.year != 2027]
+    assert demand_by_planning_year(only, case).sort_values(["metro_id", "year"]).tokens_per_s.tolist() == [10.0, 5.0, 8.0]
+
+
+def test_period_value_is_the_demand_weighted_mean_of_its_calendar_values():
+    """Agentic is worth 0.4 USD/Mtok in 2026 and 0.2 from 2027, asked 1,000 then 3,000 tokens/s: the 2026
+    planning year (2026-27) values it (0.4 x 1,000 + 0.2 x 3,000) / 4,000 = 0.25, so value x mean demand is the
+    period's mean revenue; 2028 (no value row of its own) keeps 2027's 0.2; ``first`` keeps 2026's 0.4."""
+    import pandas as pd
+
+    from tokensite.config import Case
+    from tokensite.model.params import token_value_by_period
+
+    layers = pd.DataFrame(dict(layer=["agentic"], value_usd_per_mtok=[9.0]))
+    values = pd.DataFrame(dict(layer="agentic", year=[2026, 2027], value_usd_per_mtok=[0.4, 0.2]))
+    d = pd.DataFrame(dict(metro_id="M1", layer="agentic", year=[2026, 2027, 2028], tokens_per_s=[1000.0, 3000.0, 500.0]))
+    mean = token_value_by_period(layers, values, d, Case(name="t", data_dir=None, years=(2026, 2028), period_demand="mean"))
+    assert mean == pytest.approx({("agentic", 2026): 0.25, ("agentic", 2028): 0.2})
+    first = token_value_by_period(layers, values, d, Case(name="t", data_dir=None, years=(2026, 2028)))
+    assert first == pytest.approx({("agentic", 2026): 0.4, ("agentic", 2028): 0.2})

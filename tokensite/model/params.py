@@ -153,6 +153,26 @@ def token_value_by_year(layers: pd.DataFrame, token_values: pd.DataFrame, years:
     return out
 
 
+def token_value_by_period(layers: pd.DataFrame, token_values: pd.DataFrame, demand: pd.DataFrame, case: Case) -> dict[Key, float]:
+    """value_{l,y} of the case's planning years. ``first``: :func:`token_value_by_year`. ``mean`` (period_demand):
+    the calendar values over C_y (the calendar years of D_{m,l,y}'s mean) weighted by the layer's world demand in
+    each, so that value_{l,y} · D_{l,y} is the period's mean revenue: v̄ = Σ_c v_{l,c} D_{l,c} / Σ_c D_{l,c}
+    (the plain mean where the layer asks nothing in the period)."""
+    if case.period_demand == "first":
+        return token_value_by_year(layers, token_values, case.years)
+    present = set(demand.year.astype(int))
+    per_year = demand.groupby(["layer", "year"]).tokens_per_s.sum()
+    calendar = token_value_by_year(layers, token_values, sorted(present | set(case.years)))
+    out = {}
+    for y, weight in case.year_weights().items():
+        years = [c for c in range(y, y + weight) if c in present] or [y]
+        for l in layers.layer:
+            w = [float(per_year.get((l, c), 0.0)) for c in years]
+            v = [calendar[(l, c)] for c in years]
+            out[(l, int(y))] = sum(a * b for a, b in zip(v, w)) / sum(w) if sum(w) > 0 else sum(v) / len(v)
+    return out
+
+
 def _year_factor(case: Case) -> dict[int, float]:
     y0, weight = case.years[0], case.year_weights()
     return {y: sum((1 + case.discount_rate) ** -(y + k - y0) for k in range(weight[y])) for y in case.years}
@@ -164,9 +184,32 @@ def _calendar_discount(case: Case) -> dict[int, float]:
     return {c: (1 + case.discount_rate) ** -(c - y0) for c in range(y0, case.years[-1] + 1)}
 
 
+def demand_by_planning_year(demand: pd.DataFrame, case: Case) -> pd.DataFrame:
+    """demand.csv's rows (metro_id, layer, year, tokens_per_s) for the planning years D_{m,l,y}.
+
+    ``first``: planning year y's own rows. ``mean``: the mean over the calendar years C_y that y stands for
+    (y to the next planning year) and that demand.csv has any row for; a metro and layer with no row in one
+    of C_y counts 0 there, since a missing row is no demand. Tokens served over the period then sum what
+    demand.csv asks for over its calendar years; a dataset with rows for its planning years only is unchanged.
+    """
+    cols = ["metro_id", "layer", "year", "tokens_per_s"]
+    if case.period_demand == "first":
+        return demand.loc[demand.year.isin(case.years), cols].reset_index(drop=True)
+    present = set(demand.year.astype(int))
+    parts = []
+    for y, weight in case.year_weights().items():
+        years = [c for c in range(y, y + weight) if c in present]
+        if not years:
+            continue
+        rows = demand[demand.year.isin(years)]
+        mean = rows.groupby(["metro_id", "layer"], sort=False).tokens_per_s.sum() / len(years)
+        parts.append(mean.reset_index().assign(year=y))
+    return pd.concat(parts, ignore_index=True)[cols] if parts else demand.loc[[], cols]
+
+
 def _demand(ds: Dataset, case: Case, layers: pd.DataFrame) -> tuple[dict, dict, dict]:
     names = set(layers.layer)
-    d = ds.demand[ds.demand.layer.isin(names) & ds.demand.year.isin(case.years)]
+    d = demand_by_planning_year(ds.demand[ds.demand.layer.isin(names)], case)
     demand = {(m, l, y): tokens_to_mtok(float(v) * case.scale.demand) for m, l, y, v in zip(d.metro_id, d.layer, d.year, d.tokens_per_s)}
     mp = ds.metro_profiles[ds.metro_profiles.layer.isin(names)]
     profile = {(m, l, t): float(v) for m, l, t, v in zip(mp.metro_id, mp.layer, mp.slice, mp.multiplier)}
@@ -247,7 +290,7 @@ def build_params(ds: Dataset, case: Case) -> Params:
         crf_site=crf(rate, f.site_life_years),
         crf_interconnect=crf(rate, f.interconnect_life_years),
         crf_bridge=crf(rate, f.bridge_life_years),
-        value_usd_per_mtok=token_value_by_year(layers, ds.token_values, case.years),
+        value_usd_per_mtok=token_value_by_period(layers, ds.token_values, ds.demand, case),
         max_shift=_col(layers, "layer", "max_shift"),
         max_site_share=_col(layers, "layer", "max_site_share"),
         gpus_per_unit=n,
