@@ -205,10 +205,21 @@ def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataF
             "is 0.6 M in 2026 and 1 M a year after (an estimate: no published volume), and at the world's one value per "
             "layer and year an Ascend token costs more than it earns once values fall. China's frontier programs and "
             "post-training are not hosted for the same reason. China's miss is most of the world's in 2030.",
-            "* **What would close it, soundly:** values by market (token_values.csv by market: China's prices and "
-            "subsidies are not the world's), Huawei's and China's grey-market volumes as data once published, and a "
-            "planning-year demand that is the level its period must serve (2027's, not mid-2026's), with the token "
-            "check made on the calendar year. None is a data tweak; each is a model or reference change.", ""]
+            "* **2030 is bound by revenue, not by tokens (measured).** A token's value is the published revenue path over "
+            "the token path (values.py), so more tokens earn the same revenue at a lower value each. Bending the demand "
+            "at the top of the band (McKinsey's 156 GW path) instead of its centre raises 2030's tokens 25 % and lowers "
+            "2030's draw from 92 to 74 GW (LP relaxation, 2026-12-07): 18 % of agentic and interactive tokens and 74 % of "
+            "post-training go unserved at the lower values. The draw the published revenue can pay for in 2030 is about "
+            "90 GW; more needs revenue above Bloomberg Intelligence's 1.8 T USD of 2032, or cheaper tokens.",
+            "* **2026 and the period's demand (measured).** With world.toml's `period_demand = \"mean\"` (a case option, "
+            "docs/formulation.md) planning year 2026 serves the mean of 2026 and 2027 (x3.3 the 2026 rate) at the period's "
+            "demand-weighted values: the 2026 draw is 33.9 GW (LP; inside 33.8-57.3), 2030 is unchanged (92 GW), and 75 % "
+            "of 2026-27's agentic tokens go unserved, worth 0.22 USD/Mtok against the cost of new GPUs in 2026-27. The "
+            "world keeps `first` until that trade is settled.",
+            "* **What would close it, soundly:** Huawei's 2027+ volumes and China's later Ascend generations as data once "
+            "published (export_controls.csv lists the 950/960/970 roadmap without prices, power or volumes), and a revenue "
+            "path that pays for investment ahead of revenue. Token values by market would lower China's, not raise them "
+            "(token_prices.csv: Doubao 0.11, DeepSeek 0.27-0.56 USD/Mtok input). None is a data tweak.", ""]
 
 
 def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
