@@ -83,8 +83,8 @@ def plot_rebound(table: pd.DataFrame, title: str = "", year: int | None = None):
     y = year or int(table.year.max())
     t = table[table.year == y].sort_values("efficiency")
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
-    for ax, col, label in zip(axes, ("energy_twh", "tokens_per_s", "cost_usd_per_mtok"), ("energy, TWh a year", "tokens served, M tokens/s", "capex + opex per Mtok, USD")):
-        ax.plot(t.efficiency, t[col] / (1e6 if col == "tokens_per_s" else 1), marker="o")
+    for ax, col, label in zip(axes, ("energy_twh", "tokens_per_s", "cost_usd_per_mtok"), ("energy, TWh a year", "tokens served, G tokens/s", "capex + opex per Mtok, USD")):
+        ax.plot(t.efficiency, t[col] / (1e9 if col == "tokens_per_s" else 1), marker="o")
         ax.set_xlabel("tokens per watt, x today")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)

@@ -17,9 +17,9 @@ import pandas as pd  # noqa: E402
 
 from tokensite.results.report import CSS, html_table, img_tag, usd  # noqa: E402
 
-KEY_OUTPUTS = {"objective_usd": "objective (G USD)", "spend_usd": "capex + opex (G USD)", "gw_total": "GW built (last year)",
-               "unserved_mtok_per_s": "unserved (M tokens/s, last year)"}
-SCALE = {"objective_usd": 1e-9, "spend_usd": 1e-9}
+KEY_OUTPUTS = {"objective_usd": "objective (USD bn)", "spend_usd": "capex + opex (USD bn)", "gw_total": "GW built (last year)",
+               "unserved_mtok_per_s": "unserved (G tokens/s, last year)"}
+SCALE = {"objective_usd": 1e-9, "spend_usd": 1e-9, "unserved_mtok_per_s": 1e-3}
 
 
 def _with_spend(frame: pd.DataFrame) -> pd.DataFrame:
