@@ -164,8 +164,9 @@ def _growth(data_dir: Path, year: int) -> float:
 def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: float = 0.08) -> pd.DataFrame:
     """The installed base's capital charge by layer and year: each installed unit kept (vintage before
     the first planning year) at its generation's price x the capital recovery factor of its life,
-    shared among a site's layers by their GPU units (as token_economics shares a site's costs). Sunk
-    for the plan, it is a cost of the tokens those units make."""
+    shared among the layers that use that generation at the site by their units, as token_economics shares a
+    generation's GPU cost (a generation idle there by the site's units). Sunk for the plan, it is a cost of
+    the tokens those units make."""
     fleet, alloc = res["fleet"], res["allocation"]
     gpus = pd.read_csv(data_dir / "gpus.csv").set_index("gpu")
     first = int(fleet.year.min())
@@ -173,11 +174,17 @@ def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: fl
     life = inst.gpu.map(gpus.lifetime_years)
     crf = rate / (1 - (1 + rate) ** -life)
     inst["usd"] = inst.units_active * inst.gpu.map(gpus.gpus_per_unit) * inst.gpu.map(gpus.capex_usd_per_gpu) * crf
-    site = inst.groupby(["site_id", "year"]).usd.sum()
-    share = alloc.groupby(["site_id", "year", "layer"], as_index=False).units_mean.sum()
-    share["share"] = share.units_mean / share.groupby(["site_id", "year"]).units_mean.transform("sum")
-    share["usd"] = share.share * [site.get((s, y), 0.0) for s, y in zip(share.site_id, share.year)]
-    return share.groupby(["layer", "year"], as_index=False).usd.sum()
+    site, gen = ["site_id", "year"], ["site_id", "year", "gpu"]
+    used = alloc.groupby(gen).units_mean.sum()
+    held = inst.groupby(gen, as_index=False).usd.sum()
+    idle = held[[k not in used.index for k in zip(held.site_id, held.year, held.gpu)]].groupby(site).usd.sum()
+    parts = []
+    for keys, usd in ((gen, held.set_index(gen).usd), (site, idle)):
+        share = alloc.groupby([*keys, "layer"], as_index=False).units_mean.sum()
+        share["usd"] = share.units_mean / share.groupby(keys).units_mean.transform("sum") * [
+            usd.get(k, 0.0) for k in zip(*(share[c] for c in keys))]
+        parts.append(share[["layer", "year", "usd"]])
+    return pd.concat(parts).groupby(["layer", "year"], as_index=False).usd.sum()
 
 
 def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataFrame) -> list[str]:

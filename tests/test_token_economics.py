@@ -36,3 +36,20 @@ def test_kpis_are_in_the_workbook_and_the_report(tmp_path):
     assert {"token_economics", "gpu_hours"} <= set(load_workbook(folder / "plan.xlsx").sheetnames)
     assert (folder / "token_economics.csv").is_file()
     assert "Token economics by layer and year" in (folder / "report.html").read_text()
+
+
+def test_a_generations_gpu_cost_goes_to_the_layers_that_use_it():
+    """One site: 10 installed (sunk) G_old units make interactive at 10 MW, 2 new G_new units train at 2 MW.
+    G_new's 1,000 USD is training's alone; the 120 USD facility splits by draw (100 / 20); an idle generation's
+    60 USD by the site's units (50 / 10). Interactive 150, training 1,030 (by units alone: 988.3 / 191.7)."""
+    import pandas as pd
+
+    from tokensite.results.plans import _layer_costs
+    from tokensite.results.results import Results
+
+    alloc = pd.DataFrame(dict(site_id="S", gpu=["G_old", "G_new"], layer=["interactive", "training"], year=2026,
+                              units_mean=[10.0, 2.0], tokens_per_s=[1.0, 1.0], draw_mw=[10.0, 2.0]))
+    costs = pd.DataFrame(dict(year=2026, category=["gpus:G_new", "facility", "gpus:G_idle"], site_id="S", kind="capex",
+                              usd=[1000.0, 120.0, 60.0], discount_factor=1.0))
+    got = _layer_costs(Results(summary={}, frames={"allocation": alloc, "costs": costs})).set_index("layer").cost_usd
+    assert got.to_dict() == pytest.approx({"interactive": 150.0, "training": 1030.0})

@@ -3,8 +3,8 @@
 * ``plan``: annual capex / opex / value of unserved tokens by year x category (the objective's
   own cost terms; Σ (capex + opex + unserved) x discount_factor = objective).
 * ``cost_per_mtok_site``: a site's annual capex + opex over the tokens it produced.
-* ``cost_per_mtok_layer``: each site's cost shared among layers by their share of its
-  allocated GPU units (annual mean), over the layer's tokens.
+* ``cost_per_mtok_layer``: each site's cost shared among layers (a generation's GPUs by the layers' share of
+  its allocated units, other costs by their share of the site's draw), over the layer's tokens.
 * ``tokens_per_watt_site`` / ``tokens_per_watt_gpu``: tokens/s produced per W of facility draw.
 * ``utilisation``: mean allocated units per layer over active units.
 * ``profit``: revenue (value x served tokens, hosted training included) minus capex and opex.
@@ -41,14 +41,35 @@ def cost_per_mtok_site(res: Results) -> pd.DataFrame:
     return out.rename(columns={"usd": "cost_usd"})[["site_id", "year", "cost_usd", "mtok", "usd_per_mtok"]]
 
 
+def _shared(costs: pd.DataFrame, weights: pd.DataFrame, keys: list[str], weight: str) -> pd.DataFrame:
+    """Each row of ``costs`` (keys, usd) shared among the layers of ``weights`` (keys, layer, weight) by their
+    share of the weight; rows no layer weighs on are returned apart, with ``layer`` missing."""
+    w = weights.groupby([*keys, "layer"], as_index=False)[weight].sum()
+    w["share"] = w[weight] / w.groupby(keys)[weight].transform("sum")
+    out = costs.merge(w[w.share > 0], on=keys, how="left")
+    out["cost_usd"] = out.usd * out.share
+    return out
+
+
 def _layer_costs(res: Results, kinds: tuple[str, ...] = ("capex", "opex")) -> pd.DataFrame:
-    """Each site's annual cost of ``kinds`` shared among its layers by their share of its allocated GPU units."""
-    a = res.allocation
-    share = a.groupby(["site_id", "year", "layer"], as_index=False).agg(units=("units_mean", "sum"), tokens_per_s=("tokens_per_s", "sum"))
-    share["share"] = share.units / share.groupby(["site_id", "year"]).units.transform("sum")
-    share = share.merge(_site_costs(res, kinds), on=["site_id", "year"], how="left").fillna({"usd": 0.0})
-    share["cost_usd"] = share.share * share.usd
-    return share.groupby(["layer", "year"], as_index=False).agg(cost_usd=("cost_usd", "sum"), tokens_per_s=("tokens_per_s", "sum"))
+    """Each site's annual cost of ``kinds`` shared among its layers: a generation's GPUs (``gpus:<g>``) by the
+    layers' share of that generation's allocated units there, every other cost (power, facility, O&M, grid,
+    site, bridge, transit) by their share of the site's draw. A cost no layer weighs on (a generation idle
+    at the site) is shared by the layers' share of the site's units, as every cost once was."""
+    a, c = res.allocation, res.costs
+    c = c[c.kind.isin(kinds) & (c.site_id.fillna("") != "")]
+    site = ["site_id", "year"]
+    gpu = c.category.str.startswith("gpus:")
+    by_gpu = c[gpu].assign(gpu=c.category.str.removeprefix("gpus:")).groupby([*site, "gpu"], as_index=False).usd.sum()
+    other = c[~gpu].groupby(site, as_index=False).usd.sum()
+    parts = [_shared(by_gpu, a, [*site, "gpu"], "units_mean"), _shared(other, a, site, "draw_mw")]
+    idle = pd.concat([p.loc[p.layer.isna(), [*site, "usd"]] for p in parts]).groupby(site, as_index=False).usd.sum()
+    parts.append(_shared(idle, a, site, "units_mean"))
+    shared = pd.concat([p.dropna(subset=["layer"])[[*site, "layer", "cost_usd"]] for p in parts], ignore_index=True)
+    cost = shared.groupby(["layer", "year"]).cost_usd.sum()
+    out = a.groupby(["layer", "year"], as_index=False).tokens_per_s.sum()
+    out["cost_usd"] = [float(cost.get((l, y), 0.0)) for l, y in zip(out.layer, out.year)]
+    return out[["layer", "year", "cost_usd", "tokens_per_s"]]
 
 
 def cost_per_mtok_layer(res: Results) -> pd.DataFrame:
