@@ -86,7 +86,9 @@ def test_the_model_is_built_once_for_every_alternative(tmp_path, monkeypatch):
     fr = base()
     both_sites_in_slo(fr)
     s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.05, count=3, mip_rel_gap=1e-9, time_limit_s=30, report=False)
-    assert calls == {"build": 1, "compile": 1} and s["alternatives_asked"] == 5
+    # min and max of each site built in the optimum, and 3 random: the vertex relaxation leaves both sites'
+    # free facility at its 100 MW (any value is optimal at zero cost), so both count as built
+    assert calls == {"build": 1, "compile": 1} and s["alternatives_asked"] == 7
     assert s["times"]["rebuild_avoided_s"] > 0
 
 

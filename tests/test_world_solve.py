@@ -47,6 +47,9 @@ WORLD = shipped_case("world")
 # - 2026-12-02 (third session), issue 12: flows pay the distance-based transit default where latency.csv
 #   leaves it blank (8e-5 USD per Mtok per 1,000 km of path): plan 2,700,821,502,651 USD (+0.24 %), 0.25 % of
 #   spend above its bound, optimal in 134 s wall on 2 idle cores; same columns and rows.
+# - 2026-12-07, issue 29: internal units chosen per family, the relaxation a vertex (interior point with
+#   crossover), re-solves warm from its basis, search and trim stopped at 1.8x the LP's time: plan
+#   2,700,834,940,794 USD (+0.0005 %), 0.255 % of spend above the same bound, 46 s of solve (from 157 s).
 # - 2026-12-07, issue 28: the world rebuilt on one published token basis (total tokens): demand from disclosed
 #   token volumes (2.9x the 2026 disclosures), throughput from serving curves x a field factor, values from list
 #   prices x a realised share of published revenue, the end-2025 installed base, supply, prices and export rules
@@ -92,6 +95,24 @@ def test_world_results_are_consistent(world):
 def test_world_plan_is_within_one_percent_of_spend(world):
     s = world.summary
     assert s["status"] == "optimal" and s["spend_gap"] <= 0.01
+
+
+def test_world_solve_draws_no_solver_warning(world):
+    """Issue 29: in the internal units HiGHS gives no scaling advice, the interior point ends optimal
+    with crossover (no 'Model status changed from Unknown'), and a rounding rule that fails is proved
+    infeasible by dual simplex, not by an interior point that warns 'primal infeasible'."""
+    assert world.summary["solver_warnings"] == []
+
+
+def test_world_summary_gives_each_phase(world):
+    """summary.json's phases: each phase that ran in order, its seconds and, as it ended, the plan's
+    objective (none before the rounding) and the bound; the last one is the plan written."""
+    phases = world.summary["phases"]
+    assert [p["name"] for p in phases][:2] == ["relax", "round"]
+    assert phases[0]["objective"] is None and phases[0]["bound"] == pytest.approx(world.summary["best_bound_usd"], rel=1e-9)
+    assert all(p["seconds"] >= 0 for p in phases)
+    assert phases[-1]["objective"] == pytest.approx(world.objective_usd, rel=1e-12)
+    assert sum(p["seconds"] for p in phases) <= world.summary["solve_s"]
 
 
 @pytest.mark.xfail(strict=True, reason="known defect (issue 29, open): on the token-true world every rounding rule leaves no "

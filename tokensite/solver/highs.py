@@ -96,3 +96,20 @@ def run_until(h: highspy.Highs, deadline: float) -> str:
     h.setOptionValue("time_limit", left if getattr(h, "tokensite_integer", False) else h.getRunTime() + left)
     h.run()
     return status_of(h)
+
+
+def resolve(h: highspy.Highs, deadline: float) -> str:
+    """Re-solve ``h`` after bounds changed: dual simplex from the last basis when HiGHS holds one (the
+    relaxation's vertex or an earlier re-solve's), else interior point with crossover (which leaves one).
+
+    Measured on the world case: fixing the rounded binaries then re-solving from the relaxation's basis
+    took 6.7k dual simplex iterations (6.5 s CPU) against 15 s for interior point from scratch, and
+    proving a rounding infeasible took 3.4 s against 3.9 s; the fixed GPU units then 1.9 s against 10 s."""
+    warm = h.getBasis().valid
+    h.setOptionValue("solver", "simplex" if warm else "ipm")
+    h.setOptionValue("run_crossover", "on")
+    status = run_until(h, deadline)
+    if status == "error" and warm:  # a basis simplex cannot use: start afresh
+        h.setOptionValue("solver", "ipm")
+        status = run_until(h, deadline)
+    return status

@@ -156,6 +156,13 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
     return np.concatenate(idx).astype(np.int32), np.concatenate(val).astype(float)
 
 
+def fixings_of(comp: Compiled, r: RoundingColumns, x: np.ndarray, **rule: object) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rounded_fixings` of HiGHS's column values x, decided in the model's units (a program's skip is
+    a share of the program, whatever unit HiGHS holds it in) and returned as HiGHS's column values."""
+    idx, val = rounded_fixings(r, comp.model_x(x), **rule)
+    return idx, val / comp.unit_of(idx)
+
+
 def rounded_units(cols: np.ndarray, cover: list[np.ndarray], x: np.ndarray, used: float) -> np.ndarray:
     """Integer values for ``cols`` whose every cover group sums to at least ⌈Σ x − used⌉.
 
