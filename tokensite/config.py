@@ -42,7 +42,7 @@ class SolverOptions:
     for the final LP); the rounded plan is always finished first."""
     search_share: float = 0.5
     """Of the time from the rounded plan to that stop, the share the local search may use; the trim has the rest."""
-    warm_share: float = 0.5
+    warm_share: float = 0.25
     """A re-solve from the last basis (dual simplex) that has not finished in this share of the relaxation's last
     LP starts again by interior point with crossover (world: 6 s warm against 15 s; L: warm did not finish in 250 s)."""
     improve_min_s: float = 2.0
