@@ -98,7 +98,7 @@ def search(s: SolveState) -> None:
         s.plan = _fix_units(s, s.rounded.x) or s.rounded
         s.skip.add("trim")
         return
-    x, closed, tried, total = improve(h, comp, r, s.options, s.lp.x, until, lambda done, of: s.tell("search", done=done, total=of))
+    x, closed, tried, total = improve(h, comp, r, s.options, s.lp.x, until, lambda done, of: s.tell("search", done=done, total=of), s.lp_col_dual)
     s.notes.append(f"local search switched off {closed} of {tried} sites or tranches tried" + (f" ({total} worth a try)" if total > tried else ""))
     improved = _fix_units(s, x) if closed else None
     if improved is None or improved.objective > s.rounded.objective:

@@ -105,6 +105,7 @@ def relax(s: SolveState) -> None:
         return
     s.lp = plan_of(h, comp)
     s.lp_basis = h.getBasis()
+    s.lp_col_dual = np.array(h.getSolution().col_dual)
     s.bound = s.lp.objective + left
     now = time.perf_counter()
     s.improve_until = max(s.t0 + options.improve_lp_multiple * (now - s.t0), now + options.improve_min_s)

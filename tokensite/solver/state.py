@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
+import numpy as np
 
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
@@ -40,6 +41,7 @@ class SolveState:
     start_basis: highspy.HighsBasis | None = None  # a basis the relaxation starts from (an alternative's: the optimum's)
     start_lp_s: float = 0.0  # what the LP of that basis took from scratch (the optimum's relaxation), seconds
     lp_basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis
+    lp_col_dual: np.ndarray | None = None  # the relaxation's reduced costs (HiGHS's cost units)
     units_free: highspy.HighsBasis | None = None  # the optimal basis of the LP with the rounded binaries fixed and GPU units free
     lp: Plan | None = None  # the LP relaxation's solution
     bound: float | None = None  # a valid lower bound of the full problem (MUSD)
