@@ -49,8 +49,8 @@ WORLD = ROOT / "models" / "world.toml"
 #   spend above its bound, optimal in 134 s wall on 2 idle cores; same columns and rows.
 # - 2026-12-07, issue 29: internal units chosen per family, the relaxation a vertex (interior point with
 #   crossover), re-solves warm from its basis, search and trim stopped at 1.8x the LP's time: plan
-#   2,700,849,998,724 USD (+0.0011 %: the search and the trim have 1.8x the LP's time, not 100 s), 0.256 % of
-#   spend above the same bound, 48 s of solve (from 157 s), no HiGHS warning.
+#   2,700,852,643,038 USD (+0.0012 %: the search and the trim have 1.8x the LP's time, not 100 s), 0.256 % of
+#   spend above the same bound, 46 s of solve (from 157 s), no HiGHS warning.
 PINNED_OBJECTIVE_USD = 2_700_822_000_000
 PINNED_VARIABLES = 116_542
 PINNED_CONSTRAINTS = 46_465
