@@ -49,7 +49,8 @@ WORLD = shipped_case("world")
 #   spend above its bound, optimal in 134 s wall on 2 idle cores; same columns and rows.
 # - 2026-12-07, issue 29: internal units chosen per family, the relaxation a vertex (interior point with
 #   crossover), re-solves warm from its basis, search and trim stopped at 1.8x the LP's time: plan
-#   2,700,834,940,794 USD (+0.0005 %), 0.255 % of spend above the same bound, 46 s of solve (from 157 s).
+#   2,700,852,643,038 USD (+0.0012 %: the search and the trim have 1.8x the LP's time, not 100 s), 0.256 % of
+#   spend above the same bound, 46 s of solve (from 157 s), no HiGHS warning.
 # - 2026-12-07, issue 28: the world rebuilt on one published token basis (total tokens): demand from disclosed
 #   token volumes (2.9x the 2026 disclosures), throughput from serving curves x a field factor, values from list
 #   prices x a realised share of published revenue, the end-2025 installed base, supply, prices and export rules

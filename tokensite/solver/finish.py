@@ -42,7 +42,7 @@ def _complete_routes(s: SolveState, plan: Plan) -> Plan:
         return plan
     fix_integers(s, plan)
     added = 0
-    while resolve(h, s.deadline) == "optimal":
+    while resolve(h, s.deadline, s.warm_s) == "optimal":
         current = plan_of(h, s.comp)
         if current.objective <= plan.objective + 1e-9 * max(1.0, abs(plan.objective)):
             plan = current
@@ -120,7 +120,7 @@ def duals(s: SolveState) -> None:
         s.h = new_highs(s.comp, s.options, s.log, integer=False, warnings=s.warnings)
     fix_integers(s, s.better)
     drop_tightening_rows(s.h, s.comp)
-    fixed = plan_of(s.h, s.comp) if resolve(s.h, s.deadline) == "optimal" else s.better
+    fixed = plan_of(s.h, s.comp) if resolve(s.h, s.deadline, s.warm_s) == "optimal" else s.better
     s.plan = _complete_routes(s, fixed)
 
 

@@ -32,7 +32,7 @@ from tokensite.solver.state import SolveState
 def _fix_units(s: SolveState, x: np.ndarray) -> Plan | None:
     idx, val = fixings_of(s.comp, s.groups, x, units=True, used=s.options.round_used)
     s.h.changeColsBounds(len(idx), idx, val, val)
-    return plan_of(s.h, s.comp) if resolve(s.h, s.deadline) == "optimal" else None
+    return plan_of(s.h, s.comp) if resolve(s.h, s.deadline, s.warm_s) == "optimal" else None
 
 
 def _no_rounded_plan(s: SolveState) -> None:
@@ -55,7 +55,7 @@ def round_lp(s: SolveState) -> None:
         idx, val = fixings
         h.changeColsBounds(len(idx), idx, val, val)
         s.tell("round", rule=one_of)
-        status = resolve(h, s.deadline)
+        status = resolve(h, s.deadline, s.warm_s)
         if status == "optimal":
             break
         if status not in ("infeasible", "infeasible_or_unbounded") or not s.groups.one_of:
@@ -93,12 +93,12 @@ def search(s: SolveState) -> None:
     h.changeColsBounds(len(cols), cols, np.asarray(comp.lp.col_lower_)[cols], np.asarray(comp.lp.col_upper_)[cols])
     if s.units_free is not None:
         h.setBasis(s.units_free)
-    if resolve(h, s.deadline) != "optimal":
+    if resolve(h, s.deadline, s.warm_s) != "optimal":
         s.notes.append("no time left for the local search")
         s.plan = _fix_units(s, s.rounded.x) or s.rounded
         s.skip.add("trim")
         return
-    x, closed, tried, total = improve(h, comp, r, s.options, s.lp.x, until, lambda done, of: s.tell("search", done=done, total=of))
+    x, closed, tried, total = improve(h, comp, r, s.options, s.lp.x, until, lambda done, of: s.tell("search", done=done, total=of), s.lp_col_dual)
     s.notes.append(f"local search switched off {closed} of {tried} sites or tranches tried" + (f" ({total} worth a try)" if total > tried else ""))
     improved = _fix_units(s, x) if closed else None
     if improved is None or improved.objective > s.rounded.objective:

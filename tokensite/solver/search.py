@@ -10,8 +10,8 @@ Only groups the relaxation hesitated over are tried: a group with a member the L
 is one the relaxation already found worth its full cost, and on the world case none of those
 closed profitably (49 of 104 tries). The duals say which of the rest may pay: the LP's cost is convex
 in the fixed values of a group's binaries and their reduced costs are a subgradient, so closing a group
-saves at most Σ d_j x_j (:func:`saving_bounds`); a group whose bound is not positive is not tried, the
-others largest bound first. Each re-solve gets at most ``[solver] search_iterations_per_try`` simplex
+saves at most Σ d_j x_j (:func:`saving_bounds`); a group whose bound is negative cannot even tie and is
+not tried, the others are, largest bound first. Each re-solve gets at most ``[solver] search_iterations_per_try`` simplex
 iterations: a closing that needs more re-routes so much that it is not a sliver, and failing it costs a
 bounded amount of work. The search stops at its deadline (:mod:`tokensite.solver.phases`: a share of
 the time the solve may take, a multiple of the relaxation's), so what it finds depends on the machine's
@@ -53,13 +53,16 @@ def warm_simplex(h: highspy.Highs, iterations: int) -> Iterator[None]:
 
 
 def candidates(groups: RoundingColumns, x_lp: np.ndarray, x: np.ndarray, firm: float, saves_at_most: np.ndarray,
-               nothing: float) -> list[np.ndarray]:
+               nothing: float, d_lp: np.ndarray | None = None) -> list[np.ndarray]:
     """The closable groups worth a try, in the order they are tried: open in x, hesitated over by the
-    relaxation (no member above ``firm``), and with an upper bound on the saving above ``nothing``,
-    largest first (:func:`saving_bounds`)."""
-    groups = [g for g in groups.closable if (x[g] > 0.5).any() and x_lp[g].max() < firm]
+    relaxation (no member above ``firm`` with a reduced cost ``d_lp`` below −``nothing``: a vertex leaves
+    a binary nothing hangs on at 1 as readily as at 0), and with an upper bound on the saving not below
+    −``nothing``, largest first (:func:`saving_bounds`). A bound of 0 may still tie, and a tie closes the
+    group (the plan that builds less): a site the relaxation opened at no cost is closed that way."""
+    d_lp = np.full(len(x_lp), -np.inf) if d_lp is None else d_lp
+    groups = [g for g in groups.closable if (x[g] > 0.5).any() and not ((x_lp[g] >= firm) & (d_lp[g] < -nothing)).any()]
     bound = {id(g): float(saves_at_most[g] @ x[g]) for g in groups}
-    return sorted((g for g in groups if bound[id(g)] > nothing), key=lambda g: (-bound[id(g)], float(x_lp[g].sum())))
+    return sorted((g for g in groups if bound[id(g)] >= -nothing), key=lambda g: (-bound[id(g)], float(x_lp[g].sum())))
 
 
 def saving_bounds(h: highspy.Highs) -> np.ndarray:
@@ -71,13 +74,14 @@ def saving_bounds(h: highspy.Highs) -> np.ndarray:
 
 
 def improve(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: SolverOptions, x_lp: np.ndarray,
-            deadline: float, tell: Callable[[int, int], None] = lambda done, of: None) -> tuple[np.ndarray, int, int, int]:
+            deadline: float, tell: Callable[[int, int], None] = lambda done, of: None,
+            d_lp: np.ndarray | None = None) -> tuple[np.ndarray, int, int, int]:
     """``h`` holds the LP with the binaries fixed (units free), solved. Returns the best x found, the
     number of groups switched off, the number tried and the number worth a try."""
     x = np.array(h.getSolution().col_value)
     best_obj = comp.objective_of(x)
     closed = tried = 0
-    order = candidates(groups, x_lp, x, options.search_firm, saving_bounds(h), options.trim_saves_nothing * comp.objective_scale)
+    order = candidates(groups, x_lp, x, options.search_firm, saving_bounds(h), options.trim_saves_nothing * comp.objective_scale, d_lp)
     with warm_simplex(h, options.search_iterations_per_try):
         for g in order:
             if time.perf_counter() >= deadline:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import highspy
+import numpy as np
 
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
@@ -38,8 +39,9 @@ class SolveState:
     skip: set[str] = field(default_factory=set)
     h: highspy.Highs | None = None  # the LP session every phase but branch and bound re-solves
     start_basis: highspy.HighsBasis | None = None  # a basis the relaxation starts from (an alternative's: the optimum's)
-    start_basis_s: float = 0.0  # how long the relaxation may try from it before interior point from scratch
+    start_lp_s: float = 0.0  # what the LP of that basis took from scratch (the optimum's relaxation), seconds
     lp_basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis
+    lp_col_dual: np.ndarray | None = None  # the relaxation's reduced costs (HiGHS's cost units)
     units_free: highspy.HighsBasis | None = None  # the optimal basis of the LP with the rounded binaries fixed and GPU units free
     lp: Plan | None = None  # the LP relaxation's solution
     bound: float | None = None  # a valid lower bound of the full problem (MUSD)
@@ -49,6 +51,7 @@ class SolveState:
     keep_s: float = 0.0  # time kept for one more rounded LP at the end (route generation's final pricing)
     reserve_s: float = 0.0  # time kept for rounding the searched plan
     improve_until: float = float("inf")  # when the search and the trim stop ([solver] improve_lp_multiple)
+    lp_s: float = float("inf")  # seconds of the relaxation's last LP (interior point with crossover)
     highs_status: str = ""
     out_of_time: bool = False
     result: Solution | None = None
@@ -61,6 +64,11 @@ class SolveState:
         self.progress.append(rec)
         if self.on_incumbent:
             self.on_incumbent(rec)
+
+    @property
+    def warm_s(self) -> float:
+        """How long a re-solve may try from the last basis before interior point from scratch ([solver] warm_share)."""
+        return self.options.warm_share * self.lp_s
 
     def tell(self, phase: str, **detail: object) -> None:
         """Pass on a phase's progress: ``detail`` (e.g. ``done`` and ``total`` tries) with the plan and bound so far (MUSD)."""

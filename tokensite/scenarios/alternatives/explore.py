@@ -89,13 +89,13 @@ def with_cap_row(basis: highspy.HighsBasis | None) -> highspy.HighsBasis | None:
 
 
 def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool,
-               basis: highspy.HighsBasis | None, basis_s: float) -> tuple[np.ndarray | None, str]:
+               basis: highspy.HighsBasis | None, basis_lp_s: float) -> tuple[np.ndarray | None, str]:
     """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis``; (None, why)
     if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
         return None, "no time left for the phases"
-    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis, basis_s=basis_s)
+    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis, basis_lp_s=basis_lp_s)
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
 
 
@@ -116,7 +116,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     runs = []
     capped = with_cost_cap(comp, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else None
     basis = with_cap_row(optimum.basis) if options.alternatives_warm_share > 0 else None
-    basis_s = options.alternatives_warm_share * optimum.phases_s.get("relax", 0.0)
+    basis_lp_s = optimum.phases_s.get("relax", 0.0)
     for d in dirs:
         t0 = time.perf_counter()
         c = cost_vector(groups, d, comp.lp.num_col_)
@@ -124,7 +124,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         note = ""
         run = None
         if capped is not None:
-            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_s)
+            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_lp_s)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
         if run is None:
