@@ -11,15 +11,14 @@ world case's run is checked in tests/test_world_solve.py.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-
 import pytest
 
 from tokensite import solve
 from tokensite.config import load_case
 from tokensite.dataset import Dataset, read_dataset
+from tokensite.packaged import shipped_case
 
-WORLD = Path(__file__).resolve().parents[1] / "models" / "world.toml"
+WORLD = shipped_case("world")
 
 
 def _money_times(ds: Dataset, factor: float) -> Dataset:
