@@ -108,6 +108,18 @@ def test_programs_the_lp_split_between_two_campuses_land_one_on_each():
     assert dict(zip(*(a.tolist() for a in rounded_fixings(groups, x, units=False, one_of="whole", used=USED)))) == fixed  # both hosted whole
 
 
+def test_a_program_is_rounded_onto_a_campus_the_lp_gave_it():
+    """P (hosts 0 at A, 1 at B, 2 at D, skip 3; LP 0 / 0.25 / 0.2 / 0.1) and Q (4 at A, 5 at C, skip 6;
+    LP 0.3 / 0.7 / 0), as the world's two US programs. Q, the surer, takes C and leaves 0.3 of LP use at A,
+    more than B's 0.25, but the LP hosted none of P at A (a campus may not hold P in P's year: the world's
+    2026 program landed on a campus opening in 2028 and every rule failed), so P takes B."""
+    groups = RoundingColumns(np.array([], int), [np.array([0, 1, 2, 3]), np.array([4, 5, 6])], np.array([], int),
+                             resource={0: "A", 1: "B", 2: "D", 4: "A", 5: "C"})
+    x = np.array([0.0, 0.25, 0.2, 0.1, 0.3, 0.7, 0.0])
+    fixed = dict(zip(*(a.tolist() for a in rounded_fixings(groups, x, units=False, used=USED))))
+    assert fixed == {0: 0.0, 1: 1.0, 2: 0.0, 3: 0.0, 4: 0.0, 5: 1.0, 6: 0.0}
+
+
 def test_a_rounded_host_takes_its_campus_tranches():
     """Host 2 (LP 0.6) needs tranches 0-1, which the LP took 0.3 and 0: rounding the LP takes both;
     re-fixing a plan (needs off) leaves them as the plan has them."""
