@@ -16,10 +16,11 @@ from pathlib import Path
 
 import tokensite
 from benchmarks.generate import ROOT, SIZES, generate
+from tokensite.packaged import shipped_case
 
 
 def case_path(size: str) -> Path:
-    return ROOT / "models" / "world.toml" if size == "S" else generate(SIZES[size], ROOT / "benchmarks" / ".cache" / f"phases-{size}")
+    return shipped_case("world") if size == "S" else generate(SIZES[size], ROOT / "benchmarks" / ".cache" / f"phases-{size}")
 
 
 def main() -> None:
