@@ -82,6 +82,8 @@ class SolveState:
         """End the solve with ``plan`` (None: no plan) and ``status``; the message defaults to the phases' notes."""
         text = "; ".join(self.notes) if message is None else message
         if not self.options.relax:  # the relaxation's own duals of the supply rows are already the LP's
-            plan = with_unit_prices(self.comp, self.options, plan, self.deadline, self.log, self.warnings)  # gpu_supply's duals
+            # gpu_supply's duals, in the phases' LP from the rounding's basis when every route is in it
+            session = (self.h, self.units_free) if self.pricing is None and self.h is not None and self.units_free is not None else None
+            plan = with_unit_prices(self.comp, self.options, plan, self.deadline, self.log, self.warnings, session, self.warm_s)
         self.result = solution_of(self.comp, status, plan, self.bound if bound is None else bound, self.t0, self.progress,
                                   self.warnings, text, self.options.zero, self.phases_s)
