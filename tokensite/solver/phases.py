@@ -87,8 +87,7 @@ def search(s: SolveState) -> None:
     until = min(now + s.options.search_share * (s.improve_until - now), s.deadline) - s.reserve_s
     if time.perf_counter() >= until:
         s.notes.append("no time left for the local search")
-        s.skip.add("trim")
-        return
+        return  # the trim has its own share: h still holds the rounded plan's LP, every integer fixed
     cols = r.round_up
     h.changeColsBounds(len(cols), cols, np.asarray(comp.lp.col_lower_)[cols], np.asarray(comp.lp.col_upper_)[cols])
     if s.units_free is not None:
