@@ -59,6 +59,7 @@ def round_lp(s: SolveState) -> None:
         if status == "optimal":
             break
         if status not in ("infeasible", "infeasible_or_unbounded") or not s.groups.one_of:
+            s.notes.append(f"the LP with the rounded binaries ended {status}: no rounded plan, branch and bound from the relaxation")
             return _no_rounded_plan(s)
         failed.append(fixings)
         s.notes.append(f"rounding the training hosts by the {one_of!r} rule left no feasible plan; trying the next rule")
@@ -71,7 +72,8 @@ def round_lp(s: SolveState) -> None:
     s.units_free = h.getBasis()  # the search starts here again: freeing the units of the rounded plan cost 15k dual simplex iterations (20 s) on the world
     started = time.perf_counter()
     s.rounded = _fix_units(s, x)
-    if s.rounded is None:
+    if s.rounded is None:  # us-interactive: rounding its GPU units up by fleet is infeasible (an open defect)
+        s.notes.append("the GPU units rounded up by fleet left no feasible LP: no rounded plan, branch and bound from the relaxation")
         return _no_rounded_plan(s)
     lp_s = time.perf_counter() - started
     s.keep_s = lp_s if s.pricing is not None else 0.0
