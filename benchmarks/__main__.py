@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks import phases
 from benchmarks.generate import SIZES
 
 HERE = Path(__file__).resolve().parent
@@ -88,6 +89,8 @@ def write_markdown(rows: list[dict]) -> None:
                      f"{m['peak_mb']:,.0f} | {m['status']} | {gap} | {b['overhead_s']:.2f} | {b['solve_s']:.1f} ({b['status']}) | {b['peak_mb']:,.0f} | "
                      f"{_fmt(ratio_ovh)} | {_fmt(ratio_mem, '.2f')} | {100 * m['overhead_s'] / max(m['solve_s'], 1e-9):.0f} % | {_fmt(rel, '.4f')} |")
     (HERE / "results.md").write_text("\n".join(lines + peer) + "\n")
+    if phases.RESULTS.exists():  # the phase table of python -m benchmarks.phases stays
+        phases.write_markdown(json.loads(phases.RESULTS.read_text()))
 
 
 def write_plot(rows: list[dict]) -> None:

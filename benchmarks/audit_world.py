@@ -28,12 +28,12 @@ def main(argv: list[str] | None = None) -> None:
     path = (argv or sys.argv[1:] or [str(shipped_case())])[0]
     case = load_case(path)
     m, ix, par = build_model(read_dataset(case.data_dir), case)
-    comp = compile_model(m, case.solver.cost_centre)
+    comp = compile_model(m, case.solver)
     groups = rounding_groups(comp, {"": (ix, par)})
     t0 = time.perf_counter()
     sol = solve_compiled(comp, case.solver, groups)
     print(f"plan: {sol.status}, objective {sol.objective:,.2f} MUSD, spend gap {sol.spend_gap:.4%}, {time.perf_counter() - t0:.0f} s", flush=True)
-    x = np.array([sol.values[name][key] for name, key in comp.col_names])
+    x = comp.highs_x(np.array([sol.values[name][key] for name, key in comp.col_names]))
     ints = np.flatnonzero(comp.integer).astype(np.int32)
     buys = [j for j in groups.round_up.tolist() if round(x[j]) >= 1]
     h = new_highs(comp, case.solver, False, integer=False, warnings=[])

@@ -354,6 +354,7 @@ def solve_tokensite(inst: Instance, folder: Path, time_limit_s: float = 300.0, r
         "lp_bound": None,
         "solver_warnings": sm.get("solver_warnings") or [],
         "improvements": len(sm.get("progress") or []),
+        "phases": sm.get("phases") or [],
         "flows": None,
         "token_price": None,
     }

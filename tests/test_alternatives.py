@@ -35,7 +35,8 @@ def test_two_equal_cost_sites_swap_within_zero_slack(tmp_path, method):
     swapped = json.loads((tmp_path / "out" / "alternatives" / f"min_{built}" / "summary.json").read_text())
     sites = pd.read_csv(tmp_path / "out" / "alternatives" / f"min_{built}" / "sites.csv").set_index("site_id").facility_mw
     flows = pd.read_csv(tmp_path / "out" / "alternatives" / f"min_{built}" / "flows.csv").groupby("site_id").tokens_per_s.sum()
-    assert sites[built] == 0 and sites[other] >= 0.001 and flows.to_dict() == pytest.approx({other: 1000})
+    # at least the 0.001 MW, to 1e-9: HiGHS holds facility MW in a power of ten of MW (tokensite/scaling.py), not exact in binary
+    assert sites[built] == 0 and sites[other] >= 0.001 * (1 - 1e-9) and flows.to_dict() == pytest.approx({other: 1000})
     # the cap's tolerance, CAP_TOLERANCE x max(1 MUSD, cap), is 0.001 USD here, and a tie in MW may land up to
     # it (seen: 638.00100001, the cap within HiGHS's feasibility tolerance, with a tolerance-sized unserved sliver)
     assert s["optimum"]["objective_usd"] == pytest.approx(638, rel=1e-9)

@@ -29,7 +29,8 @@ def _case(tmp_path):
 
 def test_readouts_are_the_model_expressions_at_any_point(tmp_path):
     """Costs, draw and grid read off the arrays equal Pyomo's own evaluation of the expressions, at a
-    random point and with a variable the compiler removed (fixed at 3 units) counted at its value."""
+    random point x of HiGHS's columns (the model's variables at ``model_x(x)``, each family in its internal
+    unit) and with a variable the compiler removed (fixed at 3 units) counted at its value."""
     case = load_case(_case(tmp_path))
     m, _, _ = build_model(read_dataset(case.data_dir), case)
     fixed = next(iter(m.buy.values()))
@@ -41,9 +42,10 @@ def test_readouts_are_the_model_expressions_at_any_point(tmp_path):
     cols = {id(v): j for j, v in enumerate(v for v in m.component_data_objects(pyo.Var) if not v.fixed)}
     assert len(cols) == comp.lp.num_col_
     names = {name: j for j, name in enumerate(comp.col_names)}
+    x_model = comp.model_x(x)
     for v in m.component_data_objects(pyo.Var):
         if not v.fixed:
-            v.set_value(float(x[names[(v.parent_component().local_name, v.index())]]), skip_validation=True)
+            v.set_value(float(x_model[names[(v.parent_component().local_name, v.index())]]), skip_validation=True)
     costs = comp.readouts["costs"].items_at(x)
     assert set(costs) == set(cost_terms(m))
     for key, terms in cost_terms(m).items():

@@ -1,7 +1,7 @@
 """tokensite's modules import downward only, and only at module level (import-linter's layers contract,
 checked on the source's syntax tree so that it needs no extra tool and sees imports inside functions).
 
-Layers, bottom to top: units/errors/config/packaged → dataset → model → compile/solver → results → the
+Layers, bottom to top: units/errors/config/packaged → dataset → model → scaling/compile/solver → results → the
 pipeline (run) → studies (scenarios: sweep, stochastic, alternatives, rebound) → cli and the
 package's own API (``tokensite/__init__.py``). A module may import its own layer or any below.
 """
@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("tokensite.units", "tokensite.errors", "tokensite.config", "tokensite.packaged"),
     ("tokensite.dataset",),
     ("tokensite.model",),
-    ("tokensite.compile", "tokensite.solver"),
+    ("tokensite.scaling", "tokensite.compile", "tokensite.solver"),
     ("tokensite.results",),
     ("tokensite.run",),
     ("tokensite.scenarios",),

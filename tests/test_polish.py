@@ -76,3 +76,29 @@ def test_reading_a_dataset_does_not_import_dask():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_solve_prints_each_phase_with_its_plan_and_bound(tiny_results):
+    """Issue 29: each phase ends with a line of its seconds and, once there is one, the plan, the bound and
+    the spend gap; off a terminal nothing is redrawn, so these are the lines a log file gets."""
+    case = tiny_results.parent / "case.toml"
+    r = cli("solve", str(case), "--out", str(tiny_results.parent / "phases"), "--no-report")
+    assert r.returncode == 0, r.stderr
+    lines = {line.split()[0]: line for line in r.stdout.splitlines() if line.startswith("  ")}
+    assert {"relax", "round", "search", "trim", "complete_routes"} <= set(lines)
+    assert re.search(r"relax +\d+\.\d\d s +bound [\d.]+ USD$", lines["relax"])
+    assert re.search(r"round .* plan [\d.]+ USD, bound [\d.]+, gap [\d.]+ % of spend$", lines["round"])
+    assert "WARNING" not in r.stdout + r.stderr and "HiGHS" not in r.stderr
+
+
+def test_solver_warnings_are_one_line_saying_what_they_mean():
+    from tokensite.cli.live import phase_text, usd
+    from tokensite.cli.render import solver_warnings_line
+
+    line = solver_warnings_line(["WARNING: Problem is badly scaled, which may compromise the speed",
+                                 "WARNING: Ipx: Crossover imprecise"])
+    assert "\n" not in line and line.startswith("HiGHS warned 2 time(s): HiGHS found the model badly scaled")
+    assert "may be off in their last digits" in line and "summary.json solver_warnings" in line
+    assert usd(2.701e12) == "2.701 T" and usd(638) == "638"
+    record = {"phase": "search", "done": 23, "total": 85, "objective": 2.701e12, "bound": 2.695e12, "spend_gap": 0.0021}
+    assert phase_text(record) == "23/85 tries, plan 2.701 T USD, bound 2.695 T, gap 0.21 % of spend"

@@ -1,7 +1,10 @@
 """Pyomo model -> plain arrays for HiGHS, with the names to map a solution back.
 
 Pyomo's ``LinearStandardFormCompiler`` (mixed form: each row keeps its sense) gives a CSC
-matrix that goes to ``highspy.Highs.passModel`` directly; no LP file is written. After this
+matrix that goes to ``highspy.Highs.passModel`` directly; no LP file is written. Each variable and row
+family is measured in the internal unit :mod:`tokensite.scaling` chooses for the case (a power of ten of
+the model's unit), and money by a power of 2, so HiGHS sees costs, bounds and right-hand sides in its range:
+a column value x is ``col_unit · x`` in model units, a row dual ``row_unit · dual / objective_scale``. After this
 step nothing downstream needs the Pyomo objects, and the model is dropped before HiGHS runs:
 columns and rows are known by (component name, index) — ``<block>.<name>`` for a component inside a
 block, such as a scenario of an extensive form — and what extract reads back (the cost terms and the ledger's readouts) are sparse
@@ -23,6 +26,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from tokensite.config import SolverOptions
 from tokensite.model.ledger import cost_kind, ledger
+from tokensite.scaling import choose_units
 
 INF = highspy.kHighsInf
 Name = tuple[str, object]  # (component name, index)
@@ -45,8 +49,9 @@ class Readout:
         return dict(zip(self.keys, self.at(x).tolist()))
 
 
-def _readout(exprs: Mapping, col_of: dict[int, int], n_cols: int, visitor: LinearRepnVisitor) -> Readout:
-    """``exprs`` ({key: expression or list of expressions, summed}) as a :class:`Readout`."""
+def _readout(exprs: Mapping, col_of: dict[int, int], n_cols: int, visitor: LinearRepnVisitor, col_unit: np.ndarray | None = None) -> Readout:
+    """``exprs`` ({key: expression or list of expressions, summed}) as a :class:`Readout` of HiGHS's column
+    values (each column's coefficient times its ``col_unit``)."""
     keys, rows, cols, vals, constant = [], [], [], [], []
     for i, (key, terms) in enumerate(exprs.items()):
         keys.append(key)
@@ -64,6 +69,8 @@ def _readout(exprs: Mapping, col_of: dict[int, int], n_cols: int, visitor: Linea
     kept = col >= 0
     row = np.fromiter(rows, dtype=np.int64, count=len(rows))[kept]
     val = np.fromiter(vals, dtype=float, count=len(vals))[kept]
+    if col_unit is not None:
+        val = val * col_unit[col[kept]]
     matrix = sp.csr_array((val, (row, col[kept])), shape=(len(keys), n_cols))
     return Readout(keys, matrix, np.asarray(constant, dtype=float))
 
@@ -81,6 +88,25 @@ class Compiled:
     unserved_cols: np.ndarray = field(default_factory=lambda: np.array([], int))  # columns whose cost is the value of unserved tokens
     tightening_rows: np.ndarray = field(default_factory=lambda: np.array([], int))  # rows redundant once the binaries are fixed
     readouts: dict[str, Readout] = field(default_factory=dict)  # "costs" by (category, site, year), and the ledger's readouts
+    col_unit: np.ndarray | None = None  # model units per HiGHS unit of each column (x_model = col_unit · x); None: all 1
+    row_unit: np.ndarray | None = None  # HiGHS row = row_unit · model row; None: all 1
+    units: dict[str, int] = field(default_factory=dict)  # family -> its power of ten (κ of a variable, ρ of a row family), nonzero only
+
+    def model_x(self, x: np.ndarray) -> np.ndarray:
+        """Column values x in the model's units (Mtok/s, MW, GPU units)."""
+        return x if self.col_unit is None else x * self.col_unit
+
+    def unit_of(self, cols: np.ndarray) -> np.ndarray:
+        """Model units per HiGHS unit of the columns ``cols``."""
+        return np.ones(len(cols)) if self.col_unit is None else self.col_unit[cols]
+
+    def highs_x(self, x_model: np.ndarray) -> np.ndarray:
+        """Column values in the model's units as HiGHS's column values (the inverse of :meth:`model_x`)."""
+        return x_model if self.col_unit is None else x_model / self.col_unit
+
+    def model_duals(self, row_dual: np.ndarray) -> np.ndarray:
+        """HiGHS's row duals as duals of the model's rows (MUSD per row unit)."""
+        return (row_dual if self.row_unit is None else row_dual * self.row_unit) / self.objective_scale
 
     def objective_of(self, x: np.ndarray) -> float:
         """The model's objective (MUSD) at x."""
@@ -95,9 +121,9 @@ class Compiled:
 def objective_scale(cost: np.ndarray, centre_at: float = COST_CENTRE) -> float:
     """The power of 2 that moves the geometric centre of the nonzero cost range to ``centre_at``.
 
-    HiGHS flags costs below about 1e-4 or above about 1e5 as badly scaled; the world case's costs
-    span 0.02 to 2.3e4 MUSD per unit, so a case whose money figures are 1e-3 or 1e3 times the
-    world's is brought back to the world's range (and the world itself is left at scale 1).
+    HiGHS flags costs below 1e-4 or above 1e6 (:data:`tokensite.scaling.HIGHS_RANGE`); applied after the
+    internal units, whose costs span at most that range less a margin, a case whose money figures are
+    1e-3 or 1e3 times another's gets the same costs in HiGHS (a power of 2 changes no digit of them).
     """
     nz = np.abs(cost[cost != 0])
     if not len(nz):
@@ -155,8 +181,28 @@ def _row_names(m: pyo.ConcreteModel, rows: list) -> list[Name]:
     return [names[id(con)] for con, _ in rows]
 
 
-def compile_model(m: pyo.ConcreteModel, cost_centre: float = COST_CENTRE) -> Compiled:
-    """The model in HiGHS's standard form, money scaled so its cost range centres on ``cost_centre``."""
+def _families(names: list[Name]) -> tuple[list[str], np.ndarray]:
+    """Family names (a component's own name: the scenarios of an extensive form share their units) and each entry's family."""
+    own = [name.rsplit(".", 1)[-1] for name, _ in names]
+    families = sorted(set(own))
+    at = {f: i for i, f in enumerate(families)}
+    return families, np.array([at[f] for f in own], dtype=np.int64)
+
+
+def _units(A: sp.csc_matrix, cost: np.ndarray, bounds: tuple[np.ndarray, ...], integer: np.ndarray, col_names: list[Name],
+           row_names: list[Name], margin_decades: float) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Each column's and row's scale (powers of ten, :mod:`tokensite.scaling`) and the families' nonzero exponents."""
+    col_families, col_family = _families(col_names)
+    row_families, row_family = _families(row_names)
+    kappa, rho = choose_units(A, cost, bounds[:2], bounds[2:], integer, col_family, row_family, margin_decades)
+    chosen = {f: int(k) for f, k in zip(col_families, kappa) if k} | {g: int(r) for g, r in zip(row_families, rho) if r}
+    return 10.0 ** kappa[col_family].astype(float), 10.0 ** rho[row_family].astype(float), chosen
+
+
+def compile_model(m: pyo.ConcreteModel, options: SolverOptions = SolverOptions()) -> Compiled:
+    """The model in HiGHS's standard form: each family in its internal unit (:mod:`tokensite.scaling`; the
+    model's own with ``[solver] choose_units = false``) and money scaled so its cost range centres on
+    ``[solver] cost_centre``."""
     sf = LinearStandardFormCompiler().write(m, mixed_form=True)
     A = sf.A.tocsc()
     n_rows, n_cols = A.shape
@@ -165,25 +211,34 @@ def compile_model(m: pyo.ConcreteModel, cost_centre: float = COST_CENTRE) -> Com
     cols = sf.columns
     col_of = {id(v): j for j, v in enumerate(cols)}
     col_names, left_out, lower, upper, integer = _columns(m, cols, col_of)
+    row_names = _row_names(m, sf.rows)
+    cost = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
+    row_lower, row_upper = np.where(mult == 1, -INF, rhs), np.where(mult == -1, INF, rhs)
+    col_unit = row_unit = None
+    chosen: dict[str, int] = {}
+    if options.choose_units and n_cols and n_rows:
+        col_unit, row_unit, chosen = _units(A, cost, (lower, upper, row_lower, row_upper), integer, col_names, row_names,
+                                            options.units_margin_decades)
+        A = (sp.diags(row_unit) @ A @ sp.diags(col_unit)).tocsc()
+        cost, lower, upper = cost * col_unit, lower / col_unit, upper / col_unit
+        row_lower, row_upper = row_lower * row_unit, row_upper * row_unit
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
-    cost = np.asarray(sf.c.todense()).ravel() if sf.c.shape[0] else np.zeros(n_cols)
-    scale = objective_scale(cost, cost_centre)
+    scale = objective_scale(cost, options.cost_centre)
     lp.col_cost_ = cost * scale
     lp.col_lower_ = lower
     lp.col_upper_ = upper
-    lp.row_lower_ = np.where(mult == 1, -INF, rhs)
-    lp.row_upper_ = np.where(mult == -1, INF, rhs)
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr.astype(np.int32)
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
     led = ledger(m)
     visitor = LinearRepnVisitor({})
-    readouts = {"costs": _readout(led.costs, col_of, n_cols, visitor)}
-    readouts.update({name: _readout(exprs, col_of, n_cols, visitor) for name, exprs in led.readouts.items()})
-    row_names = _row_names(m, sf.rows)
+    readouts = {"costs": _readout(led.costs, col_of, n_cols, visitor, col_unit)}
+    readouts.update({name: _readout(exprs, col_of, n_cols, visitor, col_unit) for name, exprs in led.readouts.items()})
     tightening = {rows.getname(fully_qualified=True, relative_to=m) for rows in led.tightening}
     return Compiled(
         lp=lp,
@@ -197,4 +252,7 @@ def compile_model(m: pyo.ConcreteModel, cost_centre: float = COST_CENTRE) -> Com
         unserved_cols=_unserved_columns(readouts["costs"]),
         tightening_rows=np.array([i for i, (name, _) in enumerate(row_names) if name in tightening], dtype=np.int32),
         readouts=readouts,
+        col_unit=col_unit,
+        row_unit=row_unit,
+        units=chosen,
     )

@@ -38,9 +38,22 @@ class SolverOptions:
     """An LP value above this counts as used when rounding (a binary set to 1, a unit rounded up)."""
     search_firm: float = 1 - 1e-6
     """A binary the LP set above this is a firm decision the local search leaves alone."""
+    improve_lp_multiple: float = 1.8
+    """The local search and the trim stop once the solve has run this multiple of its LP relaxation's time
+    (issue 29's target is a plan in twice its LP's time; 1.8 leaves room for rounding the searched plan and
+    for the final LP); the rounded plan is always finished first."""
+    search_share: float = 0.5
+    """Of the time from the rounded plan to that stop, the share the local search may use; the trim has the rest."""
+    warm_share: float = 0.25
+    """A re-solve from the last basis (dual simplex) that has not finished in this share of the relaxation's last
+    LP starts again by interior point with crossover (world: 6 s warm against 15 s; L: warm did not finish in 250 s)."""
+    improve_min_s: float = 2.0
+    """Seconds the search and the trim may use whatever the multiple says (a small case's LP takes milliseconds)."""
     search_iterations_per_try: int = 10_000
     """Dual-simplex iterations per local-search or trim re-solve (about 6 s on the world case; the
     largest saving found, a whole campus, took 3,100-10,000)."""
+    trim_batch: int = 8
+    """GPU purchases the trim lowers together in its first re-solve; a batch that saves doubles, one that does not halves."""
     trim_saves_nothing: float = 1e-9
     """A GPU purchase whose reduced cost (MUSD per unit) is at or below this cannot save anything by trimming."""
     generation_stop: float = 0.1
@@ -49,12 +62,23 @@ class SolverOptions:
     """Of a branch-and-bound run's time, the seconds kept for the final fixed-integer LP (at most 10 % of the limit)."""
     zero: float = 1e-9
     """Solution values (Mtok/s, MW, GPU units) below this are written as 0."""
-    cost_centre: float = 20.0
-    """Geometric centre of the objective's cost range HiGHS is handed (the world's 0.02 to 2.3e4 MUSD per unit)."""
+    cost_centre: float = 0.625
+    """Geometric centre of the objective's cost range HiGHS is handed, after the internal units (a power of 2 of money).
+    20/32: centring at 20 left the world's largest effective cost at 5e6 once presolve moves a training program's lost
+    value onto its host binaries, and the L benchmark's crossover ended 'imprecise'; 32 times smaller it ended optimal."""
+    choose_units: bool = True
+    """Measure each variable and row family in the power of ten of its model unit that keeps HiGHS's costs,
+    bounds and right-hand sides in its range (tokensite/scaling.py); false hands HiGHS the model's own units."""
+    units_margin_decades: float = 1.0
+    """Decades kept inside HiGHS's [1e-4, 1e6] at each end when the internal units are chosen, so a case
+    whose data drift by 10x still needs no scaling advice."""
     alternatives_phases_above_columns: int = 5000
     """tokensite alternatives --method auto: the phases for a case with more columns, HiGHS's MIP below."""
     alternatives_fallback_s: float = 30.0
     """tokensite alternatives: the warm-started MIP's extra time when the phases find no plan."""
+    alternatives_warm_share: float = 0.5
+    """tokensite alternatives: each direction's relaxation starts by primal simplex from the optimum's relaxation
+    basis for at most this share of the optimum's relaxation time, then interior point from scratch (0: from scratch)."""
     alternatives_cap_reserve: float = 0.5
     """tokensite alternatives: share of the slack the phases' relaxation may use; the rest absorbs rounding."""
 

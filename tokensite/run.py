@@ -45,6 +45,10 @@ class Observer:
     def incumbent(self, record: dict) -> None:
         """A new plan: ``t_s``, ``objective`` and ``bound`` (USD), ``gap``."""
 
+    def progress(self, record: dict) -> None:
+        """A solve phase started or moved on: ``phase``, ``t_s``, the plan's ``objective`` and the ``bound``
+        so far (USD, None before there is one), ``gap``, and what the phase counts (e.g. ``done`` of ``total`` tries)."""
+
     def compiled(self, comp: Compiled) -> None:
         """The standard-form model HiGHS is handed (benchmarks save it for the bare peer)."""
 
@@ -63,7 +67,7 @@ def _version(pkg: str) -> str:
 
 
 def _in_usd(rec: dict) -> dict:
-    """A progress record (objective and bound in MUSD) in USD."""
+    """A progress or phase record (objective and bound in MUSD) in USD."""
     return {**rec, "objective": optional_musd_to_usd(rec["objective"]), "bound": optional_musd_to_usd(rec["bound"])}
 
 
@@ -115,7 +119,7 @@ def build(
             fix_first_stage(m, fixed_build)
         stage("build", t)
         t = perf_counter()
-        comp = compile_model(m, case.solver.cost_centre)
+        comp = compile_model(m, case.solver)
     del m
     gc.collect()  # nothing after the hand-off reads the Pyomo model, which is held in reference cycles: HiGHS runs without it
     stage("hand_off", t)
@@ -148,6 +152,7 @@ def results_of(built: Built, out: Solution, times: dict[str, float], observer: O
         "warnings": [str(w) for w in ds.warnings],
         **times,
         "phases_s": dict(out.phases_s),
+        "phases": [_in_usd(p) for p in out.phases],
         "variables": comp.lp.num_col_,
         "integer_variables": n_int,
         "constraints": comp.lp.num_row_,
@@ -197,7 +202,8 @@ def solve_built(built: Built, *, log: bool = False, observer: Observer = QUIET) 
     groups = rounding_groups(built.comp, {"": (built.ix, built.par)})
     out = solve_compiled(built.comp, built.case.solver, groups, log=log, routes=routes,
                          on_incumbent=lambda rec: observer.incumbent(_in_usd(rec)),
-                         on_phase=lambda name, seconds: observer.stage(f"phase:{name}", seconds))
+                         on_phase=lambda name, seconds: observer.stage(f"phase:{name}", seconds),
+                         on_progress=lambda rec: observer.progress(_in_usd(rec)))
     stage("solve", t)
     return out
 

@@ -80,7 +80,7 @@ def solve(
         read_s = perf_counter() - t0
         render.warnings(ds.warnings)
         target = out_dir or Path("results") / loaded.name
-        with render.LiveSolve(read_s) as live:
+        with render.live_solve(read_s, log) as live:
             res = solve_case(case, dataset=ds, log=log, observer=live, time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap,
                              threads=threads, relax=relax or None)
     if not res.has_plan:

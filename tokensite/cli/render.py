@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tokensite.cli.live import LiveSolve
 from tokensite.config import Case
 from tokensite.dataset import Dataset
 from tokensite.errors import DatasetError, Problem, UserError, by_kind
@@ -96,32 +97,9 @@ def _stage_line(name: str, seconds: float) -> None:
     out.print(f"  {name:<9} {seconds:8.2f} s")
 
 
-class LiveSolve(Observer):
-    """A solve as it runs: one line per pipeline stage and per better plan, under a spinner.
-
-    ``read_s`` is the time the command spent reading the dataset itself (for its warnings), added to
-    the pipeline's own ``read`` stage so the line shows the whole read. Solve phases (``phase:<name>``)
-    only move the spinner on."""
-
-    def __init__(self, read_s: float = 0.0) -> None:
-        self.read_s = read_s
-        self._spinner = out.status("solving ...")
-
-    def __enter__(self) -> LiveSolve:
-        self._spinner.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._spinner.stop()
-
-    def stage(self, name: str, seconds: float) -> None:
-        if not name.startswith("phase:"):
-            _stage_line(name, seconds + (self.read_s if name == "read" else 0.0))
-        self._spinner.update(f"{name.removeprefix('phase:')} done ...")
-
-    def incumbent(self, record: dict) -> None:
-        gap = "" if record["gap"] is None else f"  gap {100 * record['gap']:.2f} %"
-        out.print(f"  incumbent {record['objective']:,.0f} USD  bound {(record['bound'] or 0):,.0f}{gap}  at {record['t_s']:.1f} s")
+def live_solve(read_s: float = 0.0, log: bool = False) -> LiveSolve:
+    """The solve's live view on stdout (:mod:`tokensite.cli.live`); plain lines with ``--log``, whose HiGHS output shares stdout."""
+    return LiveSolve(out, read_s, log)
 
 
 def no_plan(summary: dict, target: Path) -> None:
@@ -136,13 +114,29 @@ def solved(summary: dict, path: Path) -> None:
     gap = "n/a" if summary["mip_gap"] is None else f"{100 * summary['mip_gap']:.2f} %"
     if summary.get("spend_gap") is not None:
         gap += f" of the objective, {100 * summary['spend_gap']:.2f} % of capex + opex"
-    for w in summary.get("solver_warnings", []):
-        err.print(escape(f"HiGHS: {w}"), soft_wrap=True)
+    if summary.get("solver_warnings"):
+        err.print(escape(solver_warnings_line(summary["solver_warnings"])), soft_wrap=True)
     out.print(f"[bold]{summary['status']}[/bold]: objective {summary['objective_usd']:,.0f} USD, gap {gap}; "
               f"{summary['variables']:,} variables, {summary['constraints']:,} constraints")
     if summary["message"]:
         out.print(escape(summary["message"]))
     out.print(f"results in {path}")
+
+
+WARNING_MEANINGS = (
+    (("scal", "excessively"), "HiGHS found the model badly scaled: the plan is still checked against its bound, "
+                              "but its prices and the last digits of its cost may be off"),
+    (("imprecise", "optimality conditions", "claims optimality", "changed from"),
+     "an LP ended outside HiGHS's tolerances: the plan's cost and prices may be off in their last digits"),
+    (("threads",), "HiGHS ran with another thread count than asked: the plan is the same, its time may not be"),
+)
+
+
+def solver_warnings_line(warnings: list[str]) -> str:
+    """HiGHS's warnings as one line saying what they mean for the plan (their text is in summary.json)."""
+    meant = [text for keys, text in WARNING_MEANINGS if any(k in w.lower() for w in warnings for k in keys)]
+    what = "; ".join(meant) or "they do not change the plan's status, which is judged against its bound"
+    return f"HiGHS warned {len(warnings)} time(s): {what} (full text: summary.json solver_warnings)"
 
 
 def case_solved(row: dict, *, objective: bool = True) -> None:

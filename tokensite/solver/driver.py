@@ -13,11 +13,13 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import highspy
 import numpy as np
 
 from tokensite.compile import Compiled
 from tokensite.config import SolverOptions
-from tokensite.solver.phases import branch_and_bound, classify_plan, complete_routes, duals, round_lp, search, trim
+from tokensite.solver.finish import branch_and_bound, classify_plan, complete_routes, duals
+from tokensite.solver.phases import round_lp, search, trim
 from tokensite.solver.relax import relax
 from tokensite.solver.routes import RoutePricing, RouteSet
 from tokensite.solver.rounding import RoundingColumns
@@ -44,15 +46,23 @@ FROM_A_PLAN = ("branch_and_bound", "duals", "classify")
 
 def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColumns, *, log: bool = False,
                    on_incumbent: Callable[[dict], None] | None = None, on_phase: Callable[[str, float], None] | None = None,
-                   routes: RouteSet | None = None, start: np.ndarray | None = None) -> Solution:
+                   routes: RouteSet | None = None, start: np.ndarray | None = None,
+                   on_progress: Callable[[dict], None] | None = None, basis: highspy.HighsBasis | None = None,
+                   basis_lp_s: float = 0.0) -> Solution:
     """Solve the compiled model by :data:`PHASES`; report status, objective, a valid bound and the
     true gaps. ``groups`` say how its integers are rounded (:func:`tokensite.solver.rounding_groups`);
     with ``routes`` (:func:`tokensite.solver.routes.route_set`), flows are generated from that pruned set.
-    Given a ``start`` plan (integer-feasible column values), only :data:`FROM_A_PLAN` run, from it.
-    ``on_phase`` receives each phase's name and seconds as it ends."""
+    Given a ``start`` plan (integer-feasible column values), only :data:`FROM_A_PLAN` run, from it; given a
+    ``basis`` (of the same rows and columns: an alternative's from the optimum's relaxation), the relaxation
+    starts from it by primal simplex, for at most ``[solver] alternatives_warm_share`` of ``basis_lp_s``, the
+    seconds that LP took from scratch.
+    ``on_phase`` receives each phase's name and seconds as it ends; ``on_progress`` each phase's start and
+    progress (:meth:`SolveState.tell`). The solution's ``phases`` give each phase's seconds, and the plan's
+    objective and the bound (MUSD) as it ended."""
     t0 = time.perf_counter()
     s = SolveState(comp, options, groups, t0 + float(options.time_limit_s), log,
-                   RoutePricing(comp, routes) if routes is not None else None, on_incumbent, t0)
+                   RoutePricing(comp, routes) if routes is not None else None, on_incumbent, t0, on_progress, start_basis=basis,
+                   start_lp_s=basis_lp_s)
     if start is not None:
         s.plan = Plan(start, comp.objective_of(start), comp.spend_of(start), None)
         s.bound = -math.inf
@@ -63,10 +73,15 @@ def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColum
         if name in s.skip:
             continue
         started = time.perf_counter()
+        s.tell(name)
         phase(s)
         s.phases_s[name] = round(time.perf_counter() - started, 3)
+        plan = s.result if s.result is not None else s.plan
+        s.phases.append({"name": name, "seconds": s.phases_s[name], "objective": plan.objective if plan is not None else None,
+                         "bound": s.result.bound if s.result is not None else s.bound})
+        s.tell(name, ended=True)
         if on_phase:
             on_phase(name, s.phases_s[name])
     if s.result is None:
         raise RuntimeError("the solve phases ended without a result: the classify phase must end every solve")
-    return replace(s.result, phases_s=dict(s.phases_s))
+    return replace(s.result, phases_s=dict(s.phases_s), phases=list(s.phases), basis=s.lp_basis)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -96,3 +97,24 @@ def run_until(h: highspy.Highs, deadline: float) -> str:
     h.setOptionValue("time_limit", left if getattr(h, "tokensite_integer", False) else h.getRunTime() + left)
     h.run()
     return status_of(h)
+
+
+def resolve(h: highspy.Highs, deadline: float, warm_s: float = math.inf) -> str:
+    """Re-solve ``h`` after bounds changed: dual simplex from the last basis when HiGHS holds one (the
+    relaxation's vertex or an earlier re-solve's), for at most ``warm_s`` seconds, then (or when there is
+    no basis) interior point with crossover from scratch, which leaves a basis.
+
+    Measured on the world case: fixing the rounded binaries then re-solving from the relaxation's basis
+    took 6.7k dual simplex iterations (6.5 s CPU) against 15 s for interior point from scratch, and
+    proving a rounding infeasible took 3.4 s against 3.9 s; the fixed GPU units then 1.9 s against 10 s.
+    On the continental L benchmark the same warm re-solve did not finish in 250 s, where interior point
+    takes about 30 s: hence the budget ([solver] warm_share of the relaxation's last LP)."""
+    warm = h.getBasis().valid
+    h.setOptionValue("run_crossover", "on")
+    if warm:
+        h.setOptionValue("solver", "simplex")
+        status = run_until(h, min(deadline, time.perf_counter() + warm_s))
+        if status not in ("error", "time_limit") or time.perf_counter() >= deadline:
+            return status
+    h.setOptionValue("solver", "ipm")  # no basis, a basis simplex cannot use, or out of its budget: start afresh
+    return run_until(h, deadline)

@@ -1,70 +1,67 @@
-"""The phases after the relaxation: round, search, trim, price the final routes, branch and bound,
-fixed-integer duals, classify. :data:`tokensite.solver.PHASES` lists them in order.
+"""The phases that make a plan from the relaxation: round, search, trim. :data:`tokensite.solver.PHASES`
+lists them in order; the phases that finish it are in :mod:`tokensite.solver.finish`.
+
+Every re-solve here starts from the basis of the one before (:func:`tokensite.solver.highs.resolve`):
+the relaxation's vertex, then each rounded or searched LP's. The search and the trim stop at
+``s.improve_until`` (``[solver] improve_lp_multiple`` times the relaxation's time), the rounding never.
 
 * ``round``: the binaries fixed as :mod:`tokensite.solver.rounding` says (the training hosts by the
-  first rule whose rounded LP is feasible), the LP re-solved, then GPU units rounded up and fixed and
-  the LP re-solved with crossover: a feasible plan whose LP (every integer fixed) also gives the duals.
-* ``search``: with the units free again, switch off what only a sliver used
-  (:func:`tokensite.solver.search.improve`) and round again; the cheaper plan is kept, so a deadline
-  during the search never loses the rounded plan.
-* ``trim``: GPU purchases one unit too big are trimmed (:func:`tokensite.solver.search.trim_units`).
-* ``complete_routes``: with route generation, the plan's fixed-integer LP priced against every route.
-  The solve ends here when the plan is within ``mip_rel_gap`` of what it spends.
-* ``branch_and_bound``: HiGHS's MIP from the plan for the time left (less ``duals_reserve_s``), its
-  improving solutions reported live, stopped once the gap to the bound is within ``mip_rel_gap`` of
-  what the incumbent spends. It runs on every route: a dual bound of a restricted MIP would bound
-  nothing of the full one.
-* ``duals``: after branch and bound improved the plan, the LP with every integer fixed at the
-  incumbent (then priced against every route): its solution *is* the written plan, so the flows, the
-  objective and the prices come from one and the same point.
-* ``classify``: optimal, time_limit or HiGHS's own verdict, from the spend gap and the clock.
+  first rule whose rounded LP is feasible; a rule that would fix the same values as one already found
+  infeasible is not re-solved), the LP re-solved, then GPU units rounded up and fixed and the LP
+  re-solved: a feasible plan whose LP (every integer fixed) also gives the duals.
+* ``search``: with the units free again, switch off what only a sliver used, the groups the duals say
+  may save most first (:func:`tokensite.solver.search.improve`), and round again; the cheaper plan is
+  kept, so a deadline during the search never loses the rounded plan.
+* ``trim``: GPU purchases one unit too big are trimmed in batches priced by their reduced costs
+  (:func:`tokensite.solver.search.trim_units`).
 """
 
 from __future__ import annotations
 
-import math
 import time
 
-import highspy
 import numpy as np
 
-from tokensite.solver.highs import new_highs, run_until
-from tokensite.solver.rounding import ROUNDINGS, rounded_fixings
+from tokensite.solver.highs import resolve
+from tokensite.solver.rounding import ROUNDINGS, fixings_of
 from tokensite.solver.search import drop_tightening_rows, improve, trim_units
-from tokensite.solver.solution import Plan, classify, plan_of, spend_gap_of
+from tokensite.solver.solution import Plan, plan_of
 from tokensite.solver.state import SolveState
-
-FEASIBLE = highspy.SolutionStatus.kSolutionStatusFeasible
 
 
 def _fix_units(s: SolveState, x: np.ndarray) -> Plan | None:
-    idx, val = rounded_fixings(s.groups, x, units=True, used=s.options.round_used)
+    idx, val = fixings_of(s.comp, s.groups, x, units=True, used=s.options.round_used)
     s.h.changeColsBounds(len(idx), idx, val, val)
-    return plan_of(s.h, s.comp) if run_until(s.h, s.deadline) == "optimal" else None
-
-
-def _fix_integers(s: SolveState, plan: Plan) -> None:
-    idx = np.flatnonzero(s.comp.integer).astype(np.int32)
-    vals = np.round(plan.x[idx])
-    s.h.changeColsBounds(len(idx), idx, vals, vals)
+    return plan_of(s.h, s.comp) if resolve(s.h, s.deadline, s.warm_s) == "optimal" else None
 
 
 def _no_rounded_plan(s: SolveState) -> None:
     s.skip |= {"search", "trim", "complete_routes"}
 
 
+def _same(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> bool:
+    return len(a[0]) == len(b[0]) and bool((a[0] == b[0]).all() and (a[1] == b[1]).all())
+
+
 def round_lp(s: SolveState) -> None:
     """Phase ``round``."""
     h, comp = s.h, s.comp
     drop_tightening_rows(h, comp)
+    failed: list[tuple[np.ndarray, np.ndarray]] = []
     for one_of in ROUNDINGS:
-        idx, val = rounded_fixings(s.groups, s.lp.x, units=False, used=s.options.round_used, one_of=one_of, needs=True)
+        fixings = fixings_of(comp, s.groups, s.lp.x, units=False, used=s.options.round_used, one_of=one_of, needs=True)
+        if any(_same(fixings, f) for f in failed):
+            continue  # the LP hosts every program whole, or none: this rule fixes what already failed
+        idx, val = fixings
         h.changeColsBounds(len(idx), idx, val, val)
-        status = run_until(h, s.deadline)  # interior point, no crossover: 4x faster on the world case
+        s.tell("round", rule=one_of)
+        status = resolve(h, s.deadline, s.warm_s)
         if status == "optimal":
             break
         if status not in ("infeasible", "infeasible_or_unbounded") or not s.groups.one_of:
+            s.notes.append(f"the LP with the rounded binaries ended {status}: no rounded plan, branch and bound from the relaxation")
             return _no_rounded_plan(s)
+        failed.append(fixings)
         s.notes.append(f"rounding the training hosts by the {one_of!r} rule left no feasible plan; trying the next rule")
     else:
         if s.groups.must_host:
@@ -72,29 +69,38 @@ def round_lp(s: SolveState) -> None:
                            "their campuses may not hold them all at once (see training.csv committed)")
         return _no_rounded_plan(s)
     x = np.array(h.getSolution().col_value)
-    h.setOptionValue("run_crossover", "on")  # the rounded plan's LP leaves a basis for the search
+    s.units_free = h.getBasis()  # the search starts here again: freeing the units of the rounded plan cost 15k dual simplex iterations (20 s) on the world
     started = time.perf_counter()
     s.rounded = _fix_units(s, x)
-    if s.rounded is None:
+    if s.rounded is None:  # us-interactive: rounding its GPU units up by fleet is infeasible (an open defect)
+        s.notes.append("the GPU units rounded up by fleet left no feasible LP: no rounded plan, branch and bound from the relaxation")
         return _no_rounded_plan(s)
     lp_s = time.perf_counter() - started
     s.keep_s = lp_s if s.pricing is not None else 0.0
     s.reserve_s = 3 * lp_s + s.keep_s  # for rounding the searched plan at the end
     s.plan = s.rounded
+    s.report(s.plan.objective, s.bound)
 
 
 def search(s: SolveState) -> None:
     """Phase ``search``: the units freed, the local search, the searched plan rounded (or the rounded one kept)."""
     h, comp, r = s.h, s.comp, s.groups
+    now = time.perf_counter()
+    until = min(now + s.options.search_share * (s.improve_until - now), s.deadline) - s.reserve_s
+    if time.perf_counter() >= until:
+        s.notes.append("no time left for the local search")
+        return  # the trim has its own share: h still holds the rounded plan's LP, every integer fixed
     cols = r.round_up
     h.changeColsBounds(len(cols), cols, np.asarray(comp.lp.col_lower_)[cols], np.asarray(comp.lp.col_upper_)[cols])
-    if run_until(h, s.deadline) != "optimal":
+    if s.units_free is not None:
+        h.setBasis(s.units_free)
+    if resolve(h, s.deadline, s.warm_s) != "optimal":
         s.notes.append("no time left for the local search")
         s.plan = _fix_units(s, s.rounded.x) or s.rounded
         s.skip.add("trim")
         return
-    x, closed, tried = improve(h, comp, r, s.options, s.lp.x, np.array(h.getSolution().col_value), s.deadline - s.reserve_s)
-    s.notes.append(f"local search switched off {closed} of {tried} sites or tranches tried")
+    x, closed, tried, total = improve(h, comp, r, s.options, s.lp.x, until, lambda done, of: s.tell("search", done=done, total=of), s.lp_col_dual)
+    s.notes.append(f"local search switched off {closed} of {tried} sites or tranches tried" + (f" ({total} worth a try)" if total > tried else ""))
     improved = _fix_units(s, x) if closed else None
     if improved is None or improved.objective > s.rounded.objective:
         improved = _fix_units(s, s.rounded.x)
@@ -103,112 +109,14 @@ def search(s: SolveState) -> None:
             s.skip.add("trim")
             return
     s.plan = improved
+    s.report(s.plan.objective, s.bound)
 
 
 def trim(s: SolveState) -> None:
     """Phase ``trim``."""
-    _, removed, _tried = trim_units(s.h, s.comp, s.groups, s.options, s.plan.x, s.deadline - s.keep_s)
-    s.notes.append(f"{removed} GPU units trimmed in {_tried} re-solves")
+    until = min(s.improve_until, s.deadline - s.keep_s)
+    _, removed, tried = trim_units(s.h, s.comp, s.groups, s.options, s.plan.x, until, lambda done, units: s.tell("trim", done=done, units=units))
+    s.notes.append(f"{removed} GPU units trimmed in {tried} re-solves")
     if removed:
         s.plan = plan_of(s.h, s.comp)
-
-
-def _complete_routes(s: SolveState, plan: Plan) -> Plan:
-    """With every integer fixed at the plan, add each dropped flow that prices out at that LP's duals
-    and re-solve, until none does (or time runs out)."""
-    pricing, h = s.pricing, s.h
-    if pricing is None:
-        return plan
-    _fix_integers(s, plan)
-    h.setOptionValue("run_crossover", "on")
-    added = 0
-    while run_until(h, s.deadline) == "optimal":
-        current = plan_of(h, s.comp)
-        if current.objective <= plan.objective + 1e-9 * max(1.0, abs(plan.objective)):
-            plan = current
-        new = pricing.priced_out(np.array(h.getSolution().row_dual))
-        if not len(new):
-            s.notes.append(f"final plan priced against all {pricing.routes.n_routes} routes: {added} flows added")
-            return plan
-        added += len(new)
-        pricing.add(h, new)
-    s.notes.append(f"final plan not priced against every route (no time left; {added} flows added)")
-    return plan
-
-
-def complete_routes(s: SolveState) -> None:
-    """Phase ``complete_routes``: the rounded plan priced against every route; the solve ends if it
-    is within the gap."""
-    s.plan = _complete_routes(s, s.plan)
-    s.report(s.plan.objective, s.bound)
-    if _within_gap(s, s.plan):
-        s.finish("optimal", s.plan)
-
-
-def _within_gap(s: SolveState, plan: Plan) -> bool:
-    return classify(spend_gap_of(plan.objective, s.bound, plan.spend), s.options, False, "") == "optimal"
-
-
-def branch_and_bound(s: SolveState) -> None:
-    """Phase ``branch_and_bound``. HiGHS stops on an absolute gap of mip_rel_gap × the incumbent's
-    spend; if a better incumbent spends less, the run resumes from it with the gap recomputed (an
-    interrupt from HiGHS's MIP callback ends 1.16 in "Solve error", so the gap is set, not watched)."""
-    comp, options = s.comp, s.options
-    deadline = s.deadline - min(options.duals_reserve_s, 0.1 * options.time_limit_s)
-    hm = new_highs(comp, options, s.log, integer=True, warnings=s.warnings)
-    scale, offset = comp.objective_scale, comp.offset
-
-    def improved(e: object) -> None:
-        d = e.data_out
-        s.report(d.objective_function_value / scale + offset, max(s.bound, d.mip_dual_bound / scale + offset))
-
-    hm.cbMipImprovingSolution.subscribe(improved)
-    best, status = s.plan, "error"
-    for _ in range(5):
-        if best is not None:
-            sol = highspy.HighsSolution()
-            sol.col_value = list(best.x)
-            sol.value_valid = True
-            hm.setSolution(sol)
-            hm.setOptionValue("mip_rel_gap", 0.0)
-            hm.setOptionValue("mip_abs_gap", options.mip_rel_gap * max(best.spend, 0.0) * scale)
-        else:
-            hm.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
-        status = run_until(hm, deadline)
-        info = hm.getInfo()
-        if math.isfinite(info.mip_dual_bound):
-            s.bound = max(s.bound, info.mip_dual_bound / scale + offset)
-        if info.primal_solution_status == FEASIBLE:
-            candidate = plan_of(hm, comp, duals=False)
-            if best is None or candidate.objective < best.objective - 1e-9 * max(1.0, abs(best.objective)):
-                best = candidate
-        gap = spend_gap_of(best.objective, s.bound, best.spend) if best else None
-        if status != "optimal" or (gap is not None and gap <= options.mip_rel_gap):
-            break
-    s.better = best if best is not s.plan else None
-    s.highs_status = status
-    s.out_of_time = status == "time_limit" or time.perf_counter() >= deadline - 1e-3
-
-
-def duals(s: SolveState) -> None:
-    """Phase ``duals``: the fixed-integer LP of the plan branch and bound found, so plan, objective and
-    duals agree (the plan is kept without duals if that LP cannot be solved in time)."""
-    if s.better is None:
-        return
-    if s.h is None:  # started from a plan: no LP session yet
-        s.h = new_highs(s.comp, s.options, s.log, integer=False, warnings=s.warnings)
-    _fix_integers(s, s.better)
-    drop_tightening_rows(s.h, s.comp)
-    s.h.setOptionValue("run_crossover", "on")
-    fixed = plan_of(s.h, s.comp) if run_until(s.h, s.deadline) == "optimal" else s.better
-    s.plan = _complete_routes(s, fixed)
-
-
-def classify_plan(s: SolveState) -> None:
-    """Phase ``classify``: the plan's status (:func:`classify`), or why there is no plan."""
-    if s.plan is None:
-        status = s.highs_status if s.highs_status in ("infeasible", "time_limit") else "error"
-        msg = "no integer plan found" + (" in the time limit" if status == "time_limit" else "")
-        s.finish(status, None, "; ".join([msg, *s.notes]))
-        return
-    s.finish(classify(spend_gap_of(s.plan.objective, s.bound, s.plan.spend), s.options, s.out_of_time, s.highs_status), s.plan)
+        s.report(s.plan.objective, s.bound)

@@ -124,8 +124,9 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
 
     use_if_positive: 1 wherever x > ``used``. one_of (a program's hosts, its skip last): under
     ``largest`` the skip if its x is the largest (the last on ties), else a host, groups taken
-    from the surest; among a program's hosts the one whose resource (campus) has the most LP use
-    left after the programs rounded before it, so that two programs the LP split between two
+    from the surest; among a program's hosts the LP uses (a campus the LP gave it none of may not hold
+    it in its year: the world's 2026 program was put on a campus that opens in 2028) the one whose resource
+    (campus) has the most LP use left after the programs rounded before it, so that two programs the LP split between two
     campuses land on one each, not both on the same (ties: the larger x, then the last). Under
     ``whole`` a program the LP does not host whole (a grid too small for it forces that) is
     skipped; under ``fallback`` every program is, which needs no campus and so is always
@@ -144,7 +145,7 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
         best = skip
         may_skip = skip not in r.must_host
         if hosts and (not may_skip or (one_of != "fallback" and x[skip] < max(x[hosts]) and not (one_of == "whole" and x[skip] > 1e-3))):
-            best = max(reversed(hosts), key=lambda c: (round(left[resource[c]], 9), x[c]))
+            best = max(reversed([c for c in hosts if x[c] > used] or hosts), key=lambda c: (round(left[resource[c]], 9), x[c]))
             left[resource[best]] -= 1.0
         fixed.update(zip(group.tolist(), (group == best).astype(float).tolist()))
         if needs:
@@ -154,6 +155,13 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
         idx.append(r.round_up)
         val.append(rounded_units(r.round_up, r.cover, x, used))
     return np.concatenate(idx).astype(np.int32), np.concatenate(val).astype(float)
+
+
+def fixings_of(comp: Compiled, r: RoundingColumns, x: np.ndarray, **rule: object) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`rounded_fixings` of HiGHS's column values x, decided in the model's units (a program's skip is
+    a share of the program, whatever unit HiGHS holds it in) and returned as HiGHS's column values."""
+    idx, val = rounded_fixings(r, comp.model_x(x), **rule)
+    return idx, val / comp.unit_of(idx)
 
 
 def rounded_units(cols: np.ndarray, cover: list[np.ndarray], x: np.ndarray, used: float) -> np.ndarray:

@@ -102,7 +102,7 @@ def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: i
     route = np.array([keys.setdefault((r, mm, l), len(keys)) for (r, mm, l, _t, _y) in index], dtype=np.int32)
     cap = metro_slice_caps(ix, par)
     upper = np.asarray(comp.lp.col_upper_)[cols]
-    ub = np.minimum(upper, np.array([cap.get((mm, l, t, y), 0.0) for (_r, mm, l, t, y) in index]))
+    ub = np.minimum(upper, np.array([cap.get((mm, l, t, y), 0.0) for (_r, mm, l, t, y) in index]) / comp.unit_of(cols))
     keep = starting_routes(routes[routes.layer.isin(ix.L_METRO)], running_cost_usd_per_mtok(ix, par), par.transit_usd_per_mtok, k)
     key_list = tuple(keys)
     start = np.array([key in keep for key in key_list], dtype=bool)

@@ -8,18 +8,20 @@ is kept if the cost does not rise (a tie goes to the plan that builds less).
 
 Only groups the relaxation hesitated over are tried: a group with a member the LP set to 1
 is one the relaxation already found worth its full cost, and on the world case none of those
-closed profitably (49 of 104 tries). Groups are tried in the
-order of how little the relaxation used them, sites and tranches together. Each re-solve gets at most
-``[solver] search_iterations_per_try`` simplex iterations: a closing that needs more re-routes so much that it
-is not a sliver, and failing it costs a bounded, machine-independent amount of work, so the
-search's result does not depend on the speed of the machine (the deadline is only a guard).
-The search always leaves a plan at least as good as the one it started from.
+closed profitably (49 of 104 tries). The duals say which of the rest may pay: the LP's cost is convex
+in the fixed values of a group's binaries and their reduced costs are a subgradient, so closing a group
+saves at most Σ d_j x_j (:func:`saving_bounds`); a group whose bound is negative cannot even tie and is
+not tried, the others are, largest bound first. Each re-solve gets at most ``[solver] search_iterations_per_try`` simplex
+iterations: a closing that needs more re-routes so much that it is not a sliver, and failing it costs a
+bounded amount of work. The search stops at its deadline (:mod:`tokensite.solver.phases`: a share of
+the time the solve may take, a multiple of the relaxation's), so what it finds depends on the machine's
+speed. The search always leaves a plan at least as good as the one it started from.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import highspy
@@ -50,26 +52,45 @@ def warm_simplex(h: highspy.Highs, iterations: int) -> Iterator[None]:
         h.setOptionValue("solver", solver)
 
 
-def candidates(groups: RoundingColumns, x_lp: np.ndarray, x: np.ndarray, firm: float) -> list[np.ndarray]:
-    """The closable groups worth a try, in the order they are tried."""
-    groups = [g for g in groups.closable if (x[g] > 0.5).any() and x_lp[g].max() < firm]
-    return sorted(groups, key=lambda g: float(x_lp[g].sum()))
+def candidates(groups: RoundingColumns, x_lp: np.ndarray, x: np.ndarray, firm: float, saves_at_most: np.ndarray,
+               nothing: float, d_lp: np.ndarray | None = None) -> list[np.ndarray]:
+    """The closable groups worth a try, in the order they are tried: open in x, hesitated over by the
+    relaxation (no member above ``firm`` with a reduced cost ``d_lp`` below −``nothing``: a vertex leaves
+    a binary nothing hangs on at 1 as readily as at 0), and with an upper bound on the saving not below
+    −``nothing``, largest first (:func:`saving_bounds`). A bound of 0 may still tie, and a tie closes the
+    group (the plan that builds less): a site the relaxation opened at no cost is closed that way."""
+    d_lp = np.full(len(x_lp), -np.inf) if d_lp is None else d_lp
+    groups = [g for g in groups.closable if (x[g] > 0.5).any() and not ((x_lp[g] >= firm) & (d_lp[g] < -nothing)).any()]
+    bound = {id(g): float(saves_at_most[g] @ x[g]) for g in groups}
+    return sorted((g for g in groups if bound[id(g)] >= -nothing), key=lambda g: (-bound[id(g)], float(x_lp[g].sum())))
 
 
-def improve(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: SolverOptions, x_lp: np.ndarray, x: np.ndarray,
-            deadline: float) -> tuple[np.ndarray, int, int]:
-    """``h`` holds the LP with the binaries fixed at x (units free), solved. Returns the best x
-    found, the number of groups switched off and the number tried."""
+def saving_bounds(h: highspy.Highs) -> np.ndarray:
+    """Per column, what lowering it by one unit can save at most (HiGHS's cost units): its reduced cost
+    at the solved LP of ``h``. The LP's optimal cost is convex in a column's fixed value, and a reduced
+    cost d_j is a subgradient of it, so f(b − Δ) ≥ f(b) − Σ_j d_j Δ_j for any Δ ≥ 0: closing a group or
+    trimming a batch saves at most Σ d_j Δ_j, and a move whose bound is ≤ 0 cannot save anything."""
+    return np.asarray(h.getSolution().col_dual)
+
+
+def improve(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: SolverOptions, x_lp: np.ndarray,
+            deadline: float, tell: Callable[[int, int], None] = lambda done, of: None,
+            d_lp: np.ndarray | None = None) -> tuple[np.ndarray, int, int, int]:
+    """``h`` holds the LP with the binaries fixed (units free), solved. Returns the best x found, the
+    number of groups switched off, the number tried and the number worth a try."""
+    x = np.array(h.getSolution().col_value)
     best_obj = comp.objective_of(x)
     closed = tried = 0
+    order = candidates(groups, x_lp, x, options.search_firm, saving_bounds(h), options.trim_saves_nothing * comp.objective_scale, d_lp)
     with warm_simplex(h, options.search_iterations_per_try):
-        for g in candidates(groups, x_lp, x, options.search_firm):
+        for g in order:
             if time.perf_counter() >= deadline:
                 break
             before = x[g].copy()
             if not (before > 0.5).any():
                 continue
             tried += 1
+            tell(tried, len(order))
             zeros = np.zeros(len(g))
             h.changeColsBounds(len(g), g, zeros, zeros)
             if run_until(h, deadline) == "optimal":
@@ -81,39 +102,55 @@ def improve(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: 
             h.changeColsBounds(len(g), g, before, before)
     if tried and closed < tried:
         run_until(h, deadline)  # leave h solved at the kept fixings
-    return x, closed, tried
+    return x, closed, tried, len(order)
+
+
+def _lower(h: highspy.Highs, cols: list[int], units: np.ndarray) -> None:
+    idx = np.array(cols, dtype=np.int32)
+    h.changeColsBounds(len(idx), idx, units, units)
 
 
 def trim_units(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: SolverOptions, x: np.ndarray,
-               deadline: float) -> tuple[np.ndarray, int, int]:
+               deadline: float, tell: Callable[[int, int], None] = lambda done, units: None) -> tuple[np.ndarray, int, int]:
     """``h`` holds the LP with every integer fixed at x, solved with a basis. Buy one unit fewer
     wherever that lowers the cost: the check a planner makes on a rounded plan (is any GPU
     purchase bigger than it needs to be?), made by the solver.
 
-    A purchase is tried only if its reduced cost is positive: the LP's optimal cost is convex in
-    the purchase's fixed value, so with reduced cost d, one unit fewer costs at least −d more, and
-    d ≤ 0 means it cannot save anything. Tries go from the largest d down, each a warm dual-simplex
-    re-solve of at most ``search_iterations_per_try`` iterations; an accepted unit is followed by a try of
-    the next. Returns x, the units removed and the re-solves tried.
+    Purchases are priced at once from the LP's reduced costs (:func:`saving_bounds`): one with d ≤
+    ``trim_saves_nothing`` cannot save anything and is not tried. The rest are tried in batches, largest
+    d first, ``trim_batch`` to start with: every purchase of the batch one unit smaller, one warm
+    dual-simplex re-solve of at most ``search_iterations_per_try`` iterations. A batch that lowers the
+    cost is kept, the purchases are priced again at the new LP and the next batch is twice as large; one
+    that does not is halved, and a single purchase that does not is dropped. Returns x, the units removed
+    and the re-solves tried.
     """
     best_obj = comp.objective_of(x)
     removed = tried = 0
-    used = options.round_used
-    cols = [int(j) for j in groups.round_up if x[j] >= 1 - used]
-    d = np.asarray(h.getSolution().col_dual)
-    queue = sorted((j for j in cols if d[j] > options.trim_saves_nothing * comp.objective_scale), key=lambda j: -d[j])
+    used, nothing = options.round_used, options.trim_saves_nothing * comp.objective_scale
+    dropped: set[int] = set()
+
+    def queue(d: np.ndarray) -> list[int]:
+        cols = [int(j) for j in groups.round_up if x[j] >= 1 - used and j not in dropped and d[j] > nothing]
+        return sorted(cols, key=lambda j: -d[j])
+
+    todo = queue(saving_bounds(h))
+    size = max(1, int(options.trim_batch))
     with warm_simplex(h, options.search_iterations_per_try):
-        for j in queue:
-            while x[j] >= 1 - used and time.perf_counter() < deadline:
-                units = float(np.round(x[j]))
-                one = np.array([j], dtype=np.int32)
-                h.changeColsBounds(1, one, np.array([units - 1]), np.array([units - 1]))
-                tried += 1
-                if run_until(h, deadline) == "optimal" and (obj := comp.objective_of(trial := np.array(h.getSolution().col_value))) < best_obj - 1e-9 * max(1.0, abs(best_obj)):
-                    x, best_obj, removed = trial, obj, removed + 1
-                    continue
-                h.changeColsBounds(1, one, np.array([units]), np.array([units]))
-                break
+        while todo and time.perf_counter() < deadline:
+            batch = todo[:size]
+            units = np.round(x[batch])
+            _lower(h, batch, units - 1)
+            tried += 1
+            tell(tried, removed)
+            if run_until(h, deadline) == "optimal" and (obj := comp.objective_of(trial := np.array(h.getSolution().col_value))) < best_obj - 1e-9 * max(1.0, abs(best_obj)):
+                x, best_obj, removed = trial, obj, removed + len(batch)
+                todo, size = queue(saving_bounds(h)), 2 * len(batch)
+                continue
+            _lower(h, batch, units)
+            if len(batch) == 1:
+                dropped.add(batch[0])
+                todo = todo[1:]
+            size = max(1, len(batch) // 2)
     if tried:
         run_until(h, deadline)  # leave h solved at the kept units
     return x, removed, tried

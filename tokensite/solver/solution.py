@@ -34,6 +34,8 @@ class Solution:
     warnings: tuple[str, ...] = ()
     x: np.ndarray | None = None  # the plan as the compiled model's column values (the readouts' argument)
     phases_s: dict[str, float] = field(default_factory=dict)  # seconds spent in each solve phase that ran
+    phases: list[dict] = field(default_factory=list)  # each phase that ran: name, seconds, objective and bound (MUSD) as it ended
+    basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis (an alternative's relaxation starts from it)
 
 
 @dataclass
@@ -70,17 +72,17 @@ def classify(spend_gap: float | None, options: SolverOptions, out_of_time: bool,
 
 
 def plan_of(h: highspy.Highs, comp: Compiled, duals: bool = True) -> Plan:
-    """The point HiGHS holds, as a :class:`Plan` (row duals in MUSD per row unit)."""
+    """The point HiGHS holds, as a :class:`Plan` (x in HiGHS's columns; row duals in MUSD per model row unit)."""
     sol = h.getSolution()
     x = np.array(sol.col_value)
-    return Plan(x, comp.objective_of(x), comp.spend_of(x), np.array(sol.row_dual) / comp.objective_scale if duals else None)
+    return Plan(x, comp.objective_of(x), comp.spend_of(x), comp.model_duals(np.array(sol.row_dual)) if duals else None)
 
 
 def values_of(comp: Compiled, x: np.ndarray, zero: float) -> dict[str, dict]:
     """{variable: {index: value}}, with the variables the compiler removed at their fixed value and
     values below ``zero`` (internal units: Mtok/s, MW, GPU units) written as 0."""
     out: dict[str, dict] = {}
-    for (name, key), v in list(comp.left_out.items()) + list(zip(comp.col_names, x.tolist())):
+    for (name, key), v in list(comp.left_out.items()) + list(zip(comp.col_names, comp.model_x(x).tolist())):
         out.setdefault(name, {})[key] = v if abs(v) > zero else 0.0
     return out
 

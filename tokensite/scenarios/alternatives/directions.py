@@ -28,7 +28,7 @@ class Direction:
 
 
 def group_measures(built: Built, by: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """{group: (columns, MW per unit of column)}, the built MW M_g(x) = Σ coef · x[cols] of each group.
+    """{group: (columns, MW per HiGHS unit of column)}, the built MW M_g(x) = Σ coef · x[cols] of each group.
 
     site / country: facility MW summed over the planning years; layer: the mean MW drawn for the
     layer (GPU allocation × MW per unit × PUE, slices weighted by their share of the year), summed
@@ -58,7 +58,11 @@ def group_measures(built: Built, by: str) -> dict[str, tuple[np.ndarray, np.ndar
         for (r, g, _y), vintages in ix.FLEET.items():
             for k in vintages:
                 add(g, ("buy", k), par.nameplate_mw_per_unit[g])
-    return {g: (np.array(sorted(t), dtype=np.int32), np.array([t[j] for j in sorted(t)])) for g, t in sorted(terms.items())}
+    out = {}
+    for g, t in sorted(terms.items()):
+        cols = np.array(sorted(t), dtype=np.int32)
+        out[g] = (cols, np.array([t[j] for j in cols.tolist()]) * built.comp.unit_of(cols))  # per HiGHS unit of each column
+    return out
 
 
 def measure(groups: dict[str, tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> dict[str, float]:
@@ -92,4 +96,5 @@ def cost_vector(groups: dict[str, tuple[np.ndarray, np.ndarray]], d: Direction, 
 
 
 def x_of(built: Built, values: dict[str, dict]) -> np.ndarray:
-    return np.array([values[name][key] for name, key in built.comp.col_names])
+    """A plan's values (model units) as HiGHS's column values."""
+    return built.comp.highs_x(np.array([values[name][key] for name, key in built.comp.col_names]))

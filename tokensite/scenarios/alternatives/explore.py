@@ -25,6 +25,7 @@ from tokensite.scenarios.alternatives.directions import Direction, cost_vector, 
 from tokensite.solver import RoundingColumns, Solution, solve_compiled
 
 CAP_TOLERANCE = 1e-9  # relative: the optimum itself stays feasible under a 0 % cap
+CAP_RHS_DECADE = 2  # the cost-cap row's right-hand side is scaled to about 10^2
 METHODS = ("auto", "mip", "phases")
 
 
@@ -49,14 +50,19 @@ def cost_cap_musd(optimum: Solution, slack: float) -> float:
 
 
 def with_cost_cap(comp: Compiled, cap_musd: float) -> Compiled:
-    """The compiled model with one more row, Σ c_j x_j ≤ (cap − c_0) · scale, named ``c_alternatives_cost_cap``."""
+    """The compiled model with one more row, Σ c_j x_j ≤ (cap − c_0) · scale, named ``c_alternatives_cost_cap``,
+    divided by the power of ten that brings its right-hand side (the objective's size) near 1e2, inside
+    HiGHS's range of bounds (:mod:`tokensite.scaling`)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(comp.lp)
     cost = np.asarray(comp.lp.col_cost_)
     nz = np.flatnonzero(cost).astype(np.int32)
-    h.addRow(-highspy.kHighsInf, (cap_musd - comp.offset) * comp.objective_scale, len(nz), nz, cost[nz])
-    return replace(comp, lp=h.getLp(), row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)])
+    rhs = (cap_musd - comp.offset) * comp.objective_scale
+    unit = 10.0 ** (CAP_RHS_DECADE - round(np.log10(abs(rhs)))) if rhs else 1.0
+    h.addRow(-highspy.kHighsInf, rhs * unit, len(nz), nz, cost[nz] * unit)
+    row_unit = None if comp.row_unit is None else np.append(comp.row_unit, unit)
+    return replace(comp, lp=h.getLp(), row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)], row_unit=row_unit)
 
 
 def directed(capped: Compiled, c: np.ndarray) -> Compiled:
@@ -70,12 +76,26 @@ def directed(capped: Compiled, c: np.ndarray) -> Compiled:
     return replace(capped, lp=lp, offset=float(np.dot(-c[neg], ub[neg])), objective_scale=1.0, unserved_cols=np.array([], dtype=np.int32))
 
 
-def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool) -> tuple[np.ndarray | None, str]:
-    """The direction solved by tokensite's phases on the ``capped`` model; (None, why) if they find no plan in time."""
+def with_cap_row(basis: highspy.HighsBasis | None) -> highspy.HighsBasis | None:
+    """The optimum's relaxation basis for the capped model: the cost-cap row basic (its slack is what the
+    cap leaves over the relaxation's cost, nonnegative), so the basis stays primal feasible."""
+    if basis is None or not basis.valid:
+        return None
+    out = highspy.HighsBasis()
+    out.col_status = list(basis.col_status)
+    out.row_status = [*basis.row_status, highspy.HighsBasisStatus.kBasic]
+    out.valid = True
+    return out
+
+
+def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool,
+               basis: highspy.HighsBasis | None, basis_lp_s: float) -> tuple[np.ndarray | None, str]:
+    """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis``; (None, why)
+    if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
         return None, "no time left for the phases"
-    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log)
+    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis, basis_lp_s=basis_lp_s)
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
 
 
@@ -95,6 +115,8 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     x_opt = x_of(built, optimum.values)
     runs = []
     capped = with_cost_cap(comp, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else None
+    basis = with_cap_row(optimum.basis) if options.alternatives_warm_share > 0 else None
+    basis_lp_s = optimum.phases_s.get("relax", 0.0)
     for d in dirs:
         t0 = time.perf_counter()
         c = cost_vector(groups, d, comp.lp.num_col_)
@@ -102,7 +124,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         note = ""
         run = None
         if capped is not None:
-            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log)
+            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_lp_s)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
         if run is None:

@@ -34,7 +34,7 @@ def solve_ef_direct(cases: dict[str, Case], probabilities: dict[str, float]) -> 
     first = next(iter(cases))
     columns = [(f"{block(first)}.{v.parent_component().local_name}", v.index()) for v in nonants[first]]  # compiled names are block-qualified
     ef = extensive_form({n: m for n, (m, _, _) in models.items()}, probabilities, nonants)
-    comp = compile_model(ef, cases[first].solver.cost_centre)
+    comp = compile_model(ef, cases[first].solver)
     groups = rounding_groups(comp, {block(n): (ix, par) for n, (_, ix, par) in models.items()})
     built_s = time.perf_counter() - t0
     out = solve_compiled(comp, cases[first].solver, groups=groups)
