@@ -111,7 +111,7 @@ class Case:
     """Subset of layers.csv to plan; None plans every layer."""
     period_demand: str = "first"
     """Which demand.csv rows a planning year serves: ``first``, its own year's; ``mean``, the mean of the
-    calendar years it stands for that demand.csv has rows for (params.demand_by_planning_year)."""
+    calendar years it stands for that demand.csv has rows for (model/periods.py)."""
     solver: SolverOptions = field(default_factory=SolverOptions)
     finance: Finance = field(default_factory=Finance)
     scale: Scale = field(default_factory=Scale)

@@ -189,7 +189,7 @@ def test_period_mean_counts_a_missing_calendar_row_as_no_demand():
     import pandas as pd
 
     from tokensite.config import Case
-    from tokensite.model.params import demand_by_planning_year
+    from tokensite.model.periods import demand_by_planning_year
 
     d = pd.DataFrame(dict(metro_id=["M1", "M1", "M2", "M1"], layer="l", year=[2026, 2027, 2026, 2028], tokens_per_s=[10.0, 30.0, 8.0, 5.0]))
     case = Case(name="t", data_dir=None, years=(2026, 2028), period_demand="mean")
@@ -206,7 +206,7 @@ def test_period_value_is_the_demand_weighted_mean_of_its_calendar_values():
     import pandas as pd
 
     from tokensite.config import Case
-    from tokensite.model.params import token_value_by_period
+    from tokensite.model.periods import token_value_by_period
 
     layers = pd.DataFrame(dict(layer=["agentic"], value_usd_per_mtok=[9.0]))
     values = pd.DataFrame(dict(layer="agentic", year=[2026, 2027], value_usd_per_mtok=[0.4, 0.2]))
