@@ -14,6 +14,11 @@ from tokensite.model.gpu_rules import latest_at_or_before
 Key = tuple
 
 
+def calendar_years(case: Case, present: set[int]) -> dict[int, list[int]]:
+    """C_y for each planning year y: the calendar years of its span (y to the next planning year) in ``present``."""
+    return {y: [c for c in range(y, y + weight) if c in present] for y, weight in case.year_weights().items()}
+
+
 def demand_by_planning_year(demand: pd.DataFrame, case: Case) -> pd.DataFrame:
     """demand.csv's rows (metro_id, layer, year, tokens_per_s) for the planning years D_{m,l,y}.
 
@@ -25,10 +30,8 @@ def demand_by_planning_year(demand: pd.DataFrame, case: Case) -> pd.DataFrame:
     cols = ["metro_id", "layer", "year", "tokens_per_s"]
     if case.period_demand == "first":
         return demand.loc[demand.year.isin(case.years), cols].reset_index(drop=True)
-    present = set(demand.year.astype(int))
     parts = []
-    for y, weight in case.year_weights().items():
-        years = [c for c in range(y, y + weight) if c in present]
+    for y, years in calendar_years(case, set(demand.year.astype(int))).items():
         if not years:
             continue
         rows = demand[demand.year.isin(years)]
@@ -60,8 +63,8 @@ def token_value_by_period(layers: pd.DataFrame, token_values: pd.DataFrame, dema
     per_year = demand.groupby(["layer", "year"]).tokens_per_s.sum()
     calendar = token_value_by_year(layers, token_values, sorted(present | set(case.years)))
     out = {}
-    for y, weight in case.year_weights().items():
-        years = [c for c in range(y, y + weight) if c in present] or [y]
+    for y, years in calendar_years(case, present).items():
+        years = years or [y]
         for l in layers.layer:
             w = [float(per_year.get((l, c), 0.0)) for c in years]
             v = [calendar[(l, c)] for c in years]
