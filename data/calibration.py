@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from tokensite import load_case
+from tokensite.model.periods import token_value_by_year
+from tokensite.results.plans import share_among_layers
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world_builder.loader import load_reference, ref_row  # noqa: E402
 from world_builder.metros import market_of  # noqa: E402
@@ -143,16 +147,14 @@ def calendar_revenue_usd(res: dict[str, pd.DataFrame], data_dir: Path, year: int
     share.index = pd.MultiIndex.from_arrays([sv.metro_id, sv.layer])
     demand = pd.read_csv(data_dir / "demand.csv")
     d = demand[(demand.year == year) & demand.layer.isin(INFERENCE_LAYERS)]
-    values = pd.read_csv(data_dir / "token_values.csv")
-    v = values[values.year <= year].sort_values("year").groupby("layer").value_usd_per_mtok.last()
+    value = token_value_by_year(pd.read_csv(data_dir / "layers.csv"), pd.read_csv(data_dir / "token_values.csv"), [year])
     layer = sv.groupby("layer").served_tokens_per_s.sum() / sv.groupby("layer").demand_tokens_per_s.sum()  # pooled rows name a group
-    got = [share.get((m, l), layer.get(l, 0.0)) * t * v[l] for m, l, t in zip(d.metro_id, d.layer, d.tokens_per_s)]
+    got = [share.get((m, l), layer.get(l, 0.0)) * t * value[(l, year)] for m, l, t in zip(d.metro_id, d.layer, d.tokens_per_s)]
     return float(sum(got)) * SECONDS_PER_YEAR / 1e6
 
 
 def _period_demand(data_dir: Path) -> str:
-    import tomllib
-    return tomllib.loads((data_dir.parent / "world.toml").read_text())["case"].get("period_demand", "first")
+    return load_case(data_dir.parent / "world.toml").period_demand
 
 
 def _growth(data_dir: Path, year: int) -> float:
@@ -175,16 +177,10 @@ def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: fl
     crf = rate / (1 - (1 + rate) ** -life)
     inst["usd"] = inst.units_active * inst.gpu.map(gpus.gpus_per_unit) * inst.gpu.map(gpus.capex_usd_per_gpu) * crf
     site, gen = ["site_id", "year"], ["site_id", "year", "gpu"]
-    used = alloc.groupby(gen).units_mean.sum()
-    held = inst.groupby(gen, as_index=False).usd.sum()
-    idle = held[[k not in used.index for k in zip(held.site_id, held.year, held.gpu)]].groupby(site).usd.sum()
-    parts = []
-    for keys, usd in ((gen, held.set_index(gen).usd), (site, idle)):
-        share = alloc.groupby([*keys, "layer"], as_index=False).units_mean.sum()
-        share["usd"] = share.units_mean / share.groupby(keys).units_mean.transform("sum") * [
-            usd.get(k, 0.0) for k in zip(*(share[c] for c in keys))]
-        parts.append(share[["layer", "year", "usd"]])
-    return pd.concat(parts).groupby(["layer", "year"], as_index=False).usd.sum()
+    by_gen = share_among_layers(inst.groupby(gen, as_index=False).usd.sum(), alloc, gen, "units_mean")
+    idle = by_gen[by_gen.layer.isna()].groupby(site, as_index=False).usd.sum()
+    shared = pd.concat([by_gen, share_among_layers(idle, alloc, site, "units_mean")]).dropna(subset=["layer"])
+    return shared.groupby(["layer", "year"], as_index=False).cost_usd.sum().rename(columns={"cost_usd": "usd"})
 
 
 def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataFrame) -> list[str]:

@@ -41,7 +41,7 @@ def cost_per_mtok_site(res: Results) -> pd.DataFrame:
     return out.rename(columns={"usd": "cost_usd"})[["site_id", "year", "cost_usd", "mtok", "usd_per_mtok"]]
 
 
-def _shared(costs: pd.DataFrame, weights: pd.DataFrame, keys: list[str], weight: str) -> pd.DataFrame:
+def share_among_layers(costs: pd.DataFrame, weights: pd.DataFrame, keys: list[str], weight: str) -> pd.DataFrame:
     """Each row of ``costs`` (keys, usd) shared among the layers of ``weights`` (keys, layer, weight) by their
     share of the weight; rows no layer weighs on are returned apart, with ``layer`` missing."""
     w = weights.groupby([*keys, "layer"], as_index=False)[weight].sum()
@@ -62,9 +62,9 @@ def _layer_costs(res: Results, kinds: tuple[str, ...] = ("capex", "opex")) -> pd
     gpu = c.category.str.startswith("gpus:")
     by_gpu = c[gpu].assign(gpu=c.category.str.removeprefix("gpus:")).groupby([*site, "gpu"], as_index=False).usd.sum()
     other = c[~gpu].groupby(site, as_index=False).usd.sum()
-    parts = [_shared(by_gpu, a, [*site, "gpu"], "units_mean"), _shared(other, a, site, "draw_mw")]
+    parts = [share_among_layers(by_gpu, a, [*site, "gpu"], "units_mean"), share_among_layers(other, a, site, "draw_mw")]
     idle = pd.concat([p.loc[p.layer.isna(), [*site, "usd"]] for p in parts]).groupby(site, as_index=False).usd.sum()
-    parts.append(_shared(idle, a, site, "units_mean"))
+    parts.append(share_among_layers(idle, a, site, "units_mean"))
     shared = pd.concat([p.dropna(subset=["layer"])[[*site, "layer", "cost_usd"]] for p in parts], ignore_index=True)
     cost = shared.groupby(["layer", "year"]).cost_usd.sum()
     out = a.groupby(["layer", "year"], as_index=False).tokens_per_s.sum()
