@@ -112,3 +112,27 @@ def test_cli_user_errors_exit_2_with_one_message(tmp_path, args, message):
     r = run("alternatives", str(case), *args, "--out", str(tmp_path / "alt"))
     assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr + r.stdout
     assert (tmp_path / "alt" / "keep.txt").read_text() == "old"
+
+
+def test_the_phases_round_within_the_whole_cap_not_the_relaxations(tmp_path):
+    """A is free to develop, B costs 10,000 USD (333.33 USD a year) and 60 USD/MWh: the optimum is one G1 at A,
+    638 USD. Slack 0.8: the cap is 1,148.40 USD, and the phases' relaxation may spend half the slack, up to
+    893.20. Minimising A's MW, that relaxation moves all of M1 to B, opening B by only the share its 0.001 MW
+    is of B's max_mw (725.60 USD and a sliver). Rounding opens B whole: 200 + 525.60 + 333.33 = 1,058.93 USD,
+    over the relaxation's cap but inside the whole one, so the phases give a plan with A at 0 MW themselves
+    (status "phases"), not HiGHS's MIP fallback; it costs from 1,058.93 USD up to the cap (the direction
+    counts only A's MW)."""
+    fr = base()
+    both_sites_in_slo(fr)
+    set_price(fr, "B", 60)
+    set_site(fr, "B", site_fixed_usd=10000)
+    s = run_alternatives(_case(tmp_path, fr), tmp_path / "out", slack=0.8, count=0, method="phases", mip_rel_gap=1e-9, time_limit_s=30,
+                         report=False, alternatives_fallback_s=0.0)
+    assert s["optimum"]["objective_usd"] == pytest.approx(638, rel=1e-9)
+    assert s["cost_cap_usd"] == pytest.approx(638 * 1.8, rel=1e-6)
+    runs = pd.read_csv(tmp_path / "out" / "runs.csv").set_index("alternative")
+    assert runs.loc["min_A", "highs_status"] == "phases"
+    # the direction counts MW at A only, so any plan with none there is optimal for it: at least B's 1,058.93 USD
+    assert 200 + 525.6 + 10000 / 30 - 1e-6 <= runs.loc["min_A", "objective_usd"] <= s["cost_cap_usd"] + 1e-6
+    sites = pd.read_csv(tmp_path / "out" / "alternatives" / "min_A" / "sites.csv").set_index("site_id").facility_mw
+    assert sites.get("A", 0) == 0 and sites["B"] >= 0.001 * (1 - 1e-9)

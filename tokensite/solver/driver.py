@@ -48,7 +48,7 @@ def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColum
                    on_incumbent: Callable[[dict], None] | None = None, on_phase: Callable[[str, float], None] | None = None,
                    routes: RouteSet | None = None, start: np.ndarray | None = None,
                    on_progress: Callable[[dict], None] | None = None, basis: highspy.HighsBasis | None = None,
-                   basis_lp_s: float = 0.0) -> Solution:
+                   basis_lp_s: float = 0.0, relax_row_upper: dict[int, float] | None = None) -> Solution:
     """Solve the compiled model by :data:`PHASES`; report status, objective, a valid bound and the
     true gaps. ``groups`` say how its integers are rounded (:func:`tokensite.solver.rounding_groups`);
     with ``routes`` (:func:`tokensite.solver.routes.route_set`), flows are generated from that pruned set.
@@ -62,7 +62,7 @@ def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColum
     t0 = time.perf_counter()
     s = SolveState(comp, options, groups, t0 + float(options.time_limit_s), log,
                    RoutePricing(comp, routes) if routes is not None else None, on_incumbent, t0, on_progress, start_basis=basis,
-                   start_lp_s=basis_lp_s)
+                   start_lp_s=basis_lp_s, relax_row_upper=dict(relax_row_upper or {}))
     if start is not None:
         s.plan = Plan(start, comp.objective_of(start), comp.spend_of(start), None)
         s.bound = -math.inf

@@ -40,6 +40,7 @@ class SolveState:
     h: highspy.Highs | None = None  # the LP session every phase but branch and bound re-solves
     start_basis: highspy.HighsBasis | None = None  # a basis the relaxation starts from (an alternative's: the optimum's)
     start_lp_s: float = 0.0  # what the LP of that basis took from scratch (the optimum's relaxation), seconds
+    relax_row_upper: dict[int, float] = field(default_factory=dict)  # row -> upper bound (HiGHS's units) for the relaxation only
     lp_basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis
     lp_col_dual: np.ndarray | None = None  # the relaxation's reduced costs (HiGHS's cost units)
     units_free: highspy.HighsBasis | None = None  # the optimal basis of the LP with the rounded binaries fixed and GPU units free

@@ -3,7 +3,9 @@ compiled model (:func:`with_cost_cap`, built the same way for HiGHS's MIP and fo
 another objective per direction.
 
 Each direction is one more run of the shared phases (:func:`tokensite.solver.solve_compiled`) on
-the capped model with the direction as its objective. On a large case, all of them from the
+the capped model with the direction as its objective: its relaxation under a cap that keeps
+``[solver] alternatives_cap_reserve`` of the slack back (:func:`reserve_cap`), rounding, search and
+trim under the whole cap, so that what rounding costs over the relaxation has room. On a large case, all of them from the
 relaxation; below ``[solver] alternatives_phases_above_columns`` columns, and as the fallback when
 that finds no plan, only the phases that improve a known plan (branch and bound, fixed-integer
 duals, classify), warm-started from the optimum, which is feasible under the cap, so every run
@@ -58,11 +60,25 @@ def with_cost_cap(comp: Compiled, cap_musd: float) -> Compiled:
     h.passModel(comp.lp)
     cost = np.asarray(comp.lp.col_cost_)
     nz = np.flatnonzero(cost).astype(np.int32)
-    rhs = (cap_musd - comp.offset) * comp.objective_scale
-    unit = 10.0 ** (CAP_RHS_DECADE - round(np.log10(abs(rhs)))) if rhs else 1.0
-    h.addRow(-highspy.kHighsInf, rhs * unit, len(nz), nz, cost[nz] * unit)
+    rhs, unit = _cap_rhs(comp, cap_musd)
+    h.addRow(-highspy.kHighsInf, rhs, len(nz), nz, cost[nz] * unit)
     row_unit = None if comp.row_unit is None else np.append(comp.row_unit, unit)
     return replace(comp, lp=h.getLp(), row_names=[*comp.row_names, ("c_alternatives_cost_cap", None)], row_unit=row_unit)
+
+
+def _cap_rhs(comp: Compiled, cap_musd: float, unit: float | None = None) -> tuple[float, float]:
+    """The cost-cap row's right-hand side in HiGHS's units, and the row's unit (chosen from this cap unless given)."""
+    rhs = (cap_musd - comp.offset) * comp.objective_scale
+    if unit is None:
+        unit = 10.0 ** (CAP_RHS_DECADE - round(np.log10(abs(rhs)))) if rhs else 1.0
+    return rhs * unit, unit
+
+
+def reserve_cap(capped: Compiled, comp: Compiled, cap_musd: float, reserve_musd: float) -> dict[int, float]:
+    """The cost-cap row of ``capped`` (built by :func:`with_cost_cap` from ``comp`` at ``cap_musd``) at ``reserve_musd``
+    instead, as the phases' ``relax_row_upper``: the relaxation spends at most that, rounding may spend up to the cap."""
+    unit = _cap_rhs(comp, cap_musd)[1]
+    return {capped.lp.num_row_ - 1: _cap_rhs(comp, reserve_musd, unit)[0]}
 
 
 def directed(capped: Compiled, c: np.ndarray) -> Compiled:
@@ -89,13 +105,14 @@ def with_cap_row(basis: highspy.HighsBasis | None) -> highspy.HighsBasis | None:
 
 
 def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool,
-               basis: highspy.HighsBasis | None, basis_lp_s: float) -> tuple[np.ndarray | None, str]:
-    """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis``; (None, why)
-    if they find no plan in time."""
+               basis: highspy.HighsBasis | None, basis_lp_s: float, reserve: dict[int, float]) -> tuple[np.ndarray | None, str]:
+    """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis`` under the
+    ``reserve`` cap; (None, why) if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
         return None, "no time left for the phases"
-    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis, basis_lp_s=basis_lp_s)
+    sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis,
+                         basis_lp_s=basis_lp_s, relax_row_upper=reserve)
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
 
 
@@ -114,7 +131,8 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     capped_mip = with_cost_cap(comp, cap)
     x_opt = x_of(built, optimum.values)
     runs = []
-    capped = with_cost_cap(comp, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else None
+    capped = with_cost_cap(comp, cap) if phases else None
+    reserve = reserve_cap(capped, comp, cap, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else {}
     basis = with_cap_row(optimum.basis) if options.alternatives_warm_share > 0 else None
     basis_lp_s = optimum.phases_s.get("relax", 0.0)
     for d in dirs:
@@ -124,7 +142,7 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         note = ""
         run = None
         if capped is not None:
-            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_lp_s)
+            x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_lp_s, reserve)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
         if run is None:
