@@ -94,6 +94,13 @@ def test_lagrangian_bound_of_the_restricted_lp_is_below_the_full_lp(tmp_path):
     bound = z_rmp + pricing.lagrangian_gap(row_dual)
     assert z_rmp > z_full * (1 + 1e-6)  # C was needed
     assert bound <= z_full * (1 + 1e-9)
+    # the demand row caps C, D and E's flows together: the bound is at least the flow-by-flow one, Σ min(0, d_j) u_j,
+    # which counts each of them as if it alone could carry all of M1's demand
+    d, dropped = pricing.reduced_costs(row_dual), ~pricing.active
+    per_flow = z_rmp + float(np.minimum(d[dropped], 0.0) @ routes.ub[dropped])
+    assert bound >= per_flow - 1e-9 * abs(z_full)
+    if np.sum(d[dropped] < -1e-9) > len(np.unique(routes.group[dropped & (d < -1e-9)])):  # two dropped flows of one row price out
+        assert bound > per_flow + 1e-9 * abs(z_full)
     # C prices out; so may D and E, whose idle capacity rows are degenerate (dual 0): harmless, they stay unused
     assert "C" in {r for r, _m, _l in pricing.routes_of(pricing.priced_out(row_dual))}
 

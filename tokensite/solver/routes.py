@@ -18,15 +18,17 @@ restricted optimum that the gap target cannot hinge on it (:func:`tokensite.solv
 Bound. At every stage the full LP's optimum z* satisfies
 
 .. math::
-    z^* \\ge z_{RMP} + Σ_{j\\ dropped} \\min(0, d_j)\\, u_j
+    z^* \\ge z_{RMP} + Σ_g \\min \\{ Σ_{j∈g\\ dropped} d_j x_j : 0 ≤ x_j ≤ u_j,\\ Σ_{j∈g\\ dropped} x_j ≤ U_g \\}
 
 (weak Lagrangian duality: π and the restricted LP's column duals are dual feasible for every
-column but the dropped ones, whose part of the Lagrangian is at least min(0, d_j) u_j on
-0 ≤ x_j ≤ u_j). u_j is an implied bound, not a model bound: a flow never carries more than the
-demand rows let every route to its metro carry in that slice (``metro_slice_caps``, the bound
-the linking rows use), nor more than its own column bound. This is the bound :mod:`tokensite.solver`
-reports while routes are still being generated, and it is ≤ the MIP optimum because the LP
-optimum is.
+column but the dropped ones, whose part of the Lagrangian is minimised over their bounds and over
+Σ_{j∈g dropped} x_j ≤ U_g, a row the demand rows imply). A group g is the flows to one metro of one layer in
+one slice and year; U_g is what the demand rows let every route to that metro carry in that slice
+(``metro_slice_caps``, the bound the linking rows use) and u_j = min(U_g, the flow's column bound).
+Each group's minimum fills its most negative d_j first. It is never below the flow-by-flow
+Σ_j min(0, d_j) u_j, which lets every route to a metro carry all of its demand at once. This is the
+bound :mod:`tokensite.solver` reports while routes are still being generated, and it is ≤ the MIP
+optimum because the LP optimum is.
 
 The final plan is checked against the full route set the same way, at the LP with every integer
 fixed: a dropped flow that prices out there is added and that LP re-solved, until none does.
@@ -62,6 +64,8 @@ class RouteSet:
     keys: tuple[tuple[str, str, str], ...]  # (r, m, l) by route id
     ub: np.ndarray  # implied upper bound of each flow (Mtok/s)
     start: np.ndarray  # bool by route id: in the starting set
+    group: np.ndarray  # (metro, layer, slice, year) id of each flow: the flows one demand row caps together
+    group_cap: np.ndarray  # U of each group, in the flows' column units: Σ of the group's flows ≤ it
 
     @property
     def n_routes(self) -> int:
@@ -102,11 +106,16 @@ def route_set(comp: Compiled, ix: Index, par: Params, routes: pd.DataFrame, k: i
     route = np.array([keys.setdefault((r, mm, l), len(keys)) for (r, mm, l, _t, _y) in index], dtype=np.int32)
     cap = metro_slice_caps(ix, par)
     upper = np.asarray(comp.lp.col_upper_)[cols]
-    ub = np.minimum(upper, np.array([cap.get((mm, l, t, y), 0.0) for (_r, mm, l, t, y) in index]) / comp.unit_of(cols))
+    flow_cap = np.array([cap.get((mm, l, t, y), 0.0) for (_r, mm, l, t, y) in index]) / comp.unit_of(cols)
+    ub = np.minimum(upper, flow_cap)
+    groups: dict[tuple, int] = {}
+    group = np.array([groups.setdefault((mm, l, t, y), len(groups)) for (_r, mm, l, t, y) in index], dtype=np.int64)
+    group_cap = np.zeros(len(groups))
+    np.maximum.at(group_cap, group, flow_cap)
     keep = starting_routes(routes[routes.layer.isin(ix.L_METRO)], running_cost_usd_per_mtok(ix, par), par.transit_usd_per_mtok, k)
     key_list = tuple(keys)
     start = np.array([key in keep for key in key_list], dtype=bool)
-    return RouteSet(cols, route, key_list, ub, start)
+    return RouteSet(cols, route, key_list, ub, start, group, group_cap)
 
 
 class RoutePricing:
@@ -140,10 +149,23 @@ class RoutePricing:
         return self.cost - self.A_flow_T @ row_dual
 
     def lagrangian_gap(self, row_dual: np.ndarray) -> float:
-        """Σ over dropped flows of min(0, d_j) u_j (≤ 0, scaled units): what the dropped flows could still save."""
+        """What the dropped flows could still save (≤ 0, scaled units): for each group g of flows one demand row caps
+        together, min Σ d_j x_j over 0 ≤ x_j ≤ u_j, Σ_g x_j ≤ U_g, the dropped flows j of g with d_j < 0 filled
+        most negative first. The group row is implied by the demand rows, so the bound stays valid; it is never
+        below Σ min(0, d_j) u_j, and far above it where many routes to one metro price out (XL: 4 M dropped flows)."""
         d = self.reduced_costs(row_dual)
-        dropped = ~self.active
-        return float(np.minimum(d[dropped], 0.0) @ self.routes.ub[dropped])
+        idx = np.flatnonzero(~self.active & (d < 0))
+        if not len(idx):
+            return 0.0
+        g = self.routes.group[idx]
+        order = np.lexsort((d[idx], g))
+        idx, g = idx[order], g[order]
+        u = self.routes.ub[idx]
+        cum = np.cumsum(u)
+        first = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+        before = cum - u - np.repeat(cum[first] - u[first], np.diff(np.r_[first, len(idx)]))
+        x = np.clip(self.routes.group_cap[g] - before, 0.0, u)
+        return float(d[idx] @ x)
 
     def priced_out(self, row_dual: np.ndarray) -> np.ndarray:
         """Positions (in ``routes.cols``) of the dropped flows priced below −RC_TOL."""
