@@ -3,9 +3,11 @@ its root LP alone is at least that LP. The plan is then returned as it is, with 
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
+import pytest
 
 from tokensite.config import SolverOptions
 from tokensite.solver.finish import branch_and_bound
@@ -34,11 +36,12 @@ def test_less_time_left_than_the_lp_skips_branch_and_bound():
     assert any(n.startswith("branch and bound skipped: 70 s left") for n in s.notes)
 
 
-def test_enough_time_left_runs_branch_and_bound():
-    s = _state(left_s=500.0, lp_s=10.0)
+@pytest.mark.parametrize("lp_s", [10.0, math.inf], ids=["short LP", "no relaxation (started from a plan)"])
+def test_enough_time_left_runs_branch_and_bound(lp_s):
+    s = _state(left_s=500.0, lp_s=lp_s)
     try:
         branch_and_bound(s)
     except AssertionError as e:
         assert "touched the model" in str(e)
     else:
-        raise AssertionError("branch and bound did not start with 470 s left and a 10 s LP")
+        raise AssertionError(f"branch and bound did not start with 470 s left and lp_s = {lp_s}")

@@ -48,21 +48,25 @@ def solve_compiled(comp: Compiled, options: SolverOptions, groups: RoundingColum
                    on_incumbent: Callable[[dict], None] | None = None, on_phase: Callable[[str, float], None] | None = None,
                    routes: RouteSet | None = None, start: np.ndarray | None = None,
                    on_progress: Callable[[dict], None] | None = None, basis: highspy.HighsBasis | None = None,
-                   basis_lp_s: float = 0.0, relax_row_upper: dict[int, float] | None = None) -> Solution:
+                   basis_lp_s: float = 0.0, free_units_row_upper: dict[int, float] | None = None) -> Solution:
     """Solve the compiled model by :data:`PHASES`; report status, objective, a valid bound and the
     true gaps. ``groups`` say how its integers are rounded (:func:`tokensite.solver.rounding_groups`);
     with ``routes`` (:func:`tokensite.solver.routes.route_set`), flows are generated from that pruned set.
     Given a ``start`` plan (integer-feasible column values), only :data:`FROM_A_PLAN` run, from it; given a
     ``basis`` (of the same rows and columns: an alternative's from the optimum's relaxation), the relaxation
     starts from it by primal simplex, for at most ``[solver] alternatives_warm_share`` of ``basis_lp_s``, the
-    seconds that LP took from scratch.
+    seconds that LP took from scratch. ``free_units_row_upper`` tightens rows (index -> upper bound in HiGHS's
+    units) while GPU units are free: the relaxation, the LP with the rounded binaries fixed and the search; every
+    LP with the units fixed sees the model's own bounds (an alternative's cost cap: the LPs that choose where to go
+    spend part of the slack, rounding the units may use the rest). The bound is then the tightened relaxation's,
+    not a bound of the model.
     ``on_phase`` receives each phase's name and seconds as it ends; ``on_progress`` each phase's start and
     progress (:meth:`SolveState.tell`). The solution's ``phases`` give each phase's seconds, and the plan's
     objective and the bound (MUSD) as it ended."""
     t0 = time.perf_counter()
     s = SolveState(comp, options, groups, t0 + float(options.time_limit_s), log,
                    RoutePricing(comp, routes) if routes is not None else None, on_incumbent, t0, on_progress, start_basis=basis,
-                   start_lp_s=basis_lp_s, relax_row_upper=dict(relax_row_upper or {}))
+                   start_lp_s=basis_lp_s, free_units_row_upper=dict(free_units_row_upper or {}))
     if start is not None:
         s.plan = Plan(start, comp.objective_of(start), comp.spend_of(start), None)
         s.bound = -math.inf

@@ -78,7 +78,7 @@ def branch_and_bound(s: SolveState) -> None:
     comp, options = s.comp, s.options
     deadline = s.deadline - min(options.duals_reserve_s, 0.1 * options.time_limit_s)
     left = deadline - time.perf_counter()
-    if s.plan is not None and left < s.lp_s:
+    if s.plan is not None and math.isfinite(s.lp_s) and left < s.lp_s:  # lp_s is inf when no relaxation ran (a start plan)
         s.notes.append(f"branch and bound skipped: {max(left, 0):.0f} s left, less than the relaxation's LP took ({s.lp_s:.0f} s), "
                        "so it could not finish its root LP")
         s.highs_status, s.out_of_time = "time_limit", True

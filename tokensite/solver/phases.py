@@ -32,6 +32,7 @@ from tokensite.solver.state import SolveState
 def _fix_units(s: SolveState, x: np.ndarray) -> Plan | None:
     idx, val = fixings_of(s.comp, s.groups, x, units=True, used=s.options.round_used)
     s.h.changeColsBounds(len(idx), idx, val, val)
+    s.units_free_rows(False)
     return plan_of(s.h, s.comp) if resolve(s.h, s.deadline, s.warm_s) == "optimal" else None
 
 
@@ -92,6 +93,7 @@ def search(s: SolveState) -> None:
         return  # the trim has its own share: h still holds the rounded plan's LP, every integer fixed
     cols = r.round_up
     h.changeColsBounds(len(cols), cols, np.asarray(comp.lp.col_lower_)[cols], np.asarray(comp.lp.col_upper_)[cols])
+    s.units_free_rows(True)
     if s.units_free is not None:
         h.setBasis(s.units_free)
     if resolve(h, s.deadline, s.warm_s) != "optimal":

@@ -60,13 +60,6 @@ def _from_basis(s: SolveState) -> str:
     return _relax_once(s)
 
 
-def _set_row_upper(s: SolveState, upper: dict[int, float]) -> None:
-    """Set the upper bounds of the rows in ``upper`` (HiGHS's units) in ``s.h``, keeping their lower bounds."""
-    lower = np.asarray(s.comp.lp.row_lower_)
-    for row, up in upper.items():
-        s.h.changeRowBounds(int(row), float(lower[row]), float(up))
-
-
 def _next_round_late(s: SolveState, started: float, adding: int, dropped: int) -> bool:
     """Whether the next restricted LP would end past half of the time from ``started`` to the deadline: its time is
     predicted as the last LP's times the growth of the LP's columns (linear, optimistic for interior point). Measured
@@ -83,7 +76,7 @@ def solve_relaxation(s: SolveState) -> tuple[str, float]:
     so that the LP objective plus it is a valid bound."""
     comp, options, pricing = s.comp, s.options, s.pricing
     h = s.h = new_highs(comp, options, s.log, integer=False, warnings=s.warnings)
-    _set_row_upper(s, s.relax_row_upper)
+    s.units_free_rows(True)
     if pricing is None:
         return (_from_basis(s) if s.start_basis is not None else _relax_once(s)), 0.0
     pricing.restrict(h)
@@ -124,9 +117,6 @@ def relax(s: SolveState) -> None:
     s.lp = plan_of(h, comp)
     s.lp_basis = h.getBasis()
     s.lp_col_dual = np.array(h.getSolution().col_dual)
-    if s.relax_row_upper:  # the rows' own bounds again, for rounding; the basis stays primal feasible (a looser row)
-        _set_row_upper(s, {row: np.asarray(comp.lp.row_upper_)[row] for row in s.relax_row_upper})
-        s.notes.append(f"the relaxation ran with {len(s.relax_row_upper)} row(s) tightened; its bound is the tightened LP's")
     s.bound = s.lp.objective + left
     now = time.perf_counter()
     s.improve_until = max(s.t0 + options.improve_lp_multiple * (now - s.t0), now + options.improve_min_s)

@@ -40,7 +40,7 @@ class SolveState:
     h: highspy.Highs | None = None  # the LP session every phase but branch and bound re-solves
     start_basis: highspy.HighsBasis | None = None  # a basis the relaxation starts from (an alternative's: the optimum's)
     start_lp_s: float = 0.0  # what the LP of that basis took from scratch (the optimum's relaxation), seconds
-    relax_row_upper: dict[int, float] = field(default_factory=dict)  # row -> upper bound (HiGHS's units) for the relaxation only
+    free_units_row_upper: dict[int, float] = field(default_factory=dict)  # row -> upper bound (HiGHS's units) while GPU units are free
     lp_basis: highspy.HighsBasis | None = None  # the relaxation's optimal basis
     lp_col_dual: np.ndarray | None = None  # the relaxation's reduced costs (HiGHS's cost units)
     units_free: highspy.HighsBasis | None = None  # the optimal basis of the LP with the rounded binaries fixed and GPU units free
@@ -70,6 +70,13 @@ class SolveState:
     def warm_s(self) -> float:
         """How long a re-solve may try from the last basis before interior point from scratch ([solver] warm_share)."""
         return self.options.warm_share * self.lp_s
+
+    def units_free_rows(self, free: bool) -> None:
+        """Rows of ``free_units_row_upper`` at that bound while GPU units are free (the relaxation, the LP with the rounded
+        binaries fixed, the search), at the model's own once they are fixed: what rounding the units costs has room."""
+        lower, upper = np.asarray(self.comp.lp.row_lower_), np.asarray(self.comp.lp.row_upper_)
+        for row, up in self.free_units_row_upper.items():
+            self.h.changeRowBounds(int(row), float(lower[row]), float(up if free else upper[row]))
 
     def tell(self, phase: str, **detail: object) -> None:
         """Pass on a phase's progress: ``detail`` (e.g. ``done`` and ``total`` tries) with the plan and bound so far (MUSD)."""

@@ -76,7 +76,8 @@ def _cap_rhs(comp: Compiled, cap_musd: float, unit: float | None = None) -> tupl
 
 def reserve_cap(capped: Compiled, comp: Compiled, cap_musd: float, reserve_musd: float) -> dict[int, float]:
     """The cost-cap row of ``capped`` (built by :func:`with_cost_cap` from ``comp`` at ``cap_musd``) at ``reserve_musd``
-    instead, as the phases' ``relax_row_upper``: the relaxation spends at most that, rounding may spend up to the cap."""
+    instead, as the phases' ``free_units_row_upper``: the LPs that choose where to go spend at most that, rounding the
+    GPU units may spend up to the cap."""
     unit = _cap_rhs(comp, cap_musd)[1]
     return {capped.lp.num_row_ - 1: _cap_rhs(comp, reserve_musd, unit)[0]}
 
@@ -112,7 +113,7 @@ def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.nd
     if left <= 1:
         return None, "no time left for the phases"
     sol = solve_compiled(directed(capped, c), replace(built.case.solver, time_limit_s=left), groups, log=log, basis=basis,
-                         basis_lp_s=basis_lp_s, relax_row_upper=reserve)
+                         basis_lp_s=basis_lp_s, free_units_row_upper=reserve)
     return (None, f"phases: {sol.status}: {sol.message}") if sol.values is None else (x_of(built, sol.values), "")
 
 
