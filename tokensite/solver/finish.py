@@ -5,8 +5,8 @@
 * ``branch_and_bound``: HiGHS's MIP from the plan for the time left (less ``duals_reserve_s``), its
   improving solutions reported live, stopped once the gap to the bound is within ``mip_rel_gap`` of
   what the incumbent spends. Skipped, given a plan, when less time is left than the relaxation's LP
-  took: the MIP's root LP is at least that LP (XL, 2026-12-07: 607 s of it, 0 nodes, no change). It runs on every route: a dual bound of a restricted MIP would bound
-  nothing of the full one.
+  took: the MIP's root LP is at least that LP (XL, 2026-12-07: 607 s of it, 0 nodes, no change).
+  It runs on every route: a dual bound of a restricted MIP would bound nothing of the full one.
 * ``duals``: after branch and bound improved the plan, the LP with every integer fixed at the
   incumbent (then priced against every route): its solution *is* the written plan, so the flows, the
   objective and the prices come from one and the same point.

@@ -60,12 +60,12 @@ def _from_basis(s: SolveState) -> str:
     return _relax_once(s)
 
 
-def _next_round_late(s: SolveState, started: float, adding: int, dropped: int) -> bool:
+def _next_round_late(s: SolveState, started: float, adding: int) -> bool:
     """Whether the next restricted LP would end past half of the time from ``started`` to the deadline: its time is
     predicted as the last LP's times the growth of the LP's columns (linear, optimistic for interior point). Measured
     on the continental XL (2026-12-07): the first restricted LP (527k columns after presolve) took 481 s, the
     flows it priced out made the second 1.19 M, whose interior point alone would have taken most of the 30 min."""
-    active = s.comp.lp.num_col_ - dropped
+    active = s.comp.lp.num_col_ - len(s.pricing.dropped_cols)
     next_s = s.lp_s * (active + adding) / max(active, 1)
     return time.perf_counter() - started + next_s > 0.5 * (s.deadline - started)
 
@@ -91,7 +91,7 @@ def solve_relaxation(s: SolveState) -> tuple[str, float]:
         new = pricing.priced_out(row_dual)
         left = pricing.lagrangian_gap(row_dual) / comp.objective_scale if len(new) else 0.0
         close = -left <= options.generation_stop * options.mip_rel_gap * abs(comp.spend_of(np.array(sol.col_value)))
-        late = _next_round_late(s, started, len(new), len(pricing.dropped_cols))
+        late = _next_round_late(s, started, len(new))
         if not len(new) or close or late:
             why = "" if not len(new) else (f", stopped with the bound {-left:,.6g} MUSD below the LP" if close else ", stopped: the next LP would not end within half the time")
             s.notes.append(f"{pricing.summary()}, {rounds} LP round(s){why}")

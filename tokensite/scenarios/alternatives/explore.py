@@ -3,9 +3,10 @@ compiled model (:func:`with_cost_cap`, built the same way for HiGHS's MIP and fo
 another objective per direction.
 
 Each direction is one more run of the shared phases (:func:`tokensite.solver.solve_compiled`) on
-the capped model with the direction as its objective: its relaxation under a cap that keeps
-``[solver] alternatives_cap_reserve`` of the slack back (:func:`reserve_cap`), rounding, search and
-trim under the whole cap, so that what rounding costs over the relaxation has room. On a large case, all of them from the
+the capped model with the direction as its objective: every LP with the GPU units free (the relaxation,
+the LP with the rounded binaries fixed, the search) under a cap that keeps ``[solver] alternatives_cap_reserve``
+of the slack back (:func:`reserve_cap`), every LP with the units fixed under the whole cap, so that rounding
+the units up has room. On a large case, all of them from the
 relaxation; below ``[solver] alternatives_phases_above_columns`` columns, and as the fallback when
 that finds no plan, only the phases that improve a known plan (branch and bound, fixed-integer
 duals, classify), warm-started from the optimum, which is feasible under the cap, so every run
@@ -74,12 +75,12 @@ def _cap_rhs(comp: Compiled, cap_musd: float, unit: float | None = None) -> tupl
     return rhs * unit, unit
 
 
-def reserve_cap(capped: Compiled, comp: Compiled, cap_musd: float, reserve_musd: float) -> dict[int, float]:
-    """The cost-cap row of ``capped`` (built by :func:`with_cost_cap` from ``comp`` at ``cap_musd``) at ``reserve_musd``
-    instead, as the phases' ``free_units_row_upper``: the LPs that choose where to go spend at most that, rounding the
-    GPU units may spend up to the cap."""
+def reserve_cap(comp: Compiled, cap_musd: float, reserve_musd: float) -> dict[int, float]:
+    """The cost-cap row that :func:`with_cost_cap` adds to ``comp`` at ``cap_musd`` (the row after ``comp``'s last), at
+    ``reserve_musd`` instead, as the phases' ``free_units_row_upper``: the LPs that choose where to go spend at most
+    that, rounding the GPU units may spend up to the cap."""
     unit = _cap_rhs(comp, cap_musd)[1]
-    return {capped.lp.num_row_ - 1: _cap_rhs(comp, reserve_musd, unit)[0]}
+    return {comp.lp.num_row_: _cap_rhs(comp, reserve_musd, unit)[0]}
 
 
 def directed(capped: Compiled, c: np.ndarray) -> Compiled:
@@ -107,8 +108,8 @@ def with_cap_row(basis: highspy.HighsBasis | None) -> highspy.HighsBasis | None:
 
 def _by_phases(built: Built, groups: RoundingColumns, capped: Compiled, c: np.ndarray, deadline: float, log: bool,
                basis: highspy.HighsBasis | None, basis_lp_s: float, reserve: dict[int, float]) -> tuple[np.ndarray | None, str]:
-    """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis`` under the
-    ``reserve`` cap; (None, why) if they find no plan in time."""
+    """The direction solved by tokensite's phases on the ``capped`` model, its relaxation from ``basis``, every LP
+    with the GPU units free under the ``reserve`` cap; (None, why) if they find no plan in time."""
     left = deadline - time.perf_counter()
     if left <= 1:
         return None, "no time left for the phases"
@@ -129,11 +130,10 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
     comp, options = built.comp, built.case.solver
     warnings: list[str] = []
     cap = cost_cap_musd(optimum, slack)
-    capped_mip = with_cost_cap(comp, cap)
+    capped = with_cost_cap(comp, cap)  # one LP for the phases and the MIP: directed() sets the same costs for both
     x_opt = x_of(built, optimum.values)
     runs = []
-    capped = with_cost_cap(comp, cap) if phases else None
-    reserve = reserve_cap(capped, comp, cap, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack)) if phases else {}
+    reserve = reserve_cap(comp, cap, cost_cap_musd(optimum, options.alternatives_cap_reserve * slack))
     basis = with_cap_row(optimum.basis) if options.alternatives_warm_share > 0 else None
     basis_lp_s = optimum.phases_s.get("relax", 0.0)
     for d in dirs:
@@ -142,13 +142,13 @@ def explore(built: Built, optimum: Solution, dirs: list[Direction], groups: dict
         sign = -1.0 if d.kind == "max" else 1.0
         note = ""
         run = None
-        if capped is not None:
+        if phases:
             x, note = _by_phases(built, rounding, capped, c, t0 + time_limit_s, log, basis, basis_lp_s, reserve)
             if x is not None:
                 run = Run(d, x, "phases", sign * float(np.dot(c, x)), None, round(time.perf_counter() - t0, 3))
         if run is None:
             limit = t0 + time_limit_s + (fallback_s if phases else 0.0) - time.perf_counter()
-            directed_mip = directed(capped_mip, c)
+            directed_mip = directed(capped, c)
             sol = solve_compiled(directed_mip, replace(options, time_limit_s=max(limit, 1e-9)), rounding, log=log, start=x_opt)
             warnings.extend(w for w in sol.warnings if w not in warnings)
             bound = (sol.bound - directed_mip.offset) * sign if sol.bound is not None and np.isfinite(sol.bound) else None
