@@ -115,3 +115,19 @@ def test_generation_stopped_early_keeps_a_true_bound_and_the_final_pricing_finds
     assert gen.summary["best_bound_usd"] <= POWER_USD * (1 + 1e-9)
     assert gen.objective_usd == pytest.approx(POWER_USD, rel=1e-9)
     assert "flows added" in gen.summary["message"]
+
+
+def test_generation_stops_before_an_lp_that_would_not_end_in_half_the_time():
+    """The next restricted LP's time is the last LP's times the growth of the LP's columns. 1,000 columns, 600 of
+    them dropped: 400 in the LP. The last LP took 100 s, 50 s ago, with 400 s left to the deadline (the half: 225 s
+    from the start). Adding 200 flows predicts 150 s (ends at 200 s: on); adding 400 predicts 200 s (250 s: stop)."""
+    import time
+    from types import SimpleNamespace
+
+    from tokensite.solver.relax import _next_round_late
+
+    now = time.perf_counter()
+    s = SimpleNamespace(comp=SimpleNamespace(lp=SimpleNamespace(num_col_=1000)), pricing=SimpleNamespace(dropped_cols=np.arange(600)),
+                        lp_s=100.0, deadline=now + 400.0)
+    assert not _next_round_late(s, now - 50.0, adding=200)
+    assert _next_round_late(s, now - 50.0, adding=400)
