@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
@@ -161,3 +162,34 @@ def test_a_tuned_constant_is_set_from_the_case_file(tmp_path):
     assert "no time left for the local search" in rushed.summary["message"]
     assert rushed.objective_usd == pytest.approx(662.8, rel=1e-6)
     assert "1 GPU units trimmed" in solve_tiny(tmp_path / "default", fr, mip_rel_gap=0.5).summary["message"]
+
+
+def test_rounded_units_stay_within_a_supply_row_the_lp_fills():
+    """Three sites buy one generation in one year, LP 1.2 / 2.6 / 0.4 units, rounded up to 2 / 3 / 1 = 6, under a
+    supply row of 5.5 (at most 5 whole units). The member rounded up most (site 0, +0.8) goes back down to
+    ⌊1.2⌋ = 1: 1 / 3 / 1 = 5. Without the supply rows rounding buys 6, which the rounded LP cannot hold."""
+    from tokensite.solver.rounding import within_supply
+
+    cols, x = np.array([0, 1, 2]), np.array([1.2, 2.6, 0.4])
+    assert within_supply(cols, np.array([2.0, 3.0, 1.0]), [(cols, 5.5)], x).tolist() == [1.0, 3.0, 1.0]
+    assert within_supply(cols, np.array([2.0, 3.0, 1.0]), [(cols, 6.0)], x).tolist() == [2.0, 3.0, 1.0]
+    # a cover raise above ⌈x⌉ (site 1 carries an older fleet's shortfall: 4 for an LP 2.6), 7 units under a row of 4:
+    # site 1 (+1.4) down to ⌊2.6⌋ = 2, site 0 (+0.8) to 1 = 4
+    assert within_supply(cols, np.array([2.0, 4.0, 1.0]), [(cols, 4.0)], x).tolist() == [1.0, 2.0, 1.0]
+    # under a row of 2 every member goes to ⌊x⌋ (1 / 2 / 0 = 3), then the one least below its LP value (site 0,
+    # 1 against 1.2) to 0: 0 / 2 / 0
+    assert within_supply(cols, np.array([2.0, 4.0, 1.0]), [(cols, 2.0)], x).tolist() == [0.0, 2.0, 0.0]
+
+
+def test_rounding_groups_hold_the_supply_rows(tmp_path):
+    """gpu_supply.csv's world row for G1 (a planning year's cap in units) becomes one supply group over every
+    site's G1 purchase in that year, with the cap the model's row has."""
+    fr = base()
+    fr["gpu_supply.csv"] = pd.DataFrame({"gpu": ["G1"], "year": ["2026"], "units_max": ["3"], "market": [""]})
+    case = write_case(tmp_path, write(tmp_path / "data", fr), [2026], ["interactive"])
+    from tokensite.run import build
+
+    b = build(case)
+    groups = rounding_groups(b.comp, {"": (b.ix, b.par)})
+    buys = {j for j, (name, k) in enumerate(b.comp.col_names) if name == "buy" and k[1] == "G1"}
+    assert [(set(c.tolist()), cap) for c, cap in groups.supply] == [(buys, 3.0)]

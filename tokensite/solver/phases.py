@@ -44,13 +44,46 @@ def _same(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) ->
     return len(a[0]) == len(b[0]) and bool((a[0] == b[0]).all() and (a[1] == b[1]).all())
 
 
+def _dive(s: SolveState) -> np.ndarray:
+    """The LP with the programs it splits between campuses hosted one at a time, least sure first, each on
+    its LP hosts in order of share (its skip last, unless committed) until the re-solved LP is feasible,
+    the other programs left free to move: HiGHS's column values at the end. On the world (2026-12-07) the
+    LP put the 2026 US program whole on Colossus 2 and split the 2028 one between Colossus 2 and Hyperion,
+    neither of which can take it whole in 2028 beside what it holds; every rule that fixes all hosts at
+    once then failed or skipped it (9 % dearer), where hosting it on Colossus 2 lets the LP move the 2026
+    program to Abilene."""
+    h, comp, r, used = s.h, s.comp, s.groups, s.options.round_used
+    binaries = np.unique(np.concatenate([r.use_if_positive, *r.one_of, *r.needs.values()])).astype(np.int32)
+    lower, upper = np.asarray(comp.lp.col_lower_), np.asarray(comp.lp.col_upper_)
+    h.changeColsBounds(len(binaries), binaries, lower[binaries], upper[binaries])
+    x = s.lp.x
+    xm = comp.model_x(x)
+    split = [g for g in r.one_of if len(g) > 1 and used < float(xm[g[:-1]].max()) < 1.0 - used]
+    for g in sorted(split, key=lambda g: float(xm[g[:-1]].max())):
+        xm = comp.model_x(x)
+        hosts = sorted((int(c) for c in g[:-1] if xm[c] > used), key=lambda c: -xm[c])
+        cols = g.astype(np.int32)
+        for c in hosts + ([] if int(g[-1]) in r.must_host else [int(g[-1])]):
+            val = (g == c).astype(float) / comp.unit_of(g)
+            h.changeColsBounds(len(cols), cols, val, val)
+            s.tell("round", rule="dive")
+            if resolve(h, s.deadline, s.warm_s) == "optimal":
+                x = np.array(h.getSolution().col_value)
+                break
+        else:
+            h.changeColsBounds(len(cols), cols, lower[cols], upper[cols])
+    return x
+
+
 def round_lp(s: SolveState) -> None:
     """Phase ``round``."""
     h, comp = s.h, s.comp
     drop_tightening_rows(h, comp)
     failed: list[tuple[np.ndarray, np.ndarray]] = []
     for one_of in ROUNDINGS:
-        fixings = fixings_of(comp, s.groups, s.lp.x, units=False, used=s.options.round_used, one_of=one_of, needs=True)
+        x = _dive(s) if one_of == "dive" else s.lp.x
+        fixings = fixings_of(comp, s.groups, x, units=False, used=s.options.round_used,
+                             one_of="largest" if one_of == "dive" else one_of, needs=True)
         if any(_same(fixings, f) for f in failed):
             continue  # the LP hosts every program whole, or none: this rule fixes what already failed
         idx, val = fixings

@@ -14,6 +14,9 @@ The model says nothing about rounding: the solver reads the columns it was hande
   and could overrun a grid already fixed; ⌈x⌉ keeps retire non-decreasing in y and within the units installed;
 * ``cover``: the ``buy`` columns of one generation at one site alive in one year, oldest first:
   their sum stays at or above its LP value, raised through the newest member (:func:`rounded_units`);
+* ``supply``: the ``buy`` columns of one supply row (``c_gpu_supply``, ``c_policy_supply``) with its cap:
+  rounding up may not buy more than the cap, so a row the LP fills is kept by rounding its most
+  rounded-up members down (:func:`within_supply`);
 * ``closable``: groups the local search may switch off together (one tranche; a site's open years
   with its tranches);
 * ``needs``: a host's campus tranches, set to 1 with it (the LP that hosted a share of a program
@@ -50,6 +53,23 @@ class RoundingColumns:
     needs: dict[int, np.ndarray] = field(default_factory=dict)  # one_of member column -> columns set to 1 with it
     resource: dict[int, object] = field(default_factory=dict)  # one_of member column -> what it uses (a host's campus)
     must_host: frozenset[int] = frozenset()  # the skip columns of committed programs: never the member chosen
+    supply: list[tuple[np.ndarray, float]] = field(default_factory=list)  # (buy columns of one supply row, its cap in units)
+
+
+def _supply_rows(ix: Index, par: Params) -> list[tuple[list[tuple[str, object]], float]]:
+    """The (buy keys, cap) of every GPU supply row: gpu_supply's per market, policy's per GPU (see their modules)."""
+    at: dict[tuple, list[str]] = defaultdict(list)
+    for r, g, y in ix.RGY:
+        at[(g, y)].append(r)
+    rows = []
+    own = par.family.get("gpu_supply", {})
+    for (g, k, y), cap in own.get("cap", {}).items():
+        sites = set(own["sites"].get(k, ()))
+        rows.append(([("buy", (r, g, y)) for r in at[(g, y)] if r in sites], float(cap)))
+    for g, per_year in par.supply_units_per_year.items():
+        for y in ix.Y:
+            rows.append(([("buy", (r, g, y)) for r in at[(g, y)]], float(per_year) * par.year_weight[y]))
+    return rows
 
 
 def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
@@ -86,6 +106,7 @@ def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
         needs=needs,
         resource=resource,
         must_host=frozenset(col[(q + "skip", p)] for p in par.program_committed if (q + "skip", p) in col),
+        supply=[(c, cap) for keys, cap in _supply_rows(ix, par) if len(c := cols(keys))],
     )
 
 
@@ -104,6 +125,7 @@ def rounding_groups(comp: Compiled, parts: Mapping[str, tuple[Index, Params]]) -
         needs={k: v for g in got for k, v in g.needs.items()},
         resource={k: v for g in got for k, v in g.resource.items()},
         must_host=frozenset().union(*(g.must_host for g in got)),
+        supply=[c for g in got for c in g.supply],
     )
     declared = np.zeros(len(comp.col_names), dtype=bool)
     for group in (out.use_if_positive, out.round_up, *out.one_of):
@@ -114,7 +136,7 @@ def rounding_groups(comp: Compiled, parts: Mapping[str, tuple[Index, Params]]) -
     return out
 
 
-ROUNDINGS = ("largest", "whole", "fallback")
+ROUNDINGS = ("largest", "dive", "whole", "fallback")
 """How ``one_of`` groups are rounded, tried in turn until the rounded LP is feasible."""
 
 
@@ -130,7 +152,8 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
     campuses land on one each, not both on the same (ties: the larger x, then the last). Under
     ``whole`` a program the LP does not host whole (a grid too small for it forces that) is
     skipped; under ``fallback`` every program is, which needs no campus and so is always
-    feasible. A committed program (its skip in ``must_host``) is hosted under every rule, as under
+    feasible. ``dive`` (:func:`tokensite.solver.phases._dive`) re-solves the LP with its split programs hosted
+    one by one, then rounds that LP by ``largest``. A committed program (its skip in ``must_host``) is hosted under every rule, as under
     ``largest``: with committed programs no rule is sure to be feasible, and the phase says so. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
     needs are 1 with it (its campus's tranches: the local search closes those the plan does not
     use). round_up (with ``units``): :func:`rounded_units`.
@@ -153,8 +176,28 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
     idx, val = [np.array(list(fixed), dtype=np.int64)], [np.array(list(fixed.values()), dtype=float)]
     if units:
         idx.append(r.round_up)
-        val.append(rounded_units(r.round_up, r.cover, x, used))
+        val.append(within_supply(r.round_up, rounded_units(r.round_up, r.cover, x, used), r.supply, x))
     return np.concatenate(idx).astype(np.int32), np.concatenate(val).astype(float)
+
+
+def within_supply(cols: np.ndarray, rounded: np.ndarray, supply: list[tuple[np.ndarray, float]], x: np.ndarray) -> np.ndarray:
+    """``rounded`` with every supply row's sum at most ⌊cap⌋: where rounding up bought more than the row
+    allows, the members rounded up most (rounded − x) are rounded down first, to ⌊x⌋, then to 0 if the
+    cover's raises still overrun. A member bought below its LP value leaves some of its LP work to the
+    re-solve (other GPUs, or unserved tokens), which is always feasible; buying above the cap never is."""
+    value = dict(zip(cols.tolist(), rounded.tolist()))
+    for group, cap in supply:
+        members = [c for c in group.tolist() if c in value]
+        over = sum(value[c] for c in members) - np.floor(cap + 1e-6)
+        for floor_to_zero in (False, True):
+            for c in sorted(members, key=lambda c: (-(value[c] - x[c]), c)):
+                if over <= 0:
+                    break
+                down = min(over, value[c] - (0.0 if floor_to_zero else max(np.floor(x[c]), 0.0)))
+                if down > 0:
+                    value[c] -= down
+                    over -= down
+    return np.array([value[c] for c in cols.tolist()], dtype=float)
 
 
 def fixings_of(comp: Compiled, r: RoundingColumns, x: np.ndarray, **rule: object) -> tuple[np.ndarray, np.ndarray]:
