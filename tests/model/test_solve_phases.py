@@ -193,3 +193,32 @@ def test_rounding_groups_hold_the_supply_rows(tmp_path):
     groups = rounding_groups(b.comp, {"": (b.ix, b.par)})
     buys = {j for j, (name, k) in enumerate(b.comp.col_names) if name == "buy" and k[1] == "G1"}
     assert [(set(c.tolist()), cap) for c, cap in groups.supply] == [(buys, 3.0)]
+
+
+def test_tranches_are_rounded_to_the_fewest_that_hold_the_lps_grid():
+    """Two 300 MW tranches online in 2026, LP 0.5 each: the LP holds 300 MW, one tranche does (the larger share,
+    then the earlier, then the first); rounding each used tranche up held 600. A 100 MW tranche of 2026 (LP 0.2)
+    and a 300 MW one of 2028 (LP 0.9): 20 MW in 2026 needs the first, 290 MW in 2028 the second too."""
+    from tokensite.solver.rounding import covering_tranches
+
+    assert covering_tranches(np.array([0.5, 0.5]), np.array([300.0, 300.0]), np.array([2026, 2026]), USED).tolist() == [1.0, 0.0]
+    assert covering_tranches(np.array([0.2, 0.9]), np.array([100.0, 300.0]), np.array([2026, 2028]), USED).tolist() == [1.0, 1.0]
+    assert covering_tranches(np.array([0.9, 0.3]), np.array([300.0, 300.0]), np.array([2026, 2026]), USED).tolist() == [1.0, 1.0]
+    assert covering_tranches(np.array([0.0, 1e-9]), np.array([300.0, 300.0]), np.array([2026, 2026]), USED).tolist() == [0.0, 0.0]
+
+
+def test_idle_tranches_are_those_no_peak_needs():
+    """Site A: 50 MW energised, tranches of 100 MW online 2026 (column 0) and 2028 (column 1), both taken: grid 150
+    in 2026 and 250 in 2028 against a peak of 140 each year. Without the 2028 tranche the grid still holds 140 in
+    2028 (150): it is idle; without the 2026 one, 2026 would hold 50: it is not."""
+    from types import SimpleNamespace
+
+    from tokensite.solver.search import idle_tranches
+
+    readout = lambda values: SimpleNamespace(items_at=lambda x: values)  # noqa: E731
+    comp = SimpleNamespace(readouts={"grid_mw": readout({("A", 2026): 150.0, ("A", 2028): 250.0}),
+                                     "draw_mw": readout({("A", "h00", 2026): 140.0, ("A", "h12", 2026): 90.0, ("A", "h00", 2028): 140.0})})
+    groups = RoundingColumns(np.array([], int), [], np.array([], int),
+                             tranches=[("A", np.array([0, 1]), np.array([100.0, 100.0]), np.array([2026, 2028]))])
+    assert idle_tranches(comp, groups, np.array([1.0, 1.0])) == [1]
+    assert idle_tranches(comp, groups, np.array([1.0, 0.0])) == []

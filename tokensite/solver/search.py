@@ -105,6 +105,27 @@ def improve(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: 
     return x, closed, tried, len(order)
 
 
+def idle_tranches(comp: Compiled, groups: RoundingColumns, x: np.ndarray, tol_mw: float = 1e-3) -> list[int]:
+    """The ``take`` columns of tranches a plan x (HiGHS's column values) holds but whose grid no peak needs: at their site, in every planning
+    year from their online year, the grid less the tranches already picked and this one still holds the peak draw.
+    Closing them keeps x's allocation feasible and saves their whole cost."""
+    grid = comp.readouts["grid_mw"].items_at(x)
+    peak: dict[tuple, float] = {}
+    for (r, _t, y), mw in comp.readouts["draw_mw"].items_at(x).items():
+        peak[(r, y)] = max(peak.get((r, y), 0.0), mw)
+    years = sorted({y for _r, y in grid})
+    idle = []
+    for site, cols, mw, online in groups.tranches:
+        spare = {y: grid.get((site, y), 0.0) - peak.get((site, y), 0.0) for y in years}
+        for i in sorted(np.flatnonzero(x[cols] > 0.5), key=lambda i: -online[i]):
+            later = [y for y in years if y >= online[i]]
+            if later and all(spare[y] - mw[i] >= tol_mw for y in later):
+                idle.append(int(cols[i]))
+                for y in later:
+                    spare[y] -= float(mw[i])
+    return idle
+
+
 def _lower(h: highspy.Highs, cols: list[int], units: np.ndarray) -> None:
     idx = np.array(cols, dtype=np.int32)
     h.changeColsBounds(len(idx), idx, units, units)
