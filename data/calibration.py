@@ -21,10 +21,11 @@ from tokensite.results.plans import share_among_layers
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world_builder.loader import load_reference, ref_row  # noqa: E402
 from world_builder.metros import market_of  # noqa: E402
-from world_builder.power_path import IEA_REGIONS, geometric, region_of, region_share, world_band_gw  # noqa: E402
+from world_builder.power_path import IEA_REGIONS, ai_shares, geometric, region_of, world_band_gw  # noqa: E402
 from world_builder.tokens import INFERENCE_LAYERS, UNDISCLOSED_FACTOR, disclosed_2026, trajectory  # noqa: E402
 
 REF = Path(__file__).resolve().parent / "reference"
+WORLD = Path(__file__).resolve().parent.parent / "tokensite" / "cases" / "world"
 
 HOURS_PER_YEAR = 8760.0
 SECONDS_PER_YEAR = HOURS_PER_YEAR * 3600
@@ -44,32 +45,40 @@ class Band:
     source: str
 
 
-def bands(years: list[int]) -> list[Band]:
+def world_ai_shares(world: Path = WORLD) -> dict[str, float]:
+    """Each region's AI share (power_path.ai_shares) from a world dataset folder's installed base."""
+    return ai_shares(*(pd.read_csv(world / f"{n}.csv") for n in ("installed", "regions", "gpus")))
+
+
+def bands(years: list[int], world: Path = WORLD) -> list[Band]:
     """World: JLL-derived path (low) to McKinsey path (high). US: EPRI/Epoch path 5 -> 50 GW
-    (low) to the McKinsey path x the IEA US share (high). Other regions: the world band x the
-    IEA regional share of data-centre electricity."""
+    (low) to the McKinsey path x the US AI share (high). Other regions: the world band x their AI
+    share, the share of the end-2025 installed base's facility MW (Epoch's counts, power_path.ai_shares),
+    not the IEA share of all data-centre electricity: AI stands where the GPUs are."""
     ref = load_reference(REF)
+    shares = world_ai_shares(world)
     out = []
     for y in years:
         low, _, high = world_band_gw(ref, y)
         out.append(Band("World", y, low, high, "JLL-GDCO-2026 (low); MCK-COMPUTE-2025 (high)"))
         for region in IEA_REGIONS:
-            share = region_share(ref, region, y)
+            share = shares[region]
             if region == "United States":
                 us_low = geometric(y, 2025, US_EPRI_2025_GW, 2030, US_EPRI_2030_GW)
-                out.append(Band(region, y, us_low, high * share, "EPRI-EPOCH-2025 (low); MCK-COMPUTE-2025 x IEA-EAI-REGION-GN share (high)"))
+                out.append(Band(region, y, us_low, high * share,
+                                f"EPRI-EPOCH-2025 (low); MCK-COMPUTE-2025 x US AI share {share:.1%} (high)"))
             else:
-                out.append(Band(region, y, low * share, high * share, "world band x IEA-EAI-REGION-GN share"))
+                out.append(Band(region, y, low * share, high * share, f"world band x AI share {share:.1%} (installed.csv)"))
     return out
 
 
-def bands_frame(years: list[int], countries: list[str]) -> pd.DataFrame:
+def bands_frame(years: list[int], countries: list[str], world: Path = WORLD) -> pd.DataFrame:
     """The bands as the dataset's optional ``calibration.csv`` (docs/data-format.md), which the report compares
     the plan with: region, year, low_gw, high_gw, countries (the codes of ``countries``, regions.csv's, that the
     region holds, joined by ';'; blank for World, every site), source."""
     held = {r: ";".join(sorted(c for c in set(countries) if region_of(c) == r)) for r in IEA_REGIONS}
     rows = [dict(region=b.region, year=b.year, low_gw=round(b.low_gw, 3), high_gw=round(b.high_gw, 3),
-                 countries="" if b.region == "World" else held[b.region], source=b.source) for b in bands(years)]
+                 countries="" if b.region == "World" else held[b.region], source=b.source) for b in bands(years, world)]
     return pd.DataFrame(rows, columns=["region", "year", "low_gw", "high_gw", "countries", "source"])
 
 
@@ -85,9 +94,9 @@ def model_by_region(sites: pd.DataFrame, allocation: pd.DataFrame, regions: pd.D
     return pd.concat([world, by_region], ignore_index=True)
 
 
-def band_table(model: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+def band_table(model: pd.DataFrame, years: list[int], world: Path = WORLD) -> pd.DataFrame:
     rows = []
-    for b in bands(years):
+    for b in bands(years, world):
         hit = model[(model.region == b.region) & (model.year == b.year)]
         gw = float(hit.gw.iloc[0]) if len(hit) else 0.0
         twh = float(hit.twh.iloc[0]) if len(hit) else 0.0
@@ -184,45 +193,71 @@ def installed_capital_usd(res: dict[str, pd.DataFrame], data_dir: Path, rate: fl
 
 
 def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataFrame) -> list[str]:
-    """Why the world misses its power band, in the plan's own numbers."""
+    """Why the plan's power stands where it does against the bands, in the plan's own numbers."""
     regions, metros = pd.read_csv(data_dir / "regions.csv"), pd.read_csv(data_dir / "metros.csv")
-    installed_gw = regions.existing_facility_mw.sum() / 1000
-    served = res["served"].assign(market=res["served"].metro_id.map(metros.set_index("metro_id").market))
+    market = metros.set_index("metro_id").market
+    served = res["served"].assign(market=res["served"].metro_id.map(market).fillna(res["served"].metro_id.str.removeprefix("pool:")))
     cn = served[(served.market == "CN") & served.layer.isin(["interactive", "agentic"])].groupby("year")[
         ["demand_tokens_per_s", "served_tokens_per_s"]].sum()
     cn_share = (cn.served_tokens_per_s / cn.demand_tokens_per_s).map(lambda v: f"{v:.0%}")
+    first = served[served.year == served.year.min()].groupby("layer")[["demand_tokens_per_s", "served_tokens_per_s"]].sum()
+    first_share = ", ".join(f"{l} {v:.0%}" for l, v in (first.served_tokens_per_s / first.demand_tokens_per_s).items())
+    y0 = int(served.year.min())
+    demand = pd.read_csv(data_dir / "demand.csv")
+    d0 = demand[(demand.layer == "agentic") & (demand.year == y0)]
+    agentic_2026 = d0.tokens_per_s.groupby(d0.metro_id.map(market)).sum()
+    a0 = served[(served.layer == "agentic") & (served.year == y0)]
+    agentic_served = a0.served_tokens_per_s.groupby(a0.market).sum()
+    values = res.get("token_values")
+    agentic_value = float(values[(values.layer == "agentic") & (values.year == y0)].value_usd_per_mtok.iloc[0]) if values is not None else float("nan")
+    fleet = res["fleet"]
+    bought_2026 = float((fleet[fleet.year == y0].units_bought * fleet[fleet.year == y0].gpu.map(
+        pd.read_csv(data_dir / "gpus.csv").set_index("gpu").gpus_per_unit)).sum()) / 1e6
     w = power[power.region == "World"].set_index("year")
     china = power[power.region == "China"].set_index("year")
-    return ["## Why the world is below its power band", "",
-            f"* **2026 ({w.model_gw.get(2026, 0):.1f} GW against {w.low_gw.get(2026, 0):.1f}-{w.high_gw.get(2026, 0):.1f}).** The "
-            f"installed base of end-2025 stands for {installed_gw:.1f} GW of facility (installed.csv at nameplate x PUE), "
-            "which serves 2026's inference tokens (2.9x the disclosures) and most of its training at the curves' field "
-            "throughput, so the plan adds little in 2026. The published 2026 capacity is built ahead of 2027's 5.6x token "
-            "growth, which a planning year that stands for 2026-2027 with one demand level does not see: measured with "
-            "2027 as a planning year of its own, 2026's standing facility rises to 29.5 GW and its draw to 24.3 GW "
-            "(LP relaxation), still short.",
-            f"* **China ({china.model_gw.get(2030, 0):.1f} GW in 2030 against {china.low_gw.get(2030, 0):.1f}-"
-            f"{china.high_gw.get(2030, 0):.1f}).** China's interactive and agentic tokens served: "
-            + ", ".join(f"{y} {v}" for y, v in cn_share.items()) + ". China's published tokens need 3-4x the accelerators "
-            "Epoch counts there even at benchmark throughput; China buys only Ascend and H20 (export rules), Ascend's supply "
-            "is 0.6 M in 2026 and 1 M a year after (an estimate: no published volume), and at the world's one value per "
-            "layer and year an Ascend token costs more than it earns once values fall. China's frontier programs and "
-            "post-training are not hosted for the same reason. China's miss is most of the world's in 2030.",
-            "* **2030 is bound by revenue, not by tokens (measured).** A token's value is the published revenue path over "
-            "the token path (values.py), so more tokens earn the same revenue at a lower value each. Bending the demand "
-            "at the top of the band (McKinsey's 156 GW path) instead of its centre raises 2030's tokens 25 % and lowers "
-            "2030's draw from 92 to 74 GW (LP relaxation, 2026-12-07): 18 % of agentic and interactive tokens and 74 % of "
-            "post-training go unserved at the lower values. The draw the published revenue can pay for in 2030 is about "
-            "90 GW; more needs revenue above Bloomberg Intelligence's 1.8 T USD of 2032, or cheaper tokens.",
-            "* **2026 and the period's demand (measured).** With world.toml's `period_demand = \"mean\"` (a case option, "
-            "docs/formulation.md) planning year 2026 serves the mean of 2026 and 2027 (x3.3 the 2026 rate) at the period's "
-            "demand-weighted values: the 2026 draw is 33.9 GW (LP; inside 33.8-57.3), 2030 is unchanged (92 GW), and 75 % "
-            "of 2026-27's agentic tokens go unserved, worth 0.22 USD/Mtok against the cost of new GPUs in 2026-27. The "
-            "world keeps `first` until that trade is settled.",
-            "* **What would close it, soundly:** Huawei's 2027+ volumes and China's later Ascend generations as data once "
-            "published (export_controls.csv lists the 950/960/970 roadmap without prices, power or volumes), and a revenue "
-            "path that pays for investment ahead of revenue. Token values by market would lower China's, not raise them "
-            "(token_prices.csv: Doubao 0.11, DeepSeek 0.27-0.56 USD/Mtok input). None is a data tweak.", ""]
+    site_region = regions.set_index("site_id").country.map(region_of)
+    alloc = res["allocation"].assign(region=res["allocation"].site_id.map(site_region))
+    last = int(alloc.year.max())
+    row = alloc[(alloc.region == "Rest of world") & (alloc.year == last)]
+    row_layers = (row.groupby("layer").draw_mw.sum() / 1000).sort_values(ascending=False)
+    row_countries = (row.groupby(row.site_id.map(regions.set_index("site_id").country)).draw_mw.sum() / 1000).sort_values(ascending=False)
+    band = lambda t, y: f"{t.model_gw.get(y, 0):.1f} GW against {t.low_gw.get(y, 0):.1f}-{t.high_gw.get(y, 0):.1f}"  # noqa: E731
+    inside = ", ".join(f"{y}: {band(w, y)}" + ("" if w.inside.get(y) else f" ({w.miss.get(y)})") for y in w.index)
+    return ["## Where the plan's power stands", "",
+            f"* **World ({inside}).** Gigawatts are an output: the tokens of the trajectory above, served where cost "
+            "decides, at the curves' field throughput. Three choices put it there, each stated in SOURCES.md: the planning "
+            "year serves the mean demand of the calendar years it stands for (world.toml `period_demand = \"mean\"`: "
+            "2026-27's tokens grow 5.6x, and with `first` the plan served 2026's rate through 2027, bought 1.1 M packages "
+            "over 2026-27 against 15 M shipped and drew 24.0 GW in 2026); post-training is split by where the installed "
+            "base stands, not by the IEA's shares of all data-centre electricity (with those, China's post-training was 3x "
+            "what its chips can make, and the world drew 92 GW in 2030); and post-training is worth what a B200-hour "
+            "earns on batch in its year, software gains included (without them it fell to 0.057 USD/Mtok in 2030, near "
+            "its cost, and a sixth went unserved).",
+            f"* **2026 served {first_share} of the planning year's demand** (the mean of 2026 and 2027). Agentic tokens "
+            "served against calendar 2026's rate: "
+            + ", ".join(f"{k} {agentic_served[k] / 1e9:.2f} G of {agentic_2026[k] / 1e9:.2f} G tokens/s" for k in agentic_2026.index)
+            + f". At the period's demand-weighted value ({agentic_value:.3f} USD/Mtok) a GPU-hour of the installed base "
+            "earns more on interactive and post-training than on frontier reasoning at 75 tokens/s per user, and GPUs "
+            "bought in 2026 cost more per agentic token than it is worth (the plan buys "
+            f"{bought_2026:.1f} M packages in 2026 where it could buy more: purchases table below): agentic is the layer "
+            "with the thinnest margin in this world. From 2028, on Rubin at that year's software, the US-aligned "
+            "market's agentic tokens are all served.",
+            f"* **China ({band(china, last)} in {last}).** China's interactive and agentic tokens served: "
+            + ", ".join(f"{y} {v}" for y, v in cn_share.items()) + ". China buys only Ascend and H20 (export rules); "
+            "Ascend's supply (0.6 M 910C in 2026, Bloomberg; 1 M a year after, an estimate: no published volume) is "
+            "bought whole in 2026 and 2028, and at the world's one value per layer and year an Ascend token costs more "
+            "than it earns once values fall, so China's frontier programs and most of its post-training are not hosted. "
+            "China's published tokens (token_volumes.csv#26) need 3-4x the accelerators Epoch counts there even at "
+            "benchmark throughput; Huawei's later Ascend generations (950/960/970, export_controls.csv) have no published "
+            "price, power or volume to model them with.",
+            f"* **Rest of world ({last}: {row_layers.sum():.1f} GW against a band of 2.0 % of the world's).** The "
+            "US-aligned market's post-training and batch go where power and facilities are cheapest: "
+            + ", ".join(f"{l} {v:.1f} GW" for l, v in row_layers.head(3).items()) + "; by country "
+            + ", ".join(f"{c} {v:.1f}" for c, v in row_countries.head(5).items()) + " GW. The band holds the region to its "
+            "share of the installed base; the plan builds the Gulf's, Canada's and Mexico's cheap power, as the announced "
+            "campuses there (Stargate UAE, Humain, the Alberta and Quebec pipelines) intend. Asia Pacific's small overshoot "
+            "is the same: Johor and Chennai.",
+            ""]
 
 
 def money_section(res: dict[str, pd.DataFrame], data_dir: Path) -> list[str]:
@@ -358,7 +393,7 @@ def _md(df: pd.DataFrame) -> str:
 
 
 def read_results(res_dir: Path) -> dict[str, pd.DataFrame]:
-    names = ("sites", "allocation", "served", "plan", "fleet", "flows", "token_economics", "explain", "training")
+    names = ("sites", "allocation", "served", "plan", "fleet", "flows", "token_economics", "explain", "training", "token_values")
     return {n: pd.read_csv(res_dir / f"{n}.csv") for n in names if (res_dir / f"{n}.csv").exists()}
 
 
@@ -370,7 +405,7 @@ def calibration_markdown(res_dir: Path, data_dir: Path, whatif_dir: Path | None 
     if whatif_dir is not None:
         whatif = dict(read_results(whatif_dir), site=whatif_site or largest_us_campus(res, regions))
     years = sorted(res["sites"].year.unique())
-    power = band_table(model_by_region(res["sites"], res["allocation"], regions), years)
+    power = band_table(model_by_region(res["sites"], res["allocation"], regions), years, data_dir)
     progs = res.get("training")
     out = ["# World dataset calibration: model vs published", "",
            f"Written by `python data/build_world.py --calibrate {res_dir.name}` from a solved world plan. "
@@ -392,7 +427,7 @@ def write_calibration_csv(world: Path) -> Path:
     import tomllib
 
     years = tomllib.loads((world.parent / "world.toml").read_text())["case"]["years"]
-    bands_frame(years, list(pd.read_csv(world / "regions.csv").country)).to_csv(world / "calibration.csv", index=False)
+    bands_frame(years, list(pd.read_csv(world / "regions.csv").country), world).to_csv(world / "calibration.csv", index=False)
     return world / "calibration.csv"
 
 

@@ -25,8 +25,11 @@ def test_bands_are_the_published_end_points():
     assert b[("World", 2025)].low_gw == pytest.approx(25.75)
     assert b[("World", 2025)].high_gw == pytest.approx(156.0 / 3.5)
     assert b[("United States", 2030)].low_gw == pytest.approx(50.0)
-    # IEA base case 2030: US 426 of 426 + 277 + 113 + 101 + 29 = 946 TWh
-    assert b[("United States", 2030)].high_gw == pytest.approx(156.0 * 426 / 946)
+    # the regions' AI shares: their shares of the installed base's facility MW (power_path.ai_shares)
+    share = calibration.world_ai_shares()
+    assert b[("United States", 2030)].high_gw == pytest.approx(156.0 * share["United States"])
+    assert (b[("China", 2030)].low_gw, b[("China", 2030)].high_gw) == pytest.approx((100.0 * share["China"], 156.0 * share["China"]))
+    assert sum(share.values()) == pytest.approx(1.0) and 0.65 < share["United States"] < 0.75 and share["China"] < 0.15
 
 
 def test_model_by_region_sums_peaks_and_energy():
@@ -47,14 +50,12 @@ def table(world_results):
     return calibration.band_table(model, sorted(world_results.sites.year.unique())).set_index(["region", "year"])
 
 
-def test_world_draw_is_near_the_published_band(table):
-    """Issue 28 leaves the world below its band (2026: 24 of 34-57 GW, 2030: 90 of 100-156 GW; CALIBRATION.md
-    says why: China's published tokens need more accelerators than Epoch counts there, and the 2026 fleet serves
-    mid-2026 demand with little to add). This guards the gap from widening: within 30 % below the low end, never
-    above the high end."""
-    for y in (2026, 2030):
-        row = table.loc[("World", y)]
-        assert 0.7 * row.low_gw <= row.model_gw <= row.high_gw, (y, row.model_gw, row.low_gw, row.high_gw)
+def test_world_draw_is_inside_the_published_band(table):
+    """Issue 28: the world's facility draw inside the published band in 2026 and 2030 (36 of 33.8-57.3 GW and 106 of
+    100-156 GW on 2026-12-07), and the US's inside its own in 2030. China's 2030 miss is CALIBRATION.md's to explain."""
+    for region, y in (("World", 2026), ("World", 2030), ("United States", 2030)):
+        row = table.loc[(region, y)]
+        assert row.low_gw <= row.model_gw <= row.high_gw, (region, y, row.model_gw, row.low_gw, row.high_gw)
 
 
 def test_tokens_are_between_one_and_five_times_the_disclosed():
@@ -102,18 +103,29 @@ def test_cost_decides(world_dir):
 def test_outside_china_almost_every_metro_token_is_served(world_results):
     """Issue 10 held unserved value under a fifth of the objective. In the token-true world (issue 28) most of
     what is unserved is China's: its interactive and agentic tokens after 2026, its post-training and its
-    programs, which Ascend cannot make at the world's token values (CALIBRATION.md, "Why the world is below
-    its power band"). Outside China's market the metro-bound tokens left unserved are under 1 % of the
-    objective."""
+    programs, which Ascend cannot make at the world's token values (CALIBRATION.md, "Where the plan's power
+    stands"). Outside China's market, from the second planning year on, the metro-bound tokens left unserved
+    are under 1 % of the objective. The first planning year serves the mean of 2026 and 2027 (period_demand =
+    "mean"): its interactive and edge tokens are served (98 % and more); what it leaves is agentic (62 % of
+    calendar 2026's agentic rate served on 2026-12-07: at the period's value a GPU-hour earns more on interactive
+    and post-training, and new GPUs cost more per agentic token than it is worth; CALIBRATION.md says so)."""
     s = world_results.served
-    market = read_dataset(WORLD_DIR).metros.set_index("metro_id").market
+    ds = read_dataset(WORLD_DIR)
+    market = ds.metros.set_index("metro_id").market
     value = {(l, int(y)): float(v) for l, y, v in zip(world_results.token_values.layer, world_results.token_values.year,
                                                           world_results.token_values.value_usd_per_mtok)}
     discount = world_results.plan.groupby("year").discount_factor.first()
     us = s[s.metro_id.map(market).eq("US-aligned")]  # metros only: pooled rows ("pool:...") are no metro
-    usd = (us.unserved_tokens_per_s * 3600 * 8760 / 1e6 * [value[(l, int(y))] for l, y in zip(us.layer, us.year)]
-           * us.year.map(discount)).sum()
+    first = int(us.year.min())
+    later = us[us.year > first]
+    usd = (later.unserved_tokens_per_s * 3600 * 8760 / 1e6 * [value[(l, int(y))] for l, y in zip(later.layer, later.year)]
+           * later.year.map(discount)).sum()
     assert usd < 0.01 * world_results.objective_usd, usd / world_results.objective_usd
+    by_layer = us[us.year == first].groupby("layer")[["demand_tokens_per_s", "served_tokens_per_s"]].sum()
+    for layer in ("interactive", "edge"):
+        assert by_layer.served_tokens_per_s[layer] >= 0.98 * by_layer.demand_tokens_per_s[layer], layer
+    short = by_layer.demand_tokens_per_s - by_layer.served_tokens_per_s
+    assert short["agentic"] >= 0.9 * short.sum(), short
 
 
 def test_no_metro_is_unserved_for_want_of_a_candidate(world_results):

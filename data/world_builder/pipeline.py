@@ -16,6 +16,7 @@ from .loader import Reference
 from .metros import build_metros
 from .policy import build_policy
 from .power import build_power_prices, build_profiles, build_timeslices
+from .power_path import ai_shares
 from .queue import build_queue
 from .regions import build_regions
 from .serving import build_throughput, layer_serving
@@ -42,7 +43,8 @@ def build_world(ref: Reference, ref_dir: Path) -> list[Table]:
     installed, raised = build_installed(ref, regions.frame, gpus.frame)
     regions = _with_installed(regions, raised)
     queue = build_queue(ref, sites, regions.frame)
-    demand = build_demand(ref, metros.frame, gpus.frame, throughput.frame, layers.frame)
+    shares = ai_shares(installed.frame, regions.frame, gpus.frame)
+    demand = build_demand(ref, metros.frame, gpus.frame, throughput.frame, layers.frame, shares)
     countries = sorted(set(regions.frame.country))
     return [
         regions, metros, layers, gpus, throughput, build_timeslices(), build_power_prices(ref, sites), demand, queue,

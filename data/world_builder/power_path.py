@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from .loader import Reference, projection
 
 CALIBRATION_SOURCES = "JLL-GDCO-2026;MCK-COMPUTE-2025;IEA-EAI-REGION-GN;DELOITTE-TMT-2026;MCK-WORKLOADS-2025"
@@ -48,6 +50,16 @@ def region_share(ref: Reference, region: str, y: int) -> float:
         total = sum(projection(ref, r, metric, year, "IEA-EAI-REGION-GN") for r in IEA_REGIONS)
         return projection(ref, region, metric, year, "IEA-EAI-REGION-GN") / total
     return share(2024) + (share(2030) - share(2024)) * (y - 2024) / 6
+
+
+def ai_shares(installed: pd.DataFrame, regions: pd.DataFrame, gpus: pd.DataFrame) -> dict[str, float]:
+    """Each IEA region's share of the installed base's facility MW (units x GPUs per unit x kW x the site's PUE)."""
+    site = regions.set_index("site_id")
+    g = gpus.set_index("gpu")
+    mw = (installed.units * installed.gpu.map(g.gpus_per_unit) * installed.gpu.map(g.kw_per_gpu)
+          * installed.site_id.map(site.pue) / 1000.0)
+    by_region = mw.groupby(installed.site_id.map(site.country).map(region_of)).sum()
+    return {r: float(by_region.get(r, 0.0) / by_region.sum()) for r in IEA_REGIONS}
 
 
 def inference_share(ref: Reference, y: int) -> float:

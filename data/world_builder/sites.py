@@ -12,7 +12,7 @@ from .sourced import Sourced, estimate
 
 BASE_YEAR = 2026
 EDGE_SLO_MS = 5.0  # layers.csv edge SLO
-EDGE_SITE_MW = 100.0
+EDGE_SITE_MW = 100.0  # estimate: the telco / colocation micro-sites of a metro of the median population together
 METRO_PACE_SHARE = 0.25  # estimate: a colocation market may add a quarter of its size a year  # estimate: the telco / colocation micro-sites of one metro together
 
 
@@ -63,6 +63,15 @@ def _cluster(ref: Reference, cluster: str) -> tuple[Sourced, Sourced]:
     return Sourced(float(r.lat), basis, r.ref_id), Sourced(float(r.lon), basis, r.ref_id)
 
 
+def edge_mw(ref: Reference, metro_id: str) -> Sourced:
+    """A metro's edge micro-sites together: EDGE_SITE_MW at the median metro's population, in proportion to its
+    people above it (an estimate: micro-sites follow the people they serve within 5 ms; a flat 100 MW left Los
+    Angeles' edge tokens unserved for want of micro-sites while smaller metros' stood idle)."""
+    pop = metro_figure(ref, metro_id, "population")
+    median = float(ref.metros.population.median())
+    return estimate(round(EDGE_SITE_MW * max(1.0, pop.value / median), 1), f"{pop.source};TEAM-EST")
+
+
 def metro_pace(max_mw: Sourced) -> Sourced:
     """A colocation market adds METRO_PACE_SHARE of its size a year (many developers at once)."""
     return estimate(round(max_mw.value * METRO_PACE_SHARE, 1), f"{max_mw.source};TEAM-EST")
@@ -105,9 +114,9 @@ def market_sites(ref: Reference) -> list[Site]:
                           capex=r.capex_market, climate=r.climate, max_mw=Sourced(r.max_mw, r.max_mw_basis, r.max_mw_source),
                           earliest_year=Sourced(int(r.earliest_year), r.earliest_year_basis, earliest_source(r)),
                           bridge=bool(r.bridge), training=bool(r.training_allowed)))
-        max_mw = sites[-1].max_mw
+        max_mw = edge_mw(ref, r.at_metro) if r.kind == "edge" else sites[-1].max_mw
         pace = metro_pace(max_mw) if r.kind == "metro" else campus_pace(ref, None) if r.kind == "campus" else None
-        sites[-1] = replace(sites[-1], pace=pace)
+        sites[-1] = replace(sites[-1], pace=pace, max_mw=max_mw)
     return sites
 
 
@@ -175,7 +184,7 @@ def edge_sites(ref: Reference, sites: list[Site]) -> list[Site]:
                         name=f"{ref.metros.loc[mid]['name']} edge (telco/colocation micro-sites)",
                         country=country, grid_zone=parent.grid_zone, kind="edge", lat=lat, lon=lon, tz=tz,
                         price=parent.price, carbon=parent.carbon, capex=parent.capex, climate="edge",
-                        max_mw=estimate(EDGE_SITE_MW), earliest_year=estimate(BASE_YEAR), layers="edge"))
+                        max_mw=edge_mw(ref, mid), earliest_year=estimate(BASE_YEAR), layers="edge"))
     return out
 
 

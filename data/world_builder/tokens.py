@@ -33,7 +33,8 @@ left out) and within a region by population (UN WUP).
 
 **Post-training.** Training beyond the frontier programs (post-training, fine-tuning, experiments: 30x
 base-model compute by 2026, compute_mix.csv) is the ``post_training`` layer: pooled per market, its
-MW the (1 - inference share) of the central AI power path less the frontier programs running, in
+MW each region's AI share (power_path.ai_shares: where the installed base stands, not where data centres
+do) of the (1 - inference share) of the central AI power path, less the frontier programs running, in
 tokens at the training throughput of the newest GPU. It is not inference and is left out of every
 inference total.
 """
@@ -188,15 +189,16 @@ def _metro_shares(metros: pd.DataFrame, ref: Reference, y: int, china: float) ->
     return pd.Series((pop * region).to_numpy(), index=m.metro_id)
 
 
-def post_training_mw(ref: Reference, region: str, y: int) -> float:
+def post_training_mw(ref: Reference, region: str, y: int, ai_share: float) -> float:
+    """The region's training MW (its AI share of the central path x (1 - inference share)) less its programs."""
     programs = sum(float(p.mw) for p in ref.training_programs.itertuples()
                    if PROGRAM_REGION[p.jurisdictions] == region and p.start_year <= y)
-    ai = world_band_gw(ref, y)[1] * 1000 * region_share(ref, region, y)
+    ai = world_band_gw(ref, y)[1] * 1000 * ai_share
     return max(ai * (1 - inference_share(ref, y)) - programs, 0.0)
 
 
 def build_demand(ref: Reference, metros: pd.DataFrame, gpus: pd.DataFrame, throughput: pd.DataFrame,
-                 layers: pd.DataFrame) -> Table:
+                 layers: pd.DataFrame, ai_share: dict[str, float]) -> Table:
     steps = {s.year: s for s in trajectory(ref, gpus, throughput, layers)}
     china = china_share_2026(ref)
     base = demand_2026(ref)
@@ -212,9 +214,10 @@ def build_demand(ref: Reference, metros: pd.DataFrame, gpus: pd.DataFrame, throu
         per_mw = tokens_per_s(throughput, g, "training", y) / (float(gpus.set_index("gpu").kw_per_gpu[g]) / 1000 * 1.3)
         m = metros.assign(region=metros.country.map(region_of))
         for region, grp in m.groupby("region"):
-            mw = post_training_mw(ref, region, y)
+            mw = post_training_mw(ref, region, y, ai_share[region])
             pop = grp.population_m / grp.population_m.sum()
-            psrc = "JLL-GDCO-2026;MCK-COMPUTE-2025;IEA-EAI-REGION-GN;DELOITTE-TMT-2026;MCK-WORKLOADS-2025;EPRI-EPOCH-2025;TEAM-EST"
+            psrc = ("JLL-GDCO-2026;MCK-COMPUTE-2025;installed_base.csv#103;installed_base.csv#104;DELOITTE-TMT-2026;"
+                    "MCK-WORKLOADS-2025;EPRI-EPOCH-2025;TEAM-EST")
             for mid, p in zip(grp.metro_id, pop):
                 rows.append(dict(metro_id=mid, layer=POST_TRAINING, year=y,
                                  tokens_per_s=estimate(round(mw * per_mw * p, 1), psrc), source=psrc))

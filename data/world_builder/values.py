@@ -29,8 +29,10 @@ measure a fixed capability getting cheaper, not the tokens a layer sells.)
 
 Training and post-training tokens are worth what the same GPU-hour earns serving batch: the batch value x
 B200's batch over training tokens/s (an opportunity cost). Post-training, compute bought by the hour beside
-serving, follows that value down over the years; a frontier training programme keeps its 2026 value: its
-worth does not fall with API prices (decision 4 of issue 28).
+serving, follows that GPU-hour's earnings over the years: the batch value of the year x B200's batch tokens/s
+of the year (throughput.csv's software gains on the same hardware) over its training tokens/s, which software
+does not raise. A frontier training programme keeps its 2026 value: its worth does not fall with API prices
+(decision 4 of issue 28).
 """
 
 from __future__ import annotations
@@ -140,6 +142,14 @@ def training_value(realised: dict[str, Sourced], throughput: pd.DataFrame) -> So
     return Sourced(round(b.value * float(t["batch"]) / float(t["training"]), 4), "derived" if b.basis != "estimate" else "estimate", b.source)
 
 
+def batch_gain(throughput: pd.DataFrame, y: int) -> Sourced:
+    """B200's batch tokens/s in year y over 2026's: the published software gains on the same hardware."""
+    t = throughput[(throughput.gpu == "B200") & (throughput.layer == "batch")].assign(y=lambda d: d.year.fillna(BASE_YEAR))
+    rows = [t[t.y <= year].sort_values("y").iloc[-1] for year in (y, BASE_YEAR)]
+    return Sourced(float(rows[0].tokens_per_s_per_gpu) / float(rows[1].tokens_per_s_per_gpu), "derived",
+                   ";".join(dict.fromkeys(";".join(r.source for r in rows).split(";"))))
+
+
 def build_token_values(ref: Reference, layers: pd.DataFrame, serving: pd.DataFrame, throughput: pd.DataFrame,
                        tokens_by_year: dict[int, float]) -> Table:
     """One row per layer and year."""
@@ -153,6 +163,7 @@ def build_token_values(ref: Reference, layers: pd.DataFrame, serving: pd.DataFra
             if layer in NOT_DECLINING or y == BASE_YEAR:
                 value = base
             else:
-                value = combine(round(base.value * index[y].value, 4), base, index[y])
+                gain = [batch_gain(throughput, y)] if layer == "post_training" else []
+                value = combine(round(base.value * index[y].value * (gain[0].value if gain else 1.0), 4), base, index[y], *gain)
             rows.append(dict(layer=layer, year=y, value_usd_per_mtok=value, source=value.source))
     return table("token_values.csv", rows)
