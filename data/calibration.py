@@ -215,6 +215,8 @@ def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataF
         pd.read_csv(data_dir / "gpus.csv").set_index("gpu").gpus_per_unit)).sum()) / 1e6
     w = power[power.region == "World"].set_index("year")
     china = power[power.region == "China"].set_index("year")
+    europe = power[power.region == "Europe"].set_index("year")
+    europe_installed = float(regions[regions.country.map(region_of) == "Europe"].existing_facility_mw.sum()) / 1000
     site_region = regions.set_index("site_id").country.map(region_of)
     alloc = res["allocation"].assign(region=res["allocation"].site_id.map(site_region))
     last = int(alloc.year.max())
@@ -257,6 +259,11 @@ def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataF
             "share of the installed base; the plan builds the Gulf's, Canada's and Mexico's cheap power, as the announced "
             "campuses there (Stargate UAE, Humain, the Alberta and Quebec pipelines) intend. Asia Pacific's small overshoot "
             "is the same: Johor and Chennai.",
+            f"* **Europe ({band(europe, y0)} in {y0}).** Europe's installed base stands for {europe_installed:.1f} GW of "
+            f"facility; the plan adds {europe.model_gw.get(y0, 0) - europe_installed:+.1f} GW for its own interactive, "
+            "agentic and edge tokens (served within the market, near their users) and sends its share of batch and "
+            "post-training, which may go anywhere in the US-aligned market, to cheaper power in North America and the "
+            "Gulf. Inside its band in: " + (", ".join(str(y) for y in europe.index if europe.inside.get(y)) or "no year") + ".",
             ""]
 
 
