@@ -51,7 +51,7 @@ def _dive(s: SolveState) -> np.ndarray:
     LP put the 2026 US program whole on Colossus 2 and split the 2028 one between Colossus 2 and Hyperion,
     neither of which can take it whole in 2028 beside what it holds; every rule that fixes all hosts at
     once then failed or skipped it (9 % dearer), where hosting it on Colossus 2 lets the LP move the 2026
-    program to Abilene."""
+    program to another campus."""
     h, comp, r, used = s.h, s.comp, s.groups, s.options.round_used
     binaries = np.unique(np.concatenate([r.use_if_positive, *r.one_of, *r.needs.values()])).astype(np.int32)
     lower, upper = np.asarray(comp.lp.col_lower_), np.asarray(comp.lp.col_upper_)
