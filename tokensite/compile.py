@@ -104,6 +104,14 @@ class Compiled:
         """Column values in the model's units as HiGHS's column values (the inverse of :meth:`model_x`)."""
         return x_model if self.col_unit is None else x_model / self.col_unit
 
+    def peak_draw_mw(self, x: np.ndarray) -> dict[tuple, float]:
+        """Each (site, year)'s largest facility draw over its time slices (MW, at least 0) at HiGHS's column values x,
+        from the ledger's ``draw_mw`` readout."""
+        peak: dict[tuple, float] = {}
+        for (r, _t, y), mw in self.readouts["draw_mw"].items_at(x).items():
+            peak[(r, y)] = max(peak.get((r, y), 0.0), mw)
+        return peak
+
     def model_duals(self, row_dual: np.ndarray) -> np.ndarray:
         """HiGHS's row duals as duals of the model's rows (MUSD per row unit)."""
         return (row_dual if self.row_unit is None else row_dual * self.row_unit) / self.objective_scale

@@ -213,11 +213,13 @@ def test_idle_tranches_are_those_no_peak_needs():
     2028 (150): it is idle; without the 2026 one, 2026 would hold 50: it is not."""
     from types import SimpleNamespace
 
+    from tokensite.compile import Compiled
     from tokensite.solver.search import idle_tranches
 
     readout = lambda values: SimpleNamespace(items_at=lambda x: values)  # noqa: E731
     comp = SimpleNamespace(readouts={"grid_mw": readout({("A", 2026): 150.0, ("A", 2028): 250.0}),
                                      "draw_mw": readout({("A", "h00", 2026): 140.0, ("A", "h12", 2026): 90.0, ("A", "h00", 2028): 140.0})})
+    comp.peak_draw_mw = lambda x: Compiled.peak_draw_mw(comp, x)
     groups = RoundingColumns(np.array([], int), [], np.array([], int),
                              tranches=[("A", np.array([0, 1]), np.array([100.0, 100.0]), np.array([2026, 2028]))])
     assert idle_tranches(comp, groups, np.array([1.0, 1.0])) == [1]

@@ -130,14 +130,12 @@ def _sites(ds: Dataset, comp: Compiled, x: np.ndarray, ix: Index, par: Params, v
         if v["take"].get(q, 0) > 0.5:
             taken_at[par.tranche_site[q]].append(q)
     gpus_at = fleet.groupby(["site_id", "year"]).gpus_active.sum().to_dict()
-    peak = defaultdict(float)
-    for (r, t, y), mw in comp.readouts["draw_mw"].items_at(x).items():
-        peak[(r, y)] = max(peak[(r, y)], mw)
+    peak = comp.peak_draw_mw(x)
     grid = comp.readouts["grid_mw"].items_at(x)
     rows = [
         dict(
             site_id=r, year=y, open=bool(v["open"].get((r, y), 0) > 0.5), facility_mw=v["facility_mw"].get((r, y), 0.0),
-            grid_mw=grid[(r, y)], bridge_mw=v["bridge_mw"].get((r, y), 0.0), peak_draw_mw=peak[(r, y)],
+            grid_mw=grid[(r, y)], bridge_mw=v["bridge_mw"].get((r, y), 0.0), peak_draw_mw=peak.get((r, y), 0.0),
             gpus_active=int(gpus_at.get((r, y), 0)), tranches=";".join(q for q in taken_at.get(r, ()) if par.tranche_online_year[q] <= y),
         )
         for r in ix.R

@@ -106,16 +106,15 @@ def improve(h: highspy.Highs, comp: Compiled, groups: RoundingColumns, options: 
 
 
 def idle_tranches(comp: Compiled, groups: RoundingColumns, x: np.ndarray, tol_mw: float = 1e-3) -> list[int]:
-    """The ``take`` columns of tranches a plan x (HiGHS's column values) holds but whose grid no peak needs: at their site, in every planning
-    year from their online year, the grid less the tranches already picked and this one still holds the peak draw.
+    """The ``take`` columns of tranches a plan x (HiGHS's column values) holds but whose grid no peak needs: at their
+    site, in every planning year from their online year, the grid less the tranches already picked and this one still
+    holds the peak draw (:meth:`tokensite.compile.Compiled.peak_draw_mw`).
     Closing them keeps x's allocation feasible and saves their whole cost. A model without the grid and draw
     readouts (the extensive form of a stochastic plan, whose parts name their own) has none."""
     if not {"grid_mw", "draw_mw"} <= set(comp.readouts):
         return []
     grid = comp.readouts["grid_mw"].items_at(x)
-    peak: dict[tuple, float] = {}
-    for (r, _t, y), mw in comp.readouts["draw_mw"].items_at(x).items():
-        peak[(r, y)] = max(peak.get((r, y), 0.0), mw)
+    peak = comp.peak_draw_mw(x)
     years = sorted({y for _r, y in grid})
     idle = []
     for site, cols, mw, online in groups.tranches:
