@@ -200,9 +200,9 @@ def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataF
     cn = served[(served.market == "CN") & served.layer.isin(["interactive", "agentic"])].groupby("year")[
         ["demand_tokens_per_s", "served_tokens_per_s"]].sum()
     cn_share = (cn.served_tokens_per_s / cn.demand_tokens_per_s).map(lambda v: f"{v:.0%}")
-    first = served[served.year == served.year.min()].groupby("layer")[["demand_tokens_per_s", "served_tokens_per_s"]].sum()
-    first_share = ", ".join(f"{l} {v:.0%}" for l, v in (first.served_tokens_per_s / first.demand_tokens_per_s).items())
     y0 = int(served.year.min())
+    first = served[served.year == y0].groupby("layer")[["demand_tokens_per_s", "served_tokens_per_s"]].sum()
+    first_share = ", ".join(f"{l} {v:.0%}" for l, v in (first.served_tokens_per_s / first.demand_tokens_per_s).items())
     demand = pd.read_csv(data_dir / "demand.csv")
     d0 = demand[(demand.layer == "agentic") & (demand.year == y0)]
     agentic_2026 = d0.tokens_per_s.groupby(d0.metro_id.map(market)).sum()
@@ -217,12 +217,12 @@ def misses_section(res: dict[str, pd.DataFrame], data_dir: Path, power: pd.DataF
     china = power[power.region == "China"].set_index("year")
     europe = power[power.region == "Europe"].set_index("year")
     europe_installed = float(regions[regions.country.map(region_of) == "Europe"].existing_facility_mw.sum()) / 1000
-    site_region = regions.set_index("site_id").country.map(region_of)
-    alloc = res["allocation"].assign(region=res["allocation"].site_id.map(site_region))
+    site_country = regions.set_index("site_id").country
+    alloc = res["allocation"].assign(region=res["allocation"].site_id.map(site_country).map(region_of))
     last = int(alloc.year.max())
     row = alloc[(alloc.region == "Rest of world") & (alloc.year == last)]
     row_layers = (row.groupby("layer").draw_mw.sum() / 1000).sort_values(ascending=False)
-    row_countries = (row.groupby(row.site_id.map(regions.set_index("site_id").country)).draw_mw.sum() / 1000).sort_values(ascending=False)
+    row_countries = (row.groupby(row.site_id.map(site_country)).draw_mw.sum() / 1000).sort_values(ascending=False)
     band = lambda t, y: f"{t.model_gw.get(y, 0):.1f} GW against {t.low_gw.get(y, 0):.1f}-{t.high_gw.get(y, 0):.1f}"  # noqa: E731
     inside = ", ".join(f"{y}: {band(w, y)}" + ("" if w.inside.get(y) else f" ({w.miss.get(y)})") for y in w.index)
     return ["## Where the plan's power stands", "",

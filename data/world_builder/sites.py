@@ -13,7 +13,7 @@ from .sourced import Sourced, estimate
 BASE_YEAR = 2026
 EDGE_SLO_MS = 5.0  # layers.csv edge SLO
 EDGE_SITE_MW = 100.0  # estimate: the telco / colocation micro-sites of a metro of the median population together
-METRO_PACE_SHARE = 0.25  # estimate: a colocation market may add a quarter of its size a year  # estimate: the telco / colocation micro-sites of one metro together
+METRO_PACE_SHARE = 0.25  # estimate: a colocation market may add a quarter of its size a year
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,8 @@ def _part(col: dict, prefix: str, ix: Index, par: Params) -> RoundingColumns:
         resource=resource,
         must_host=frozenset(col[(q + "skip", p)] for p in par.program_committed if (q + "skip", p) in col),
         supply=[(c, cap) for keys, cap in _supply_rows(ix, par) if len(c := cols(keys))],
-        tranches=[(site, cols(keys), np.array([par.tranche_mw[k] for _, k in keys]), np.array([par.tranche_online_year[k] for _, k in keys]))
-                  for site, keys in tranches_at.items() if len(cols(keys)) == len(keys)],
+        tranches=[(site, c, np.array([par.tranche_mw[k] for _, k in keys]), np.array([par.tranche_online_year[k] for _, k in keys]))
+                  for site, keys in tranches_at.items() if len(c := cols(keys)) == len(keys)],
     )
 
 
@@ -160,8 +160,8 @@ def rounded_fixings(r: RoundingColumns, x: np.ndarray, units: bool, used: float,
     ``whole`` a program the LP does not host whole (a grid too small for it forces that) is
     skipped; under ``fallback`` every program is, which needs no campus and so is always
     feasible. ``dive`` (:func:`tokensite.solver.phases._dive`) re-solves the LP with its split programs hosted
-    one by one, then rounds that LP by ``largest``. A committed program (its skip in ``must_host``) is hosted under every rule, as under
-    ``largest``: with committed programs no rule is sure to be feasible, and the phase says so. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
+    one by one, then rounds that LP by ``largest``. A committed program (its skip in ``must_host``) is hosted
+    under every rule, as under ``largest``: with committed programs no rule is sure to be feasible, and the phase says so. With ``needs`` (rounding the LP, not re-fixing a plan) the binaries a chosen host
     needs are 1 with it (its campus's tranches: the local search closes those the plan does not
     use). round_up (with ``units``): :func:`rounded_units`.
     """
